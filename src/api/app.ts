@@ -1,0 +1,66 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+import type { PrismaClient } from '../db/generated/client';
+import { errorHandler } from './http-errors';
+import { caseRoutes } from './routes/cases';
+
+export interface AppDeps {
+  temporal: Client;
+  prisma: PrismaClient;
+  taskQueue: string;
+  logger?: FastifyBaseLogger | boolean;
+  decisionWaitMs?: number;
+}
+
+/** Builds the HTTP API over its dependencies; does not listen (see src/api/main.ts and src/main.ts). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
+    bodyLimit: 64 * 1024,
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: 'Not Found',
+      code: 'route_not_found',
+      message: `No route ${request.method} ${request.url}; see /docs for the API.`,
+    });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Reunify API',
+        description:
+          "Release decisions for children in ORR care: one durable workflow per child's case, from intake to release.",
+        version: '0.1.0',
+      },
+      tags: [{ name: 'cases', description: "Children's cases and their transitions" }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get(
+    '/health',
+    { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async () => ({ ok: true as const }),
+  );
+  await app.register(caseRoutes, {
+    temporal: deps.temporal,
+    prisma: deps.prisma,
+    taskQueue: deps.taskQueue,
+    decisionWaitMs: deps.decisionWaitMs,
+  });
+  return app;
+}

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+
+import { z } from 'zod';
+
+/**
+ * Every setting Reunify reads from the environment, parsed once. Nothing else in the code reads
+ * `process.env`: the parsed config is passed down instead.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+/** Empty strings count as unset, as shells and .env files commonly leave them. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+export const ConfigSchema = z
+  .object({
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL; unset it to use the embedded PGlite'),
+    ),
+    REUNIFY_DATA_DIR: z.string().trim().min(1).default('data'),
+    TEMPORAL_ADDRESS: optional(
+      z.string().regex(/^[^\s/:]+:\d+$/, 'must be host:port (e.g. temporal.example.org:7233); unset it to start the embedded dev server'),
+    ),
+    TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('reunify-cases'),
+    TEMPORAL_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_CLI_PATH: optional(z.string()),
+    TEMPORAL_TEST_SERVER_PATH: optional(z.string()),
+    REUNIFY_TOOLS_DIR: z.string().trim().min(1).default('.tools'),
+    API_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    API_PORT: port.default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    database: env.DATABASE_URL
+      ? ({ kind: 'server', url: env.DATABASE_URL } as const)
+      : ({ kind: 'pglite', dataDir: resolve(env.REUNIFY_DATA_DIR, 'pglite') } as const),
+    dataDir: resolve(env.REUNIFY_DATA_DIR),
+    toolsDir: resolve(env.REUNIFY_TOOLS_DIR),
+    temporal: {
+      /** Unset: the embedded dev server is started. */
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      devServerPort: env.TEMPORAL_PORT,
+      devServerUiPort: env.TEMPORAL_UI_PORT,
+      cliPath: env.TEMPORAL_CLI_PATH,
+      testServerPath: env.TEMPORAL_TEST_SERVER_PATH,
+    },
+    api: { host: env.API_HOST, port: env.API_PORT },
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses an environment; throws a ConfigError that names each bad variable and why. */
+export function parseConfig(environment: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(environment);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read from `process.env` on first use and then kept. */
+export function loadConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

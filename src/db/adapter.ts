@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+/** Where the database lives: a PostgreSQL server, or PGlite embedded in a data folder. */
+export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'pglite'; dataDir: string };
+
+export interface DatabaseAdapter {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  /** Releases what the adapter opened (PGlite keeps Node alive until it is closed). */
+  close(): Promise<void>;
+}
+
+// Type ids of PostgreSQL's catalog types `"char"` (18) and `name` (19). @prisma/adapter-pg 6.19
+// refuses to deserialize them by type id, and the schema engine reads them from pg_catalog during
+// `migrate deploy`; no pg type parser can help because the refusal keys on the id. Reporting them
+// as text (25) is exact for both: they are strings on the wire.
+const CATALOG_TEXT_TYPES = new Set([18, 19]);
+const TEXT_OID = 25;
+
+function retypeCatalogFields(result: unknown): void {
+  const results = Array.isArray(result) ? result : [result];
+  for (const r of results) {
+    const fields = (r as { fields?: { dataTypeID: number }[] } | undefined)?.fields;
+    if (!fields) continue;
+    for (const field of fields) {
+      if (CATALOG_TEXT_TYPES.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+    }
+  }
+}
+
+/** A pg.Client that reports catalog string types as text; see CATALOG_TEXT_TYPES. */
+export class CatalogTextClient extends pg.Client {
+  // pg's query() has many overloads (promise, callback, submittable); wrap them all generically.
+  override query(...args: unknown[]): never {
+    const last = args[args.length - 1];
+    if (typeof last === 'function') {
+      const callback = last as (err: Error | null, res: unknown) => void;
+      args[args.length - 1] = (err: Error | null, res: unknown) => {
+        if (!err) retypeCatalogFields(res);
+        callback(err, res);
+      };
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+    const out = (super.query as (...a: unknown[]) => unknown)(...args);
+    if (out && typeof (out as Promise<unknown>).then === 'function') {
+      return (out as Promise<unknown>).then((res) => {
+        retypeCatalogFields(res);
+        return res;
+      }) as never;
+    }
+    return out as never;
+  }
+}
+
+export function openDatabaseAdapter(target: DatabaseTarget): DatabaseAdapter {
+  if (target.kind === 'server') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      Client: CatalogTextClient,
+      allowExitOnIdle: true,
+    });
+    return { factory: new PrismaPg(pool), close: () => pool.end() };
+  }
+  // PGlite 0.5 does not create parent folders.
+  mkdirSync(target.dataDir, { recursive: true });
+  // Without this setting PGlite 0.4+ keeps a startup-progress timer that holds Node open forever.
+  const db = new PGlite(target.dataDir, { postgresqlconf: ['log_startup_progress_interval=0'] });
+  return {
+    factory: new PrismaPGlite(db),
+    close: async () => {
+      if (!db.closed) await db.close();
+    },
+  };
+}

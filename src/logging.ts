@@ -1,0 +1,19 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
+import pino from 'pino';
+import type { Logger } from 'pino';
+
+import type { Config } from './config/env';
+
+/** One structured (JSON) logger for the process; the Temporal SDK's own logs go through it too. */
+export function createLogger(config: Pick<Config, 'logLevel'>, name = 'reunify'): Logger {
+  const logger = pino({ name, level: config.logLevel });
+  const temporalLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(temporalLevel, (entry) => {
+      const level = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      logger[level]({ ...entry.meta, source: 'temporal' }, entry.message);
+    }),
+  });
+  return logger;
+}

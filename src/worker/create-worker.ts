@@ -1,0 +1,28 @@
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+
+import type { CaseActivityDeps } from '../activities/case-activities';
+import { createCaseActivities } from '../activities/case-activities';
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: CaseActivityDeps;
+  /** A prebuilt bundle (tests build one per file); otherwise the workflows are bundled now. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** Where the workflow bundle's entry lives; the worker bundles it with webpack. */
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** A worker for case workflows and their activities. No side effects until `run()`. */
+export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createCaseActivities(options.deps),
+  });
+}
