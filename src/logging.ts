@@ -10,6 +10,9 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name = 'reunify')
   const logger = pino({ name, level: config.logLevel });
   const temporalLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
   Runtime.install({
+    // The process's entry point owns shutdown (it stops the API before the worker, and the worker
+    // before the connections): the SDK must not react to signals on its own.
+    shutdownSignals: [],
     logger: new DefaultLogger(temporalLevel, (entry) => {
       const level = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       logger[level]({ ...entry.meta, source: 'temporal' }, entry.message);

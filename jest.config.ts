@@ -1,0 +1,20 @@
+import type { Config } from 'jest';
+
+const transform: Config['transform'] = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+const common = { testEnvironment: 'node', transform, clearMocks: true, modulePathIgnorePatterns: ['<rootDir>/data'] };
+
+// Type checking is `tsc --noEmit` (part of `npm test`); swc only strips types, which keeps jest fast.
+const config: Config = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/{machines,unit}/**/*.test.ts'] },
+    // The workflow, database and end-to-end layers start real servers: they run one file at a time
+    // (`--runInBand` in package.json), as Temporal's own test suites do.
+    { ...common, displayName: 'workflows', testMatch: ['<rootDir>/tests/workflows/**/*.test.ts'] },
+    { ...common, displayName: 'db', testMatch: ['<rootDir>/tests/db/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
+  ],
+};
+
+export default config;

@@ -1,0 +1,58 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+
+import { parseConfig } from '../../src/config/env';
+import type { TemporalBinary, TemporalExecutable } from '../../src/temporal/binaries';
+import { resolveTemporalBinary } from '../../src/temporal/binaries';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../../src/temporal/server';
+import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+
+let runtimeInstalled = false;
+
+/** Quiet SDK logs in tests; failures still show. */
+export function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  runtimeInstalled = true;
+}
+
+/** The real server binaries, found or installed the same way `npm start` does. Never a mock. */
+export function temporalExecutable(binary: TemporalBinary): TemporalExecutable {
+  const config = parseConfig(process.env);
+  return resolveTemporalBinary(binary, {
+    explicitPath: binary === 'temporal' ? config.temporal.cliPath : config.temporal.testServerPath,
+    toolsDir: config.toolsDir,
+  });
+}
+
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: temporalExecutable('temporal-test-server') },
+  });
+}
+
+/** The CLI's dev server, in memory, with the same SQLite pragmas as `npm start`. */
+export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: temporalExecutable('temporal'),
+      ip: '127.0.0.1',
+      extraArgs: DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    },
+  });
+}
+
+/** The workflow bundle, built once per test file. */
+export function bundleCaseWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+}
+
+let counter = 0;
+/** A name no other test in this run uses (task queues, case ids). */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
