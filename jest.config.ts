@@ -1,9 +1,17 @@
 import type { Config } from 'jest';
 
 const transform: Config['transform'] = {
-  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const common = { testEnvironment: 'node', transform, clearMocks: true, modulePathIgnorePatterns: ['<rootDir>/data'] };
+const common: Config = {
+  testEnvironment: 'node',
+  transform,
+  // content-disposition (used by @fastify/swagger-ui) ships only ES modules, which jest's CommonJS
+  // runtime cannot require: compile that one package too.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  clearMocks: true,
+  modulePathIgnorePatterns: ['<rootDir>/data'],
+};
 
 // Type checking is `tsc --noEmit` (part of `npm test`); swc only strips types, which keeps jest fast.
 const config: Config = {
@@ -14,6 +22,8 @@ const config: Config = {
     { ...common, displayName: 'workflows', testMatch: ['<rootDir>/tests/workflows/**/*.test.ts'] },
     { ...common, displayName: 'db', testMatch: ['<rootDir>/tests/db/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
+    // `npm start` itself, on the embedded defaults.
+    { ...common, displayName: 'start', testMatch: ['<rootDir>/tests/start/**/*.test.ts'] },
   ],
 };
 

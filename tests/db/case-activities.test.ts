@@ -1,0 +1,90 @@
+import { createCaseActivities } from '../../src/activities/case-activities';
+import type { CaseProjection, CaseTransition } from '../../src/contracts/case-view';
+import { caseManager, reviewer } from '../helpers/builders';
+import type { TestDatabase } from '../helpers/test-db';
+import { createTestDatabase } from '../helpers/test-db';
+
+jest.setTimeout(60_000);
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.destroy();
+});
+
+const transition = (seq: number, event: CaseTransition['event'], from: CaseTransition['fromStatus'], to: CaseTransition['toStatus']): CaseTransition => ({
+  seq,
+  event,
+  fromStatus: from,
+  toStatus: to,
+  actor: event === 'DECIDE_RELEASE' ? reviewer : caseManager,
+  reason: null,
+  at: new Date(Date.UTC(2026, 10, 2, 14, seq)).toISOString(),
+});
+
+const projection = (caseId: string, status: CaseProjection['status'], transitions: CaseTransition[]): CaseProjection => ({
+  caseId,
+  workflowId: `case-${caseId}`,
+  careProviderId: 'shelter-tx-07',
+  status,
+  sponsorCategory: status === 'intake' || status === 'sponsor_identification' ? null : '1',
+  admittedAt: '2026-11-02T14:00:00.000Z',
+  releasedAt: null,
+  transitions,
+});
+
+describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' : 'PGlite'}`, () => {
+  it('writes the case row and one row per transition', async () => {
+    const { projectCase } = createCaseActivities({ prisma: db.prisma });
+    const result = await projectCase(
+      projection('UC-DB-1', 'sponsor_identification', [
+        transition(0, 'OPEN_CASE', null, 'intake'),
+        transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification'),
+      ]),
+    );
+    expect(result).toEqual({ lastSeq: 1 });
+    const row = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-1' } });
+    expect(row).toMatchObject({ status: 'sponsor_identification', lastSeq: 1, careProviderId: 'shelter-tx-07' });
+    const rows = await db.prisma.caseTransition.findMany({ where: { caseId: 'UC-DB-1' }, orderBy: { seq: 'asc' } });
+    expect(rows.map((r) => [r.seq, r.event, r.toStatus, r.actorRole])).toEqual([
+      [0, 'OPEN_CASE', 'intake', 'case_manager'],
+      [1, 'COMPLETE_INTAKE', 'sponsor_identification', 'case_manager'],
+    ]);
+  });
+
+  it('is idempotent: running the same projection again changes nothing', async () => {
+    const { projectCase } = createCaseActivities({ prisma: db.prisma });
+    const input = projection('UC-DB-2', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]);
+    await projectCase(input);
+    const before = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-2' } });
+    await projectCase(input);
+    const after = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-2' } });
+    expect(after).toEqual(before);
+    expect(await db.prisma.caseTransition.count({ where: { caseId: 'UC-DB-2' } })).toBe(1);
+  });
+
+  it('never lets a late retry of an older projection move the case backwards', async () => {
+    const { projectCase } = createCaseActivities({ prisma: db.prisma });
+    const older = projection('UC-DB-3', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]);
+    const newer = projection('UC-DB-3', 'vetting', [
+      transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification'),
+      transition(2, 'IDENTIFY_SPONSOR', 'sponsor_identification', 'vetting'),
+    ]);
+    await projectCase(older);
+    await projectCase(newer);
+    await projectCase(older);
+    const row = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-3' } });
+    expect(row).toMatchObject({ status: 'vetting', lastSeq: 2, sponsorCategory: '1' });
+    expect(await db.prisma.caseTransition.count({ where: { caseId: 'UC-DB-3' } })).toBe(3);
+  });
+
+  it('reads PostgreSQL catalog types (name, "char") through the driver adapter', async () => {
+    // @prisma/adapter-pg 6.19 refuses these type ids unless src/db/adapter.ts retypes them; the
+    // schema engine reads them during `migrate deploy`, so this guards the server path too.
+    const rows = await db.prisma.$queryRaw<{ typname: string; typtype: string }[]>`
+      SELECT typname, typtype FROM pg_type WHERE typname = 'name'`;
+    expect(rows).toEqual([{ typname: 'name', typtype: 'b' }]);
+  });
+});

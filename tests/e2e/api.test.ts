@@ -1,0 +1,256 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+
+import { buildApp } from '../../src/api/app';
+import type { CaseView } from '../../src/contracts/case-view';
+import { createCaseWorker } from '../../src/worker/create-worker';
+import { caseManager, events, openCaseRequest, reviewer } from '../helpers/builders';
+import type { TestDatabase } from '../helpers/test-db';
+import { createTestDatabase } from '../helpers/test-db';
+import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from '../helpers/temporal';
+
+jest.setTimeout(90_000);
+
+/** The whole stack on real parts: the CLI's dev server, the database, a worker, the API over HTTP. */
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let workerRun: Promise<void>;
+let app: FastifyInstance;
+let base: string;
+const taskQueue = uniqueName('e2e');
+
+beforeAll(async () => {
+  const [temporalEnv, testDb, bundle] = await Promise.all([createDevServerEnv(), createTestDatabase(), bundleCaseWorkflows()]);
+  env = temporalEnv;
+  db = testDb;
+  worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { prisma: db.prisma },
+    workflowBundle: bundle,
+  });
+  workerRun = worker.run();
+  app = await buildApp({ temporal: env.client, prisma: db.prisma, taskQueue });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await workerRun;
+  await db?.destroy();
+  await env?.teardown();
+});
+
+interface Reply<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+async function http<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+const post = <T = Record<string, unknown>>(path: string, body: unknown, headers?: Record<string, string>) =>
+  http<T>('POST', path, body, headers);
+const get = <T = Record<string, unknown>>(path: string) => http<T>('GET', path);
+
+/** The read model follows the workflow shortly after each transition: wait for it. */
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await probe();
+  }
+  return value;
+}
+
+async function openCase(): Promise<string> {
+  const caseId = uniqueName('UC');
+  const created = await post('/cases', openCaseRequest(caseId));
+  expect(created.status).toBe(201);
+  return caseId;
+}
+
+describe('one case, intake to release, over HTTP', () => {
+  it('drives the whole slice and lists the case by stage from the read model', async () => {
+    const caseId = uniqueName('UC');
+    const created = await post('/cases', openCaseRequest(caseId));
+    expect(created).toEqual({
+      status: 201,
+      body: {
+        caseId,
+        status: 'intake',
+        allowedEvents: { case_manager: ['COMPLETE_INTAKE'] },
+        links: { self: `/cases/${caseId}`, events: `/cases/${caseId}/events`, decision: `/cases/${caseId}/decision` },
+      },
+    });
+
+    const steps: [unknown, string][] = [
+      [events.completeIntake(), 'sponsor_identification'],
+      [events.identifySponsor('1'), 'vetting'],
+      [events.completeVetting(), 'release_decision'],
+    ];
+    for (const [event, status] of steps) {
+      const reply = await post<CaseView>(`/cases/${caseId}/events`, event);
+      expect(reply.status).toBe(200);
+      expect(reply.body.status).toBe(status);
+    }
+
+    const listed = await eventually(
+      () => get<{ items: { caseId: string; status: string }[] }>(`/cases?status=release_decision`),
+      (r) => r.body.items.some((i) => i.caseId === caseId),
+    );
+    expect(listed.body.items).toContainEqual(expect.objectContaining({ caseId, status: 'release_decision', sponsorCategory: '1' }));
+
+    const decided = await post(`/cases/${caseId}/decision`, events.approve());
+    expect(decided).toEqual({
+      status: 200,
+      body: { caseId, delivered: true, applied: true, message: 'Decision applied; the case is now release_approved.' },
+    });
+
+    const released = await post<CaseView>(`/cases/${caseId}/events`, events.releaseChild());
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ status: 'released', closed: true, allowedEvents: {} });
+
+    const view = await get<CaseView>(`/cases/${caseId}`);
+    expect(view.status).toBe(200);
+    expect(view.body.transitions.map((t) => `${t.event}:${t.actor.role}`)).toEqual([
+      'OPEN_CASE:case_manager',
+      'COMPLETE_INTAKE:case_manager',
+      'IDENTIFY_SPONSOR:case_manager',
+      'COMPLETE_VETTING:case_manager',
+      'DECIDE_RELEASE:orr_reviewer',
+      'RELEASE_CHILD:case_manager',
+    ]);
+
+    const releasedList = await eventually(
+      () => get<{ items: { caseId: string }[] }>(`/cases?status=released`),
+      (r) => r.body.items.some((i) => i.caseId === caseId),
+    );
+    expect(releasedList.body.items.map((i) => i.caseId)).toContain(caseId);
+    expect(await db.prisma.caseTransition.count({ where: { caseId } })).toBe(6);
+
+    const afterRelease = await post(`/cases/${caseId}/events`, events.releaseChild());
+    expect(afterRelease).toMatchObject({ status: 409, body: { code: 'case_closed', allowedEvents: [] } });
+  });
+
+  it('refuses an event the case does not allow now with 409, the reason and the events allowed; nothing changes', async () => {
+    const caseId = await openCase();
+    const refused = await post(`/cases/${caseId}/events`, events.completeVetting());
+    expect(refused).toEqual({
+      status: 409,
+      body: {
+        error: 'Conflict',
+        code: 'not_allowed_in_state',
+        message: 'COMPLETE_VETTING is not allowed while the case is in intake.',
+        status: 'intake',
+        allowedEvents: ['COMPLETE_INTAKE'],
+      },
+    });
+    const early = await post(`/cases/${caseId}/decision`, events.approve());
+    expect(early).toMatchObject({ status: 409, body: { code: 'not_allowed_in_state', status: 'intake', allowedEvents: [] } });
+    const view = await get<CaseView>(`/cases/${caseId}`);
+    expect(view.body).toMatchObject({ status: 'intake', refusedSignals: [] });
+    expect(view.body.transitions).toHaveLength(1);
+  });
+
+  it('refuses a decision from a role that may not decide', async () => {
+    const caseId = await openCase();
+    for (const event of [events.completeIntake(), events.identifySponsor('1'), events.completeVetting()]) {
+      expect((await post(`/cases/${caseId}/events`, event)).status).toBe(200);
+    }
+    const byCaseManager = await post(`/cases/${caseId}/decision`, events.approve(caseManager));
+    expect(byCaseManager).toMatchObject({ status: 409, body: { status: 'release_decision', allowedEvents: [] } });
+    expect((await get<CaseView>(`/cases/${caseId}`)).body.status).toBe('release_decision');
+    expect((await post(`/cases/${caseId}/decision`, events.approve(reviewer))).status).toBe(200);
+  });
+
+  it('applies a retried request with the same Idempotency-Key once', async () => {
+    const caseId = await openCase();
+    const headers = { 'idempotency-key': `${caseId}-intake` };
+    const first = await post<CaseView>(`/cases/${caseId}/events`, events.completeIntake(), headers);
+    const retry = await post<CaseView>(`/cases/${caseId}/events`, events.completeIntake(), headers);
+    expect(first.status).toBe(200);
+    expect(retry).toEqual(first);
+    expect((await get<CaseView>(`/cases/${caseId}`)).body.transitions).toHaveLength(2);
+  });
+
+  it('refuses a second case with the same id', async () => {
+    const caseId = await openCase();
+    const again = await post('/cases', openCaseRequest(caseId));
+    expect(again).toMatchObject({ status: 409, body: { code: 'case_exists' } });
+  });
+});
+
+describe('bad input gets 400 (or 404) naming the field and the reason, and changes nothing', () => {
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = await openCase();
+  });
+
+  it.each([
+    ['malformed JSON', '{"type": "COMPLETE_INTAKE",', 'malformed_json', undefined],
+    ['an unknown field', { ...events.completeIntake(), urgent: true }, 'invalid_request', { where: 'body', path: '(root)', message: 'Unrecognized key: "urgent"' }],
+    ['a wrong type', { type: 'COMPLETE_INTAKE', actor: { id: 7, role: 'case_manager' } }, 'invalid_request', { where: 'body', path: 'actor.id', message: 'Invalid input: expected string, received number' }],
+    ['an unknown event', { type: 'TELEPORT', actor: caseManager }, 'invalid_request', { where: 'body', path: 'type', message: expect.stringMatching(/^Invalid discriminator value. Expected 'COMPLETE_INTAKE' \| 'IDENTIFY_SPONSOR'/) }],
+    ['an unknown role', { type: 'COMPLETE_INTAKE', actor: { id: 'x', role: 'janitor' } }, 'invalid_request', { where: 'body', path: 'actor.role', message: expect.stringContaining('Invalid option') }],
+  ])('%s', async (_label, body, code, issue) => {
+    const reply = await post(`/cases/${caseId}/events`, body);
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ error: 'Bad Request', code });
+    if (issue) expect(reply.body['issues']).toContainEqual(issue);
+    const view = await get<CaseView>(`/cases/${caseId}`);
+    expect(view.body.transitions).toHaveLength(1);
+  });
+
+  it('an invalid case on opening: nothing is started', async () => {
+    const bad = openCaseRequest('UC bad id', { admittedAt: 'yesterday' });
+    const reply = await post('/cases', bad);
+    expect(reply.status).toBe(400);
+    expect(reply.body['issues']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ where: 'body', path: 'caseId' }),
+        expect.objectContaining({ where: 'body', path: 'admittedAt' }),
+      ]),
+    );
+    expect(await db.prisma.case.count({ where: { id: 'UC bad id' } })).toBe(0);
+  });
+
+  it('an invalid case id in the path', async () => {
+    const reply = await get('/cases/a%20b');
+    expect(reply).toMatchObject({ status: 400, body: { code: 'invalid_request', issues: [expect.objectContaining({ where: 'params', path: 'id' })] } });
+  });
+
+  it('an unknown case', async () => {
+    expect(await get('/cases/UC-none-such')).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
+    expect(await post('/cases/UC-none-such/events', events.completeIntake())).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
+    expect(await post('/cases/UC-none-such/decision', events.approve())).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
+  });
+
+  it('an invalid list filter or cursor', async () => {
+    expect(await get('/cases?status=lost')).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ where: 'querystring', path: 'status' })] } });
+    expect(await get('/cases?after=nonsense')).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
+  });
+});
+
+describe('the API documents itself', () => {
+  it('serves an OpenAPI document generated from the zod schemas', async () => {
+    const doc = await get<{ openapi: string; paths: Record<string, Record<string, unknown>> }>('/docs/json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/cases', '/cases/{id}', '/cases/{id}/events', '/cases/{id}/decision']),
+    );
+    expect(JSON.stringify(doc.body.paths['/cases/{id}/events'])).toContain('IDENTIFY_SPONSOR');
+  });
+});
