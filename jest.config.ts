@@ -1,14 +1,11 @@
 import type { Config } from 'jest';
 
 const transform: Config['transform'] = {
-  '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
 const common: Config = {
   testEnvironment: 'node',
   transform,
-  // content-disposition (used by @fastify/swagger-ui) ships only ES modules, which jest's CommonJS
-  // runtime cannot require: compile that one package too.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   clearMocks: true,
   modulePathIgnorePatterns: ['<rootDir>/data'],
 };
