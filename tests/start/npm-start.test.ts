@@ -32,7 +32,7 @@ interface Started {
 
 async function start(env: NodeJS.ProcessEnv): Promise<Started> {
   // What `npm start` runs, without npm in between so that the signal reaches the process itself.
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts'], { env, cwd: process.cwd() });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, cwd: process.cwd() });
   const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {

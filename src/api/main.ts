@@ -1,0 +1,34 @@
+/**
+ * `npm run start:api`: the HTTP API alone, for deployments with several processes. Connects to
+ * TEMPORAL_ADDRESS (default: a dev server on this machine) and the database in DATABASE_URL.
+ */
+import { Client, Connection } from '@temporalio/client';
+
+import { ConfigError, loadConfig } from '../config/env';
+import { openDatabase } from '../db/client';
+import { createLogger } from '../logging';
+import { buildApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'reunify-api');
+  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  const db = openDatabase(config.database);
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = await buildApp({ temporal: client, prisma: db.prisma, taskQueue: config.temporal.taskQueue, logger });
+  await app.listen({ host: config.api.host, port: config.api.port });
+  const stop = async (): Promise<void> => {
+    await app.close();
+    await connection.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : `The API failed: ${(err as Error).message}`}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+/**
+ * `npm run start:worker`: a case worker alone, for deployments with several processes. Connects to
+ * TEMPORAL_ADDRESS (default: a dev server on this machine) and the database in DATABASE_URL.
+ * Migrations are not applied here: run `npm run db:migrate` once per release.
+ */
+import { NativeConnection } from '@temporalio/worker';
+
+import { ConfigError, loadConfig } from '../config/env';
+import { openDatabase } from '../db/client';
+import { createLogger } from '../logging';
+import { createCaseWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'reunify-worker');
+  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  const db = openDatabase(config.database);
+  const connection = await NativeConnection.connect({ address });
+  try {
+    const worker = await createCaseWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      deps: { prisma: db.prisma },
+    });
+    const stop = (): void => worker.shutdown();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    logger.info({ address, taskQueue: config.temporal.taskQueue }, 'Case worker running');
+    await worker.run();
+    logger.info('Case worker stopped');
+  } finally {
+    await connection.close();
+    await db.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : `The worker failed: ${(err as Error).message}`}\n`);
+  process.exit(1);
+});
