@@ -15,7 +15,7 @@ import { OpenCaseSchema } from '../src/contracts/case-input';
 import { caseWorkflowId } from '../src/contracts/ids';
 import { caseCommandUpdate, releaseDecisionSignal } from '../src/contracts/messages';
 import { caseWorkflow } from '../src/workflows';
-import { caseManager, events, openCaseRequest } from '../tests/helpers/builders';
+import { caseManager, decisionSignal, events, openCaseRequest } from '../tests/helpers/builders';
 import { bundleCaseWorkflows, createTimeSkippingEnv, temporalExecutable } from '../tests/helpers/temporal';
 
 const FIXTURES = join(__dirname, '..', 'tests', 'fixtures', 'histories');
@@ -32,10 +32,10 @@ async function main(): Promise<void> {
     'slice-category-1': async (caseId) => {
       const handle = env.client.workflow.getHandle(caseWorkflowId(caseId));
       await handle.executeUpdate(caseCommandUpdate, { args: [events.completeIntake()] });
-      await handle.signal(releaseDecisionSignal, events.approve(caseManager));
+      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(caseManager)));
       await handle.executeUpdate(caseCommandUpdate, { args: [events.identifySponsor('1')] });
       await handle.executeUpdate(caseCommandUpdate, { args: [events.completeVetting()] });
-      await handle.signal(releaseDecisionSignal, events.approve());
+      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve()));
       await handle.executeUpdate(caseCommandUpdate, { args: [events.releaseChild()] });
     },
     // A mandatory home study; left open in release_decision.

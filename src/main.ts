@@ -8,7 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 
 import { buildApp } from './api/app';
 import { ConfigError, loadConfig } from './config/env';
-import { migrateDatabase, openDatabase } from './db/client';
+import { assertMigrated, migrateDatabase, openDatabase } from './db/client';
 import { createLogger } from './logging';
 import { startTemporal } from './temporal/server';
 import { createCaseWorker } from './worker/create-worker';
@@ -19,12 +19,37 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const progress = (message: string): void => logger.info(message);
 
-  const temporal = await startTemporal(config, progress);
-  const cleanups: (() => Promise<unknown>)[] = [() => temporal.shutdown()];
-  const stop = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'shutdown step failed'));
+  // Steps to undo, in the order they were done; stopping undoes them last first, once.
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      for (const cleanup of [...cleanups].reverse()) {
+        await cleanup().catch((err) => logger.error({ err }, 'shutdown step failed'));
+      }
+    })());
+  // Installed before anything starts, so that a signal during start-up also stops what is up.
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn({ signal }, 'Second signal: exiting without finishing the shutdown');
+      process.exit(130);
+    }
+    logger.info({ signal }, 'Stopping Reunify...');
+    void stop().then(() => {
+      logger.info('Stopped.');
+      process.exit(0);
+    });
   };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   try {
+    const temporal = await startTemporal(config, progress);
+    cleanups.push(() => temporal.shutdown());
+    if (stopping) return;
+
     progress(
       config.database.kind === 'pglite'
         ? `Applying database migrations to PGlite in ${config.database.dataDir}...`
@@ -33,12 +58,14 @@ async function main(): Promise<void> {
     await migrateDatabase(process.env);
     const db = openDatabase(config.database);
     cleanups.push(() => db.close());
+    await assertMigrated(db.prisma);
 
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: temporal.namespace });
+    if (stopping) return;
 
     progress('Bundling the case workflow and starting the worker...');
     const worker = await createCaseWorker({
@@ -49,13 +76,21 @@ async function main(): Promise<void> {
     });
     const workerRun = worker.run();
     cleanups.push(async () => {
-      worker.shutdown();
-      await workerRun;
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun.catch(() => undefined);
+    });
+    // A worker that dies on its own takes the whole service down: better than an API that accepts
+    // events no worker will run.
+    workerRun.catch((err) => {
+      if (stopping) return;
+      logger.fatal({ err }, 'The worker stopped unexpectedly');
+      void stop().then(() => process.exit(1));
     });
 
     const app = await buildApp({ temporal: client, prisma: db.prisma, taskQueue: config.temporal.taskQueue, logger });
     await app.listen({ host: config.api.host, port: config.api.port });
     cleanups.push(() => app.close());
+    if (stopping) return;
 
     const api = `http://${config.api.host}:${config.api.port}`;
     const readyMs = Math.round(performance.now() - startedAt);
@@ -73,25 +108,6 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
-
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'Stopping Reunify...');
-      void stop().then(() => {
-        logger.info('Stopped.');
-        process.exit(0);
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    // A worker that dies on its own takes the whole service down: better than an API that accepts
-    // events no worker will run.
-    workerRun.catch((err) => {
-      logger.fatal({ err }, 'The worker stopped unexpectedly');
-      void stop().then(() => process.exit(1));
-    });
   } catch (err) {
     await stop();
     throw err;

@@ -17,6 +17,7 @@ export interface AppDeps {
   taskQueue: string;
   logger?: FastifyBaseLogger | boolean;
   decisionWaitMs?: number;
+  workerWaitMs?: number;
 }
 
 /** Builds the HTTP API over its dependencies; does not listen (see src/api/main.ts and src/main.ts). */
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prisma: deps.prisma,
     taskQueue: deps.taskQueue,
     decisionWaitMs: deps.decisionWaitMs,
+    workerWaitMs: deps.workerWaitMs,
   });
   return app;
 }

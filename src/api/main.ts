@@ -5,15 +5,22 @@
 import { Client, Connection } from '@temporalio/client';
 
 import { ConfigError, loadConfig } from '../config/env';
-import { openDatabase } from '../db/client';
+import { assertMigrated, openDatabase } from '../db/client';
 import { createLogger } from '../logging';
 import { buildApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.database.kind === 'pglite') {
+    // One process owns a PGlite folder at a time; a second one would corrupt it.
+    throw new ConfigError(
+      'A separate API needs DATABASE_URL (a PostgreSQL server): PGlite serves one process only. For the embedded default, run `npm start`.',
+    );
+  }
   const logger = createLogger(config, 'reunify-api');
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
   const db = openDatabase(config.database);
+  await assertMigrated(db.prisma);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = await buildApp({ temporal: client, prisma: db.prisma, taskQueue: config.temporal.taskQueue, logger });

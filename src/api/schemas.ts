@@ -7,6 +7,14 @@ import { RoleSchema } from '../contracts/roles';
 
 export const CaseParamsSchema = z.strictObject({ id: CaseIdSchema });
 
+export const IdempotencyHeadersSchema = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 characters: letters, digits, ".", "_", ":" or "-"')
+    .optional()
+    .describe('Makes a retried request apply once: the same key returns the first outcome'),
+});
+
 export const ErrorSchema = z.object({
   error: z.string().describe('HTTP reason phrase'),
   code: z.string().describe('Machine-readable error code'),
@@ -18,7 +26,7 @@ export const ErrorSchema = z.object({
 });
 
 export const RefusalSchema = ErrorSchema.extend({
-  status: CaseStatusSchema.describe('The case status, unchanged'),
+  status: CaseStatusSchema.optional().describe('The case status, unchanged'),
   allowedEvents: z.array(CaseEventTypeSchema).describe("Events the sender's role may send now"),
 });
 

@@ -39,6 +39,13 @@ export const ReleaseDecisionSchema = z.strictObject({
 export type ReleaseDecision = z.infer<typeof ReleaseDecisionSchema>;
 export type ReleaseDecisionRequest = z.input<typeof ReleaseDecisionSchema>;
 
+/** The decision signal's payload: the decision and the id of the request that carried it. */
+export const ReleaseDecisionSignalSchema = z.strictObject({
+  requestId: z.string().min(1).max(200),
+  decision: ReleaseDecisionSchema,
+});
+export type ReleaseDecisionSignal = z.input<typeof ReleaseDecisionSignalSchema>;
+
 /** Every event a case can receive, whatever carries it. */
 export type CaseEvent = CaseCommand | ReleaseDecision;
 export type CaseEventType = CaseEvent['type'];

@@ -15,11 +15,13 @@ export const CaseTransitionSchema = z.object({
   actor: z.object({ id: z.string(), role: RoleSchema }),
   reason: z.string().nullable(),
   at: z.string().describe('When the case accepted the event (ISO 8601)'),
+  requestId: z.string().nullable().describe('The request that carried the event (Update id or decision request id)'),
 });
 export type CaseTransition = z.infer<typeof CaseTransitionSchema>;
 
 /** A signal the case refused (a reviewer decision that did not apply): kept, never applied. */
 export const RefusedSignalSchema = z.object({
+  requestId: z.string().nullable(),
   event: z.string(),
   actor: z.object({ id: z.string(), role: z.string() }),
   at: z.string(),

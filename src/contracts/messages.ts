@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
-import type { CaseCommandRequest, ReleaseDecisionRequest } from './case-events';
+import type { CaseCommandRequest, ReleaseDecisionSignal } from './case-events';
 import type { OpenCase } from './case-input';
 import type { CaseView } from './case-view';
 
@@ -14,6 +14,6 @@ export interface CaseWorkflowInput {
 /** A case manager's event: accepted (new view) or refused (TransitionRefused failure). */
 export const caseCommandUpdate = defineUpdate<CaseView, [CaseCommandRequest]>('caseCommand');
 /** An ORR reviewer's release decision: applied when allowed, otherwise recorded as refused. */
-export const releaseDecisionSignal = defineSignal<[ReleaseDecisionRequest]>('releaseDecision');
+export const releaseDecisionSignal = defineSignal<[ReleaseDecisionSignal]>('releaseDecision');
 /** The live view of the case. */
 export const caseViewQuery = defineQuery<CaseView>('caseView');

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { DatabaseTarget } from './adapter';
 import { openDatabaseAdapter } from './adapter';
@@ -31,7 +33,7 @@ export class MigrationError extends Error {
  * process that reads the same environment. Must run before this process opens a PGlite folder:
  * one process owns a PGlite folder at a time.
  */
-export async function migrateDatabase(environment: NodeJS.ProcessEnv): Promise<void> {
+export async function migrateDatabase(environment: NodeJS.ProcessEnv): Promise<string> {
   const cli = require.resolve('prisma/build/index.js');
   const output: string[] = [];
   const code = await new Promise<number | null>((resolvePromise, reject) => {
@@ -47,6 +49,33 @@ export async function migrateDatabase(environment: NodeJS.ProcessEnv): Promise<v
   if (code !== 0) {
     throw new MigrationError(
       `prisma migrate deploy failed (exit ${code}). Check DATABASE_URL, or the data folder for PGlite. Its output:\n${output.join('').trim()}`,
+    );
+  }
+  return output.join('');
+}
+
+export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'prisma', 'migrations');
+
+/**
+ * Fails unless every committed migration is applied to the database the client reaches: an API
+ * or worker on an unmigrated database would otherwise answer with 500s on every read.
+ */
+export async function assertMigrated(prisma: PrismaClient, migrationsDir = MIGRATIONS_DIR): Promise<void> {
+  const expected = readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  let applied: string[] = [];
+  try {
+    const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    applied = rows.map((row) => row.migration_name);
+  } catch {
+    // No _prisma_migrations table: nothing was ever applied.
+  }
+  const missing = expected.filter((name) => !applied.includes(name));
+  if (missing.length > 0) {
+    throw new MigrationError(
+      `The database lacks ${missing.length} migration(s): ${missing.join(', ')}. Run \`npm run db:migrate\` with the same DATABASE_URL (or data folder) first.`,
     );
   }
 }

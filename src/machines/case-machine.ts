@@ -35,7 +35,6 @@ export const caseMachine = setup({
   },
   guards: {
     homeStudyRequired: ({ context }) => context.homeStudyTriggers.length > 0,
-    decisionIsApproval: ({ event }) => event.type === 'DECIDE_RELEASE' && event.decision === 'approve',
   },
   actions: {
     recordSponsor: assign(({ context, event }) => {
@@ -67,7 +66,7 @@ export const caseMachine = setup({
       on: { COMPLETE_HOME_STUDY: 'releaseDecision' },
     },
     releaseDecision: {
-      on: { DECIDE_RELEASE: { guard: 'decisionIsApproval', target: 'releaseApproved' } },
+      on: { DECIDE_RELEASE: 'releaseApproved' },
     },
     releaseApproved: {
       on: { RELEASE_CHILD: { target: 'released', actions: 'recordRelease' } },

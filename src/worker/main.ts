@@ -6,15 +6,22 @@
 import { NativeConnection } from '@temporalio/worker';
 
 import { ConfigError, loadConfig } from '../config/env';
-import { openDatabase } from '../db/client';
+import { assertMigrated, openDatabase } from '../db/client';
 import { createLogger } from '../logging';
 import { createCaseWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.database.kind === 'pglite') {
+    // One process owns a PGlite folder at a time; a second one would corrupt it.
+    throw new ConfigError(
+      'A separate worker needs DATABASE_URL (a PostgreSQL server): PGlite serves one process only. For the embedded default, run `npm start`.',
+    );
+  }
   const logger = createLogger(config, 'reunify-worker');
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
   const db = openDatabase(config.database);
+  await assertMigrated(db.prisma);
   const connection = await NativeConnection.connect({ address });
   try {
     const worker = await createCaseWorker({

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  currentUpdateInfo,
   log,
   proxyActivities,
   setHandler,
@@ -10,8 +11,9 @@ import {
 
 import type { CaseActivities } from '../activities/case-activities';
 import type { CaseEvent } from '../contracts/case-events';
-import { CaseCommandSchema, ReleaseDecisionSchema } from '../contracts/case-events';
+import { CaseCommandSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
 import { OpenCaseSchema } from '../contracts/case-input';
+import { formatIssues } from '../contracts/issues';
 import type { CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import type { CaseWorkflowInput } from '../contracts/messages';
@@ -38,7 +40,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   if (!parsed.success) {
     throw ApplicationFailure.create({
       type: CaseFailure.INVALID_PAYLOAD,
-      message: `Invalid case input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      message: `Invalid case input: ${formatIssues(parsed.error)}`,
       nonRetryable: true,
     });
   }
@@ -68,6 +70,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     actor: open.openedBy,
     reason: null,
     at: new Date().toISOString(),
+    requestId: null,
   });
 
   const view = (): CaseView => ({
@@ -85,7 +88,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   });
 
   /** Applies an event, or returns why the case refuses it. */
-  const apply = (event: CaseEvent): Refusal | undefined => {
+  const apply = (event: CaseEvent, requestId: string | null): Refusal | undefined => {
     const at = new Date().toISOString();
     const outcome = evaluateEvent(snapshot, event, at);
     if (!outcome.accepted) return outcome.refusal;
@@ -99,6 +102,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       actor: event.actor,
       reason: event.reason ?? null,
       at,
+      requestId,
     });
     return undefined;
   };
@@ -109,7 +113,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   setHandler(
     caseCommandUpdate,
     (request) => {
-      const refusal = apply(CaseCommandSchema.parse(request));
+      const refusal = apply(CaseCommandSchema.parse(request), currentUpdateInfo()?.id ?? null);
       if (refusal) throw refusalFailure(refusal); // unreachable unless the validator was skipped
       return view();
     },
@@ -120,7 +124,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         if (!parsedCommand.success) {
           throw ApplicationFailure.create({
             type: CaseFailure.INVALID_PAYLOAD,
-            message: parsedCommand.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+            message: formatIssues(parsedCommand.error),
             nonRetryable: true,
           });
         }
@@ -130,23 +134,26 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(releaseDecisionSignal, (request) => {
+  setHandler(releaseDecisionSignal, (payload) => {
     const at = new Date().toISOString();
-    const parsedDecision = ReleaseDecisionSchema.safeParse(request);
-    if (!parsedDecision.success) {
+    const parsedSignal = ReleaseDecisionSignalSchema.safeParse(payload);
+    if (!parsedSignal.success) {
       // A signal cannot be answered: keep what was refused and why, and change nothing else.
+      const actor = payload?.decision?.actor;
       refusedSignals.push({
+        requestId: typeof payload?.requestId === 'string' ? payload.requestId : null,
         event: 'DECIDE_RELEASE',
-        actor: { id: String(request?.actor?.id ?? 'unknown'), role: String(request?.actor?.role ?? 'unknown') },
+        actor: { id: String(actor?.id ?? 'unknown'), role: String(actor?.role ?? 'unknown') },
         at,
         code: 'invalid_payload',
-        message: parsedDecision.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        message: formatIssues(parsedSignal.error),
       });
       return;
     }
-    const refusal = apply(parsedDecision.data);
+    const { requestId, decision } = parsedSignal.data;
+    const refusal = apply(decision, requestId);
     if (refusal) {
-      refusedSignals.push({ event: 'DECIDE_RELEASE', actor: parsedDecision.data.actor, at, ...refusal });
+      refusedSignals.push({ requestId, event: 'DECIDE_RELEASE', actor: decision.actor, at, code: refusal.code, message: refusal.message });
       log.warn('Release decision refused', { caseId: open.caseId, code: refusal.code });
     }
   });

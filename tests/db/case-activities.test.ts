@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { createCaseActivities } from '../../src/activities/case-activities';
+import { assertMigrated, openDatabase } from '../../src/db/client';
 import type { CaseProjection, CaseTransition } from '../../src/contracts/case-view';
 import { caseManager, reviewer } from '../helpers/builders';
 import type { TestDatabase } from '../helpers/test-db';
@@ -22,6 +27,7 @@ const transition = (seq: number, event: CaseTransition['event'], from: CaseTrans
   actor: event === 'DECIDE_RELEASE' ? reviewer : caseManager,
   reason: null,
   at: new Date(Date.UTC(2026, 10, 2, 14, seq)).toISOString(),
+  requestId: `req-${seq}`,
 });
 
 const projection = (caseId: string, status: CaseProjection['status'], transitions: CaseTransition[]): CaseProjection => ({
@@ -86,5 +92,24 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
     const rows = await db.prisma.$queryRaw<{ typname: string; typtype: string }[]>`
       SELECT typname, typtype FROM pg_type WHERE typname = 'name'`;
     expect(rows).toEqual([{ typname: 'name', typtype: 'b' }]);
+  });
+});
+
+describe('assertMigrated', () => {
+  it('passes on a migrated database', async () => {
+    await expect(assertMigrated(db.prisma)).resolves.toBeUndefined();
+  });
+
+  it('names the missing migrations and the fix on a database that was never migrated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reunify-unmigrated-'));
+    const empty = openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
+    try {
+      await expect(assertMigrated(empty.prisma)).rejects.toThrow(
+        /The database lacks 1 migration\(s\): 20261123000000_init\. Run `npm run db:migrate`/,
+      );
+    } finally {
+      await empty.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -33,7 +34,8 @@ beforeAll(async () => {
     workflowBundle: bundle,
   });
   workerRun = worker.run();
-  app = await buildApp({ temporal: env.client, prisma: db.prisma, taskQueue });
+  // A generous wait for decisions: CI machines are busy, and the test wants the applied answer.
+  app = await buildApp({ temporal: env.client, prisma: db.prisma, taskQueue, decisionWaitMs: 15_000 });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 
@@ -170,7 +172,16 @@ describe('one case, intake to release, over HTTP', () => {
       expect((await post(`/cases/${caseId}/events`, event)).status).toBe(200);
     }
     const byCaseManager = await post(`/cases/${caseId}/decision`, events.approve(caseManager));
-    expect(byCaseManager).toMatchObject({ status: 409, body: { status: 'release_decision', allowedEvents: [] } });
+    expect(byCaseManager).toEqual({
+      status: 409,
+      body: {
+        error: 'Conflict',
+        code: 'role_not_permitted',
+        message: 'DECIDE_RELEASE may be sent by orr_reviewer, not by case_manager.',
+        status: 'release_decision',
+        allowedEvents: [],
+      },
+    });
     expect((await get<CaseView>(`/cases/${caseId}`)).body.status).toBe('release_decision');
     expect((await post(`/cases/${caseId}/decision`, events.approve(reviewer))).status).toBe(200);
   });
@@ -189,6 +200,21 @@ describe('one case, intake to release, over HTTP', () => {
     const caseId = await openCase();
     const again = await post('/cases', openCaseRequest(caseId));
     expect(again).toMatchObject({ status: 409, body: { code: 'case_exists' } });
+  });
+
+  it('never reuses a case id the read model knows, even once Temporal has forgotten the workflow', async () => {
+    const caseId = uniqueName('UC-old');
+    await db.prisma.case.create({
+      data: {
+        id: caseId,
+        workflowId: `case-${caseId}`,
+        careProviderId: 'shelter-tx-07',
+        status: 'released',
+        admittedAt: new Date('2025-01-01T00:00:00Z'),
+        lastSeq: 6,
+      },
+    });
+    expect(await post('/cases', openCaseRequest(caseId))).toMatchObject({ status: 409, body: { code: 'case_exists' } });
   });
 });
 
@@ -223,7 +249,7 @@ describe('bad input gets 400 (or 404) naming the field and the reason, and chang
         expect.objectContaining({ where: 'body', path: 'admittedAt' }),
       ]),
     );
-    expect(await db.prisma.case.count({ where: { id: 'UC bad id' } })).toBe(0);
+    await expect(env.client.workflow.getHandle('case-UC bad id').describe()).rejects.toThrow(WorkflowNotFoundError);
   });
 
   it('an invalid case id in the path', async () => {
@@ -240,6 +266,37 @@ describe('bad input gets 400 (or 404) naming the field and the reason, and chang
   it('an invalid list filter or cursor', async () => {
     expect(await get('/cases?status=lost')).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ where: 'querystring', path: 'status' })] } });
     expect(await get('/cases?after=nonsense')).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
+  });
+});
+
+describe('with no worker running', () => {
+  let idle: FastifyInstance;
+  let idleBase: string;
+  beforeAll(async () => {
+    // Same server and database, but a task queue no worker polls.
+    idle = await buildApp({ temporal: env.client, prisma: db.prisma, taskQueue: uniqueName('nobody'), workerWaitMs: 1_000 });
+    idleBase = await idle.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => idle?.close());
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${idleBase}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('opens cases, answers 503 with the fix for events, and still delivers decisions durably (202)', async () => {
+    const caseId = uniqueName('UC-idle');
+    expect((await call('POST', '/cases', openCaseRequest(caseId))).status).toBe(201);
+    const event = await call('POST', `/cases/${caseId}/events`, events.completeIntake());
+    expect(event).toMatchObject({ status: 503, body: { code: 'worker_unavailable' } });
+    expect(event.body['message']).toMatch(/retry it with the same Idempotency-Key/);
+    expect(await call('GET', `/cases/${caseId}`)).toMatchObject({ status: 503, body: { code: 'worker_unavailable' } });
+    const decision = await call('POST', `/cases/${caseId}/decision`, events.approve());
+    expect(decision).toMatchObject({ status: 202, body: { caseId, delivered: true, applied: null } });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { CaseCommandRequest, ReleaseDecisionRequest } from '../../src/contracts/case-events';
+import type { CaseCommandRequest, ReleaseDecisionRequest, ReleaseDecisionSignal } from '../../src/contracts/case-events';
 import type { OpenCaseRequest } from '../../src/contracts/case-input';
 
 export const caseManager = { id: 'cm-ana', role: 'case_manager' } as const;
@@ -33,3 +33,9 @@ export const events = {
     actor,
   }),
 };
+
+let signalCounter = 0;
+/** The decision signal's payload, as the API sends it. */
+export function decisionSignal(decision: ReleaseDecisionRequest, requestId = `req-${++signalCounter}`): ReleaseDecisionSignal {
+  return { requestId, decision };
+}

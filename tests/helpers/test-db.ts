@@ -6,7 +6,7 @@ import pg from 'pg';
 
 import type { DatabaseTarget } from '../../src/db/adapter';
 import type { Database } from '../../src/db/client';
-import { migrateDatabase, openDatabase } from '../../src/db/client';
+import { assertMigrated, migrateDatabase, openDatabase } from '../../src/db/client';
 
 export interface TestDatabase extends Database {
   target: DatabaseTarget;
@@ -24,9 +24,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (!serverUrl) {
     const dataRoot = mkdtempSync(join(tmpdir(), 'reunify-test-'));
     const env = { ...process.env, REUNIFY_DATA_DIR: dataRoot };
-    await migrateDatabase(env);
+    const output = await migrateDatabase(env);
     const target: DatabaseTarget = { kind: 'pglite', dataDir: join(dataRoot, 'pglite') };
     const db = openDatabase(target);
+    await assertMigrated(db.prisma).catch((err: Error) => {
+      throw new Error(`${err.message}\nprisma migrate deploy said:\n${output}`);
+    });
     return {
       ...db,
       target,
@@ -46,6 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const target: DatabaseTarget = { kind: 'server', url: url.toString() };
   await migrateDatabase({ ...process.env, DATABASE_URL: target.url });
   const db = openDatabase(target);
+  await assertMigrated(db.prisma);
   return {
     ...db,
     target,

@@ -13,7 +13,7 @@ import { CaseFailure } from '../../src/contracts/failures';
 import { caseWorkflowId } from '../../src/contracts/ids';
 import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import { caseWorkflow } from '../../src/workflows';
-import { caseManager, events, openCaseRequest } from '../helpers/builders';
+import { caseManager, decisionSignal, events, openCaseRequest } from '../helpers/builders';
 import { bundleCaseWorkflows, createTimeSkippingEnv, uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(60_000);
@@ -91,7 +91,7 @@ describe('case workflow on the time-skipping server', () => {
       expect(awaiting.status).toBe('release_decision');
       expect(awaiting.allowedEvents).toEqual({ orr_reviewer: ['DECIDE_RELEASE'] });
 
-      await handle.signal(releaseDecisionSignal, events.approve());
+      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve()));
       const released = await handle.executeUpdate(caseCommandUpdate, { args: [events.releaseChild()] });
       expect(released).toMatchObject({ status: 'released', closed: true });
       expect(released.transitions.map((t) => [t.event, t.toStatus])).toEqual([
@@ -151,14 +151,19 @@ describe('case workflow on the time-skipping server', () => {
     const worker = await createWorker(taskQueue, fakeActivities([]));
     await worker.runUntil(async () => {
       const handle = await openCase(taskQueue);
-      await handle.signal(releaseDecisionSignal, events.approve()); // too early: still in intake
-      await handle.signal(releaseDecisionSignal, events.approve(caseManager)); // wrong role
+      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(), 'too-early'));
+      for (const event of [events.completeIntake(), events.identifySponsor('1'), events.completeVetting()]) {
+        await handle.executeUpdate(caseCommandUpdate, { args: [event] });
+      }
+      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(caseManager), 'wrong-role'));
+      await handle.signal(releaseDecisionSignal, { requestId: 'malformed', decision: { type: 'DECIDE_RELEASE' } } as never);
       const view = await handle.query(caseViewQuery);
-      expect(view.status).toBe('intake');
-      expect(view.transitions).toHaveLength(1);
-      expect(view.refusedSignals.map((r) => [r.actor.role, r.code])).toEqual([
-        ['orr_reviewer', 'not_allowed_in_state'],
-        ['case_manager', 'not_allowed_in_state'],
+      expect(view.status).toBe('release_decision');
+      expect(view.transitions).toHaveLength(4);
+      expect(view.refusedSignals.map((r) => [r.requestId, r.actor.role, r.code])).toEqual([
+        ['too-early', 'orr_reviewer', 'not_allowed_in_state'],
+        ['wrong-role', 'case_manager', 'role_not_permitted'],
+        ['malformed', 'unknown', 'invalid_payload'],
       ]);
     });
   });
@@ -187,13 +192,15 @@ describe('case workflow on the time-skipping server', () => {
       handle = await openCase(taskQueue);
       await handle.executeUpdate(caseCommandUpdate, { args: [events.completeIntake()] });
       await handle.executeUpdate(caseCommandUpdate, { args: [events.identifySponsor('1')] });
+      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeVetting()] });
     });
-    // No worker now: the reviewer's decision is a signal, so it is accepted and kept meanwhile.
+    // No worker now: the reviewer's decision is a signal, so the server accepts and keeps it.
+    await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(), 'while-down'));
     const second = await createWorker(taskQueue, fakeActivities(projected));
     await second.runUntil(async () => {
-      expect((await handle.query(caseViewQuery)).status).toBe('vetting');
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeVetting()] });
-      await handle.signal(releaseDecisionSignal, events.approve());
+      const view = await handle.query(caseViewQuery);
+      expect(view.status).toBe('release_approved');
+      expect(view.transitions.at(-1)).toMatchObject({ event: 'DECIDE_RELEASE', requestId: 'while-down' });
       await handle.executeUpdate(caseCommandUpdate, { args: [events.releaseChild()] });
       const result = await handle.result();
       expect(result.transitions.map((t) => t.seq)).toEqual([0, 1, 2, 3, 4, 5]);

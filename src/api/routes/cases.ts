@@ -1,15 +1,20 @@
+import { status } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { CaseCommandSchema, ReleaseDecisionSchema } from '../../contracts/case-events';
 import { OpenCaseSchema } from '../../contracts/case-input';
+import { CaseStatusSchema } from '../../contracts/case-status';
 import type { CaseView } from '../../contracts/case-view';
 import { CaseViewSchema } from '../../contracts/case-view';
 import { caseWorkflowId } from '../../contracts/ids';
 import type { CaseWorkflowInput } from '../../contracts/messages';
 import { CASE_WORKFLOW_TYPE, caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../contracts/messages';
 import type { PrismaClient } from '../../db/generated/client';
+import type { Role } from '../../contracts/roles';
 import { allowedEventsByRole, openCaseSnapshot } from '../../machines/case-logic';
+import { EVENT_ROLES } from '../../machines/policy';
 import { toCaseStatus } from '../../machines/case-status';
 import { HttpError, fromTemporalError } from '../http-errors';
 import {
@@ -17,6 +22,7 @@ import {
   CaseParamsSchema,
   DecisionAcceptedSchema,
   ErrorSchema,
+  IdempotencyHeadersSchema,
   ListCasesQuerySchema,
   OpenedCaseSchema,
   RefusalSchema,
@@ -28,6 +34,8 @@ export interface CaseRoutesOptions {
   taskQueue: string;
   /** How long POST /decision waits to see a signalled decision applied before answering 202. */
   decisionWaitMs?: number;
+  /** How long an event may wait for a worker to answer before the API gives up with 503. */
+  workerWaitMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -43,13 +51,27 @@ function decodeCursor(cursor: string): { admittedAt: Date; id: string } {
     if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
     return { admittedAt: date, id };
   } catch {
-    throw new HttpError(400, 'invalid_request', 'Invalid querystring: after: not a cursor returned by this API');
+    throw new HttpError(400, 'invalid_request', 'Invalid querystring: after: not a cursor returned by this API', {
+      issues: [{ where: 'querystring', path: 'after', message: 'not a cursor returned by this API' }],
+    });
   }
 }
 
 export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, options) => {
-  const { temporal, prisma, taskQueue, decisionWaitMs = 2_000 } = options;
+  const { temporal, prisma, taskQueue, decisionWaitMs = 2_000, workerWaitMs = 15_000 } = options;
   const handleFor = (caseId: string) => temporal.workflow.getHandle(caseWorkflowId(caseId));
+  /** Runs a call that needs a worker, giving up after workerWaitMs (the call may still take effect later). */
+  const withWorker = <T>(call: () => Promise<T>): Promise<T> =>
+    temporal.withDeadline(Date.now() + workerWaitMs, call).catch((err: unknown) => {
+      if (isDeadlineExceeded(err)) {
+        throw new HttpError(
+          503,
+          'worker_unavailable',
+          `No case worker answered within ${workerWaitMs / 1000} s. The request may still be applied when a worker runs: retry it with the same Idempotency-Key to learn the outcome.`,
+        );
+      }
+      throw err;
+    });
 
   app.post(
     '/cases',
@@ -65,6 +87,10 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
     async (request, reply) => {
       const open = request.body;
       const input: CaseWorkflowInput = { open };
+      // Temporal forgets a closed workflow after its namespace's retention; the read model does not.
+      if (await prisma.case.findUnique({ where: { id: open.caseId }, select: { id: true } })) {
+        throw new HttpError(409, 'case_exists', `A case with id ${open.caseId} already exists; case ids are never reused.`);
+      }
       try {
         await temporal.workflow.start(CASE_WORKFLOW_TYPE, {
           workflowId: caseWorkflowId(open.caseId),
@@ -99,12 +125,12 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
         description: 'The status, the events allowed now by role, and every transition so far, from the workflow.',
         tags: ['cases'],
         params: CaseParamsSchema,
-        response: { 200: CaseViewSchema, 404: ErrorSchema },
+        response: { 200: CaseViewSchema, 404: ErrorSchema, 503: ErrorSchema },
       },
     },
     async (request) => {
       try {
-        return await handleFor(request.params.id).query(caseViewQuery);
+        return await withWorker(() => handleFor(request.params.id).query(caseViewQuery));
       } catch (err) {
         return fromTemporalError(err, request.params.id);
       }
@@ -120,20 +146,29 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
           'Applies the event if the case allows it now, and answers the new state; otherwise 409 with the reason and the events allowed now, and the case is unchanged. An `Idempotency-Key` header makes a retried request apply once.',
         tags: ['cases'],
         params: CaseParamsSchema,
+        headers: IdempotencyHeadersSchema,
         body: CaseCommandSchema,
-        response: { 200: CaseViewSchema, 400: ErrorSchema, 404: ErrorSchema, 409: RefusalSchema.or(ErrorSchema) },
+        response: {
+          200: CaseViewSchema,
+          400: ErrorSchema,
+          404: ErrorSchema,
+          409: RefusalSchema.or(ErrorSchema),
+          503: ErrorSchema,
+        },
       },
     },
     async (request) => {
       const caseId = request.params.id;
       const idempotencyKey = request.headers['idempotency-key'];
       try {
-        return await handleFor(caseId).executeUpdate(caseCommandUpdate, {
-          args: [request.body],
-          ...(typeof idempotencyKey === 'string' && idempotencyKey ? { updateId: idempotencyKey } : {}),
-        });
+        return await withWorker(() =>
+          handleFor(caseId).executeUpdate(caseCommandUpdate, {
+            args: [request.body],
+            ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
+          }),
+        );
       } catch (err) {
-        if (err instanceof Error && err.name === 'WorkflowNotFoundError') await explainClosedCase(caseId);
+        if (err instanceof WorkflowNotFoundError) await explainClosedCase(caseId);
         return fromTemporalError(err, caseId);
       }
     },
@@ -149,42 +184,46 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
         tags: ['cases'],
         params: CaseParamsSchema,
         body: ReleaseDecisionSchema,
-        response: { 200: DecisionAcceptedSchema, 202: DecisionAcceptedSchema, 404: ErrorSchema, 409: RefusalSchema },
+        response: { 200: DecisionAcceptedSchema, 202: DecisionAcceptedSchema, 404: ErrorSchema, 409: RefusalSchema.or(ErrorSchema) },
       },
     },
     async (request, reply) => {
       const caseId = request.params.id;
       const handle = handleFor(caseId);
-      let before: CaseView;
-      try {
-        before = await handle.query(caseViewQuery);
-      } catch (err) {
-        return fromTemporalError(err, caseId);
+      const decision = request.body;
+      // Refuse at once what the case clearly will not take. With no worker to ask, deliver anyway:
+      // the signal is durable, and the case applies or refuses it when a worker runs.
+      const before = await queryBriefly(caseId).catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
+        return undefined;
+      });
+      if (before) {
+        const refusal = precheckDecision(before, decision.actor.role);
+        if (refusal) throw refusal;
+      } else if (!(await caseExists(caseId))) {
+        throw new HttpError(404, 'case_not_found', `No case with id ${caseId}.`);
       }
-      const role = request.body.actor.role;
-      const allowedForRole = before.allowedEvents[role] ?? [];
-      if (before.closed || !allowedForRole.includes('DECIDE_RELEASE')) {
-        throw new HttpError(409, 'not_allowed_in_state', `DECIDE_RELEASE is not allowed for ${role} while the case is in ${before.status}.`, {
-          status: before.status,
-          allowedEvents: allowedForRole,
-        });
-      }
-      await handle.signal(releaseDecisionSignal, request.body);
-      const seen = before.transitions.length + before.refusedSignals.length;
+      const requestId = `decision-${request.id}-${Date.now().toString(36)}`;
+      await handle.signal(releaseDecisionSignal, { requestId, decision });
+
       const deadline = Date.now() + decisionWaitMs;
-      for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
+      for (let delay = 10; before && Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
         await new Promise((r) => setTimeout(r, delay));
-        const after = await handle.query(caseViewQuery);
-        if (after.transitions.length + after.refusedSignals.length > seen) {
-          const applied = after.transitions.length > before.transitions.length;
+        const after = await queryBriefly(caseId).catch(() => undefined);
+        const applied = after?.transitions.find((t) => t.requestId === requestId);
+        if (applied) {
           return reply.status(200).send({
             caseId,
             delivered: true,
-            applied,
-            message: applied
-              ? `Decision applied; the case is now ${after.status}.`
-              : `The case refused the decision: ${after.refusedSignals.at(-1)?.message ?? 'see refusedSignals'}`,
+            applied: true,
+            message: `Decision applied; the case is now ${applied.toStatus}.`,
           });
+        }
+        const refused = after?.refusedSignals.find((r) => r.requestId === requestId);
+        if (refused) {
+          return reply
+            .status(200)
+            .send({ caseId, delivered: true, applied: false, message: `The case refused the decision: ${refused.message}` });
         }
       }
       return reply.status(202).send({
@@ -232,7 +271,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
       return {
         items: page.map((row) => ({
           caseId: row.id,
-          status: row.status as never,
+          status: CaseStatusSchema.parse(row.status),
           careProviderId: row.careProviderId,
           sponsorCategory: row.sponsorCategory,
           admittedAt: row.admittedAt.toISOString(),
@@ -245,6 +284,18 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
     },
   );
 
+  /** The live view, or an error after PRECHECK_MS: the call itself is cancelled, not left running. */
+  function queryBriefly(caseId: string): Promise<CaseView> {
+    return temporal.withDeadline(Date.now() + PRECHECK_MS, () => handleFor(caseId).query(caseViewQuery));
+  }
+
+  async function caseExists(caseId: string): Promise<boolean> {
+    return handleFor(caseId)
+      .describe()
+      .then(() => true)
+      .catch(() => false);
+  }
+
   /** An update to a closed case reports "not found"; say that the case exists but is closed. */
   async function explainClosedCase(caseId: string): Promise<void> {
     const description = await handleFor(caseId)
@@ -255,9 +306,40 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
         .query(caseViewQuery)
         .catch(() => undefined);
       throw new HttpError(409, 'case_closed', `The case is ${view?.status ?? 'closed'} and accepts no more events.`, {
-        status: view?.status ?? 'released',
+        ...(view ? { status: view.status } : {}),
         allowedEvents: [],
       });
     }
   }
 };
+
+const PRECHECK_MS = 2_000;
+
+/** The client's deadline ran out: no worker took the call in time (a gRPC DEADLINE_EXCEEDED). */
+function isDeadlineExceeded(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  return err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === status.DEADLINE_EXCEEDED;
+}
+
+/** The refusal the case would give a decision from this role now, judged from its live view. */
+function precheckDecision(view: CaseView, role: Role): HttpError | undefined {
+  if (view.closed) {
+    return new HttpError(409, 'case_closed', `The case is ${view.status} and accepts no more events.`, {
+      status: view.status,
+      allowedEvents: [],
+    });
+  }
+  if (!EVENT_ROLES.DECIDE_RELEASE.includes(role)) {
+    return new HttpError(409, 'role_not_permitted', `DECIDE_RELEASE may be sent by ${EVENT_ROLES.DECIDE_RELEASE.join(' or ')}, not by ${role}.`, {
+      status: view.status,
+      allowedEvents: view.allowedEvents[role] ?? [],
+    });
+  }
+  if (!(view.allowedEvents[role] ?? []).includes('DECIDE_RELEASE')) {
+    return new HttpError(409, 'not_allowed_in_state', `DECIDE_RELEASE is not allowed while the case is in ${view.status}.`, {
+      status: view.status,
+      allowedEvents: view.allowedEvents[role] ?? [],
+    });
+  }
+  return undefined;
+}
