@@ -13,9 +13,10 @@ import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../src/activities/case-activities';
 import { OpenCaseSchema } from '../src/contracts/case-input';
 import { caseWorkflowId } from '../src/contracts/ids';
-import { caseCommandUpdate, releaseDecisionSignal } from '../src/contracts/messages';
 import { caseWorkflow } from '../src/workflows';
-import { caseManager, decisionSignal, events, openCaseRequest } from '../tests/helpers/builders';
+import { caseManager, events, openCaseRequest } from '../tests/helpers/builders';
+import type { CaseHandle } from '../tests/helpers/case-workflow-kit';
+import { clearChecks, decide, send } from '../tests/helpers/case-workflow-kit';
 import { bundleCaseWorkflows, createTimeSkippingEnv, temporalExecutable } from '../tests/helpers/temporal';
 
 const FIXTURES = join(__dirname, '..', 'tests', 'fixtures', 'histories');
@@ -27,24 +28,35 @@ async function main(): Promise<void> {
   const [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleCaseWorkflows()]);
   const activities: CaseActivities = { projectCase: async (p) => ({ lastSeq: Math.max(...p.transitions.map((t) => t.seq)) }) };
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
-  const scenarios: Record<string, (caseId: string) => Promise<void>> = {
-    // Category 1, no home study; a refused reviewer signal along the way.
-    'slice-category-1': async (caseId) => {
-      const handle = env.client.workflow.getHandle(caseWorkflowId(caseId));
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeIntake()] });
-      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(caseManager)));
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.identifySponsor('1')] });
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeVetting()] });
-      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve()));
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.releaseChild()] });
+  const scenarios: Record<string, (handle: CaseHandle) => Promise<void>> = {
+    // Expedited Category 1, closed after the follow-up; a refused reviewer signal along the way.
+    'expedited-category-1-closed': async (handle) => {
+      await send(handle, events.completeIntake());
+      await decide(handle, events.approve(caseManager));
+      await send(handle, events.identifySponsor('1'), events.completeAssessment());
+      await clearChecks(handle);
+      await send(handle, events.completeVetting(), events.recommend());
+      await decide(handle, events.approve());
+      await send(handle, events.releaseChild(), events.completeFollowUp());
     },
-    // A mandatory home study; left open in release_decision.
-    'slice-home-study-open': async (caseId) => {
-      const handle = env.client.workflow.getHandle(caseWorkflowId(caseId));
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeIntake()] });
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.identifySponsor('3', { presentsRisk: true })] });
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeVetting()] });
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeHomeStudy()] });
+    // A flag that makes the home study mandatory, a denial, then Category 4; left open.
+    'home-study-denied-category-4-open': async (handle) => {
+      await send(handle, events.completeIntake(), events.identifySponsor('2B'), events.completeAssessment());
+      await send(handle, events.flagCheck('public_records', true));
+      await clearChecks(handle);
+      await send(handle, events.completeVetting(), events.completeHomeStudy('unfavourable'), events.recommend('do_not_release'));
+      await send(handle, events.review('deny'));
+      await decide(handle, events.decide('deny'));
+      await send(handle, events.noViableSponsor());
+    },
+    // A transfer, a withdrawal, a second sponsor remanded to vetting; left open in vetting.
+    'transfer-withdrawal-remand-open': async (handle) => {
+      await send(handle, events.completeIntake(), events.transfer('shelter-ca-02'), events.identifySponsor('2A'));
+      await send(handle, events.sponsorWithdrew(), events.identifySponsor('3', { related: false }), events.completeAssessment());
+      await clearChecks(handle);
+      // A child of 9 with a Category 3 sponsor: the home study is mandatory.
+      await send(handle, events.completeVetting(), events.completeHomeStudy(), events.recommend(), events.review());
+      await decide(handle, events.decide('remand', { remandTo: 'vetting' }));
     },
   };
   await worker.runUntil(async () => {
@@ -55,7 +67,7 @@ async function main(): Promise<void> {
         taskQueue: 'record',
         args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId)) }],
       });
-      await drive(caseId);
+      await drive(handle);
       await env.sleep('1 minute'); // let the projection run
       // The CLI writes the history in the JSON form that Worker.runReplayHistory reads.
       const file = join(FIXTURES, `${name}.json`);

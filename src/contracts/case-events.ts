@@ -2,40 +2,108 @@ import { z } from 'zod';
 
 import { ActorSchema } from './roles';
 
-/** Sponsor categories in ORR's order of preference (Category 4, no viable sponsor, comes later). */
+/** Sponsor categories in ORR's order of preference. Category 4 (no viable sponsor) is a case path, not a sponsor. */
 export const SponsorCategorySchema = z.enum(['1', '2A', '2B', '3']);
 export type SponsorCategory = z.infer<typeof SponsorCategorySchema>;
 
 export const SponsorSchema = z.strictObject({
   category: SponsorCategorySchema,
-  related: z.boolean().default(true).describe('Related to the child (Category 3 may be unrelated)'),
+  related: z.boolean().default(true).describe('Related to the child (a Category 3 sponsor may be unrelated)'),
   presentsRisk: z
     .boolean()
     .default(false)
     .describe('Clearly presents a risk of abuse, maltreatment, exploitation or trafficking (TVPRA home study)'),
+  sponsoredBefore: z.boolean().default(false).describe('Has sponsored, or sought to sponsor, a child before'),
+  seekingMultiple: z.boolean().default(false).describe('Seeks to sponsor several children'),
 });
 export type Sponsor = z.infer<typeof SponsorSchema>;
 
-const reason = z.string().trim().min(1).max(2000).optional().describe('Why, in the sender\'s words');
-const base = { actor: ActorSchema, reason };
+/** The background and verification checks of vetting, each a parallel region of the machine. */
+export const CHECKS = [
+  'identity',
+  'relationship',
+  'public_records',
+  'sex_offender',
+  'fbi_fingerprint',
+  'can_registry',
+  'prior_sponsorship',
+] as const;
+export const CheckSchema = z.enum(CHECKS);
+export type Check = z.infer<typeof CheckSchema>;
 
-/** Events a case manager posts to move a case (Workflow Updates: refusable, answered at once). */
+const reason = z.string().trim().min(1).max(2000).describe("Why, in the sender's words");
+const base = { actor: ActorSchema, reason: reason.optional() };
+/** Where the domain asks for a reason, it is required. */
+const withReason = { actor: ActorSchema, reason };
+
+/** Events a case manager or case coordinator posts (Workflow Updates: refusable, answered at once). */
 export const CaseCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('COMPLETE_INTAKE'), ...base }),
   z.strictObject({ type: z.literal('IDENTIFY_SPONSOR'), ...base, sponsor: SponsorSchema }),
+  z.strictObject({ type: z.literal('NO_VIABLE_SPONSOR'), ...withReason }),
+  z.strictObject({ type: z.literal('COMPLETE_ASSESSMENT'), ...base }),
+  z.strictObject({ type: z.literal('CLEAR_CHECK'), ...base, check: CheckSchema }),
+  z.strictObject({
+    type: z.literal('FLAG_CHECK'),
+    ...withReason,
+    check: CheckSchema,
+    sponsorPresentsRisk: z
+      .boolean()
+      .default(false)
+      .describe('The finding shows the sponsor clearly presents a risk: a home study becomes mandatory'),
+  }),
   z.strictObject({ type: z.literal('COMPLETE_VETTING'), ...base }),
-  z.strictObject({ type: z.literal('COMPLETE_HOME_STUDY'), ...base }),
+  z.strictObject({ type: z.literal('REQUEST_HOME_STUDY'), ...withReason }),
+  z.strictObject({
+    type: z.literal('COMPLETE_HOME_STUDY'),
+    ...base,
+    outcome: z.enum(['favourable', 'unfavourable']).default('favourable'),
+  }),
+  z.strictObject({
+    type: z.literal('RECOMMEND_RELEASE'),
+    ...base,
+    recommendation: z.enum(['release', 'release_with_services', 'do_not_release']),
+  }),
+  z.strictObject({
+    type: z.literal('REVIEW_CASE'),
+    ...base,
+    recommendation: z.enum(['approve', 'approve_with_services', 'deny', 'more_assessment']),
+  }),
   z.strictObject({ type: z.literal('RELEASE_CHILD'), ...base }),
+  z.strictObject({ type: z.literal('COMPLETE_FOLLOW_UP'), ...base }),
+  z.strictObject({ type: z.literal('SPONSOR_WITHDREW'), ...withReason }),
+  z.strictObject({
+    type: z.literal('TRANSFER_CARE_PROVIDER'),
+    ...withReason,
+    toCareProviderId: z.string().trim().min(1).max(64),
+  }),
+  z.strictObject({ type: z.literal('AGE_OUT'), ...base }),
+  z.strictObject({ type: z.literal('DEPART'), ...withReason, departure: z.enum(['repatriation', 'voluntary_departure']) }),
 ]);
 export type CaseCommand = z.infer<typeof CaseCommandSchema>;
 export type CaseCommandRequest = z.input<typeof CaseCommandSchema>;
 
+export const REMAND_TARGETS = ['application', 'vetting', 'home_study'] as const;
+
 /** An ORR reviewer's release decision (a Signal: durable even while no worker runs). */
-export const ReleaseDecisionSchema = z.strictObject({
-  type: z.literal('DECIDE_RELEASE'),
-  ...base,
-  decision: z.enum(['approve']).describe('The release decision'),
-});
+export const ReleaseDecisionSchema = z
+  .strictObject({
+    type: z.literal('DECIDE_RELEASE'),
+    ...base,
+    decision: z.enum(['approve', 'approve_with_services', 'deny', 'remand', 'refer_home_study']),
+    remandTo: z.enum(REMAND_TARGETS).optional().describe('With remand: the step to redo'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.decision === 'remand' && !value.remandTo) {
+      ctx.addIssue({ code: 'custom', path: ['remandTo'], message: 'is required when the decision is remand' });
+    }
+    if (value.decision !== 'remand' && value.remandTo) {
+      ctx.addIssue({ code: 'custom', path: ['remandTo'], message: 'is only for a remand' });
+    }
+    if ((value.decision === 'deny' || value.decision === 'remand') && !value.reason) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: `is required when the decision is ${value.decision}` });
+    }
+  });
 export type ReleaseDecision = z.infer<typeof ReleaseDecisionSchema>;
 export type ReleaseDecisionRequest = z.input<typeof ReleaseDecisionSchema>;
 

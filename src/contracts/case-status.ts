@@ -7,10 +7,15 @@ import { z } from 'zod';
 export const CaseStatusSchema = z.enum([
   'intake',
   'sponsor_identification',
+  'no_viable_sponsor',
+  'application',
   'vetting',
   'home_study',
+  'recommendation',
+  'third_party_review',
   'release_decision',
   'release_approved',
   'released',
+  'closed',
 ]);
 export type CaseStatus = z.infer<typeof CaseStatusSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { CASE_EVENT_TYPES, SponsorSchema } from './case-events';
+import { CASE_EVENT_TYPES, CHECKS, CheckSchema, SponsorSchema } from './case-events';
 import { CaseStatusSchema } from './case-status';
 import { RoleSchema } from './roles';
 
@@ -32,16 +32,43 @@ export type RefusedSignal = z.infer<typeof RefusedSignalSchema>;
 
 export const AllowedEventsByRoleSchema = z.partialRecord(RoleSchema, z.array(CaseEventTypeSchema));
 
+export const CheckStatusSchema = z.enum(['pending', 'cleared', 'flagged', 'not_required']);
+
 /** The live view of a case, as its workflow answers it. */
 export const CaseViewSchema = z.object({
   caseId: z.string(),
   status: CaseStatusSchema,
   closed: z.boolean().describe('True once the case accepts no more events'),
+  closure: z
+    .enum(['released', 'aged_out', 'repatriation', 'voluntary_departure'])
+    .nullable()
+    .describe('How the case closed; null while open'),
   careProviderId: z.string(),
+  careProviderHistory: z
+    .array(z.object({ careProviderId: z.string(), until: z.string() }))
+    .describe('Earlier care providers, oldest first, and when the case left each'),
   admittedAt: z.string(),
   sponsor: SponsorSchema.nullable(),
+  sponsorHistory: z
+    .array(z.object({ sponsor: SponsorSchema, outcome: z.enum(['withdrawn', 'denied']), at: z.string() }))
+    .describe('Sponsors considered before the current one, and why they are no longer'),
+  policyProfile: z.string().nullable().describe('The policy profile in force when the current sponsor was identified'),
+  expedited: z.boolean().describe('On the expedited Category 1 path: fewer checks, no third-party review'),
+  checks: z
+    .record(CheckSchema, CheckStatusSchema)
+    .nullable()
+    .describe(`Each check for the current sponsor (${CHECKS.join(', ')}); null before a sponsor is identified`),
+  flags: z.array(z.object({ check: CheckSchema, findings: z.string(), at: z.string() })),
   homeStudyTriggers: z.array(z.string()).describe('Mandatory home-study triggers that apply; empty when none'),
+  homeStudy: z
+    .object({ mandatory: z.boolean(), requested: z.boolean(), outcome: z.enum(['favourable', 'unfavourable']).nullable() })
+    .nullable(),
+  recommendation: z.string().nullable().describe("The case manager's recommendation"),
+  review: z.string().nullable().describe("The case coordinator's recommendation"),
+  decision: z.string().nullable().describe("ORR's latest decision on the current sponsor"),
+  postReleaseServices: z.boolean(),
   releasedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
   allowedEvents: AllowedEventsByRoleSchema.describe('Events allowed now, by the role that may send them'),
   transitions: z.array(CaseTransitionSchema),
   refusedSignals: z.array(RefusedSignalSchema),

@@ -69,8 +69,11 @@ export async function assertMigrated(prisma: PrismaClient, migrationsDir = MIGRA
     const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
       SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
     applied = rows.map((row) => row.migration_name);
-  } catch {
-    // No _prisma_migrations table: nothing was ever applied.
+  } catch (err) {
+    // No _prisma_migrations table (42P01): nothing was ever applied. Anything else is not ours to hide.
+    if (!/42P01|_prisma_migrations" does not exist/.test(`${(err as Error).message} ${JSON.stringify(err)}`)) {
+      throw new MigrationError(`Could not read the applied migrations: ${(err as Error).message}`);
+    }
   }
   const missing = expected.filter((name) => !applied.includes(name));
   if (missing.length > 0) {

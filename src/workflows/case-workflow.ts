@@ -19,7 +19,7 @@ import { CaseFailure } from '../contracts/failures';
 import type { CaseWorkflowInput } from '../contracts/messages';
 import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../contracts/messages';
 import type { Refusal } from '../machines/case-logic';
-import { allowedEventsByRole, evaluateEvent, openCaseSnapshot } from '../machines/case-logic';
+import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot } from '../machines/case-logic';
 import type { CaseSnapshot } from '../machines/case-status';
 import { toCaseStatus } from '../machines/case-status';
 
@@ -73,19 +73,35 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     requestId: null,
   });
 
-  const view = (): CaseView => ({
-    caseId: open.caseId,
-    status: toCaseStatus(snapshot),
-    closed: snapshot.status === 'done',
-    careProviderId: snapshot.context.careProviderId,
-    admittedAt: snapshot.context.admittedAt,
-    sponsor: snapshot.context.sponsor,
-    homeStudyTriggers: snapshot.context.homeStudyTriggers,
-    releasedAt: snapshot.context.releasedAt,
-    allowedEvents: allowedEventsByRole(snapshot),
-    transitions,
-    refusedSignals,
-  });
+  const view = (): CaseView => {
+    const { context } = snapshot;
+    return {
+      caseId: open.caseId,
+      status: toCaseStatus(snapshot),
+      closed: snapshot.status === 'done',
+      closure: context.closure,
+      careProviderId: context.careProviderId,
+      careProviderHistory: context.careProviderHistory,
+      admittedAt: context.admittedAt,
+      sponsor: context.sponsor,
+      sponsorHistory: context.sponsorHistory,
+      policyProfile: context.profileId,
+      expedited: context.expedited,
+      checks: checkStatuses(snapshot),
+      flags: context.flags,
+      homeStudyTriggers: context.homeStudyTriggers,
+      homeStudy: context.homeStudy,
+      recommendation: context.recommendation,
+      review: context.review,
+      decision: context.decision,
+      postReleaseServices: context.postReleaseServices,
+      releasedAt: context.releasedAt,
+      closedAt: context.closedAt,
+      allowedEvents: allowedEventsByRole(snapshot, new Date().toISOString()),
+      transitions,
+      refusedSignals,
+    };
+  };
 
   /** Applies an event, or returns why the case refuses it. */
   const apply = (event: CaseEvent, requestId: string | null): Refusal | undefined => {

@@ -4,9 +4,10 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 
 import { buildApp } from '../../src/api/app';
+import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
 import type { CaseView } from '../../src/contracts/case-view';
 import { createCaseWorker } from '../../src/worker/create-worker';
-import { caseManager, events, openCaseRequest, reviewer } from '../helpers/builders';
+import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import type { TestDatabase } from '../helpers/test-db';
 import { createTestDatabase } from '../helpers/test-db';
 import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from '../helpers/temporal';
@@ -76,6 +77,24 @@ async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolea
   return value;
 }
 
+/** Posts case-manager events in order, each expected to be accepted; answers the last view. */
+async function drive(caseId: string, ...requests: unknown[]): Promise<CaseView> {
+  let last: CaseView | undefined;
+  for (const request of requests) {
+    const reply = await post<CaseView>(`/cases/${caseId}/events`, request);
+    if (reply.status !== 200) throw new Error(`${(request as { type: string }).type}: ${JSON.stringify(reply.body)}`);
+    last = reply.body;
+  }
+  return last ?? (await get<CaseView>(`/cases/${caseId}`)).body;
+}
+
+/** Intake to the ORR decision with an expedited Category 1 sponsor, every check cleared over HTTP. */
+async function toDecision(caseId: string): Promise<CaseView> {
+  const vetting = await drive(caseId, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
+  await drive(caseId, ...clearPending(vetting.checks));
+  return drive(caseId, events.completeVetting(), events.recommend());
+}
+
 async function openCase(): Promise<string> {
   const caseId = uniqueName('UC');
   const created = await post('/cases', openCaseRequest(caseId));
@@ -92,21 +111,29 @@ describe('one case, intake to release, over HTTP', () => {
       body: {
         caseId,
         status: 'intake',
-        allowedEvents: { case_manager: ['COMPLETE_INTAKE'] },
+        allowedEvents: { case_manager: ['COMPLETE_INTAKE', 'DEPART'], orr_reviewer: ['TRANSFER_CARE_PROVIDER'] },
         links: { self: `/cases/${caseId}`, events: `/cases/${caseId}/events`, decision: `/cases/${caseId}/decision` },
       },
     });
 
     const steps: [unknown, string][] = [
       [events.completeIntake(), 'sponsor_identification'],
-      [events.identifySponsor('1'), 'vetting'],
-      [events.completeVetting(), 'release_decision'],
+      [events.identifySponsor('1'), 'application'],
+      [events.completeAssessment(), 'vetting'],
     ];
     for (const [event, status] of steps) {
       const reply = await post<CaseView>(`/cases/${caseId}/events`, event);
       expect(reply.status).toBe(200);
       expect(reply.body.status).toBe(status);
     }
+    const vetting = await get<CaseView>(`/cases/${caseId}`);
+    expect(vetting.body).toMatchObject({ expedited: true, allowedEvents: { case_manager: ['CLEAR_CHECK', 'FLAG_CHECK', 'SPONSOR_WITHDREW', 'DEPART'] } });
+    const checks = clearPending(vetting.body.checks);
+    expect(checks).toHaveLength(5);
+    await drive(caseId, ...checks);
+    expect((await drive(caseId, events.completeVetting())).status).toBe('recommendation');
+    // Expedited Category 1: no third-party review.
+    expect((await drive(caseId, events.recommend())).status).toBe('release_decision');
 
     const listed = await eventually(
       () => get<{ items: { caseId: string; status: string }[] }>(`/cases?status=release_decision`),
@@ -122,7 +149,9 @@ describe('one case, intake to release, over HTTP', () => {
 
     const released = await post<CaseView>(`/cases/${caseId}/events`, events.releaseChild());
     expect(released.status).toBe(200);
-    expect(released.body).toMatchObject({ status: 'released', closed: true, allowedEvents: {} });
+    expect(released.body).toMatchObject({ status: 'released', closed: false, allowedEvents: { case_manager: ['COMPLETE_FOLLOW_UP'] } });
+    const closed = await post<CaseView>(`/cases/${caseId}/events`, events.completeFollowUp());
+    expect(closed.body).toMatchObject({ status: 'closed', closed: true, closure: 'released', allowedEvents: {} });
 
     const view = await get<CaseView>(`/cases/${caseId}`);
     expect(view.status).toBe(200);
@@ -130,17 +159,21 @@ describe('one case, intake to release, over HTTP', () => {
       'OPEN_CASE:case_manager',
       'COMPLETE_INTAKE:case_manager',
       'IDENTIFY_SPONSOR:case_manager',
+      'COMPLETE_ASSESSMENT:case_manager',
+      ...Array(5).fill('CLEAR_CHECK:case_manager'),
       'COMPLETE_VETTING:case_manager',
+      'RECOMMEND_RELEASE:case_manager',
       'DECIDE_RELEASE:orr_reviewer',
       'RELEASE_CHILD:case_manager',
+      'COMPLETE_FOLLOW_UP:case_manager',
     ]);
 
-    const releasedList = await eventually(
-      () => get<{ items: { caseId: string }[] }>(`/cases?status=released`),
+    const closedList = await eventually(
+      () => get<{ items: { caseId: string }[] }>(`/cases?status=closed`),
       (r) => r.body.items.some((i) => i.caseId === caseId),
     );
-    expect(releasedList.body.items.map((i) => i.caseId)).toContain(caseId);
-    expect(await db.prisma.caseTransition.count({ where: { caseId } })).toBe(6);
+    expect(closedList.body.items.map((i) => i.caseId)).toContain(caseId);
+    expect(await db.prisma.caseTransition.count({ where: { caseId } })).toBe(view.body.transitions.length);
 
     const afterRelease = await post(`/cases/${caseId}/events`, events.releaseChild());
     expect(afterRelease).toMatchObject({ status: 409, body: { code: 'case_closed', allowedEvents: [] } });
@@ -156,11 +189,14 @@ describe('one case, intake to release, over HTTP', () => {
         code: 'not_allowed_in_state',
         message: 'COMPLETE_VETTING is not allowed while the case is in intake.',
         status: 'intake',
-        allowedEvents: ['COMPLETE_INTAKE'],
+        allowedEvents: ['COMPLETE_INTAKE', 'DEPART'],
       },
     });
     const early = await post(`/cases/${caseId}/decision`, events.approve());
-    expect(early).toMatchObject({ status: 409, body: { code: 'not_allowed_in_state', status: 'intake', allowedEvents: [] } });
+    expect(early).toMatchObject({
+      status: 409,
+      body: { code: 'not_allowed_in_state', status: 'intake', allowedEvents: ['TRANSFER_CARE_PROVIDER'] },
+    });
     const view = await get<CaseView>(`/cases/${caseId}`);
     expect(view.body).toMatchObject({ status: 'intake', refusedSignals: [] });
     expect(view.body.transitions).toHaveLength(1);
@@ -168,9 +204,7 @@ describe('one case, intake to release, over HTTP', () => {
 
   it('refuses a decision from a role that may not decide', async () => {
     const caseId = await openCase();
-    for (const event of [events.completeIntake(), events.identifySponsor('1'), events.completeVetting()]) {
-      expect((await post(`/cases/${caseId}/events`, event)).status).toBe(200);
-    }
+    expect((await toDecision(caseId)).status).toBe('release_decision');
     const byCaseManager = await post(`/cases/${caseId}/decision`, events.approve(caseManager));
     expect(byCaseManager).toEqual({
       status: 409,
@@ -179,7 +213,7 @@ describe('one case, intake to release, over HTTP', () => {
         code: 'role_not_permitted',
         message: 'DECIDE_RELEASE may be sent by orr_reviewer, not by case_manager.',
         status: 'release_decision',
-        allowedEvents: [],
+        allowedEvents: ['SPONSOR_WITHDREW', 'DEPART'],
       },
     });
     expect((await get<CaseView>(`/cases/${caseId}`)).body.status).toBe('release_decision');
@@ -308,6 +342,10 @@ describe('the API documents itself', () => {
     expect(Object.keys(doc.body.paths)).toEqual(
       expect.arrayContaining(['/cases', '/cases/{id}', '/cases/{id}/events', '/cases/{id}/decision']),
     );
-    expect(JSON.stringify(doc.body.paths['/cases/{id}/events'])).toContain('IDENTIFY_SPONSOR');
+    // Every event a case can receive is documented, the decision on its own path.
+    const eventsDoc = JSON.stringify(doc.body.paths['/cases/{id}/events']);
+    for (const type of CASE_EVENT_TYPES.filter((t) => t !== 'DECIDE_RELEASE')) expect(eventsDoc).toContain(`"${type}"`);
+    expect(JSON.stringify(doc.body.paths['/cases/{id}/decision'])).toContain('"DECIDE_RELEASE"');
+    expect(JSON.stringify(doc.body.paths['/cases/{id}'])).toContain('allowedEvents');
   });
 });

@@ -1,7 +1,14 @@
-import type { CaseCommandRequest, ReleaseDecisionRequest, ReleaseDecisionSignal } from '../../src/contracts/case-events';
+import type {
+  CaseCommandRequest,
+  Check,
+  ReleaseDecisionRequest,
+  ReleaseDecisionSignal,
+  SponsorCategory,
+} from '../../src/contracts/case-events';
 import type { OpenCaseRequest } from '../../src/contracts/case-input';
 
 export const caseManager = { id: 'cm-ana', role: 'case_manager' } as const;
+export const coordinator = { id: 'cc-dana', role: 'case_coordinator' } as const;
 export const reviewer = { id: 'ffs-ben', role: 'orr_reviewer' } as const;
 
 /** A valid case opening; override any field. The child is 9 on the admission date. */
@@ -16,23 +23,93 @@ export function openCaseRequest(caseId: string, overrides: Partial<OpenCaseReque
   };
 }
 
+type SponsorExtras = { related?: boolean; presentsRisk?: boolean; sponsoredBefore?: boolean; seekingMultiple?: boolean };
+type Decision = ReleaseDecisionRequest['decision'];
+
 export const events = {
   completeIntake: (): CaseCommandRequest => ({ type: 'COMPLETE_INTAKE', actor: caseManager }),
-  identifySponsor: (category: '1' | '2A' | '2B' | '3' = '1', extra: { presentsRisk?: boolean } = {}): CaseCommandRequest => ({
+  identifySponsor: (category: SponsorCategory = '1', extra: SponsorExtras = {}): CaseCommandRequest => ({
     type: 'IDENTIFY_SPONSOR',
     actor: caseManager,
     sponsor: { category, ...extra },
-    reason: 'Mother located through the child, phone interview done',
+    reason: 'Sponsor located through the child, phone interview done',
+  }),
+  noViableSponsor: (): CaseCommandRequest => ({
+    type: 'NO_VIABLE_SPONSOR',
+    actor: caseManager,
+    reason: 'No relative or other adult came forward; long-term foster care planning',
+  }),
+  completeAssessment: (): CaseCommandRequest => ({ type: 'COMPLETE_ASSESSMENT', actor: caseManager }),
+  clearCheck: (check: Check): CaseCommandRequest => ({ type: 'CLEAR_CHECK', actor: caseManager, check }),
+  flagCheck: (check: Check, sponsorPresentsRisk = false): CaseCommandRequest => ({
+    type: 'FLAG_CHECK',
+    actor: caseManager,
+    check,
+    sponsorPresentsRisk,
+    reason: `Finding in the ${check} check`,
   }),
   completeVetting: (): CaseCommandRequest => ({ type: 'COMPLETE_VETTING', actor: caseManager }),
-  completeHomeStudy: (): CaseCommandRequest => ({ type: 'COMPLETE_HOME_STUDY', actor: caseManager }),
+  requestHomeStudy: (actor: typeof caseManager | typeof coordinator = caseManager): CaseCommandRequest => ({
+    type: 'REQUEST_HOME_STUDY',
+    actor,
+    reason: 'More information is needed about the household',
+  }),
+  completeHomeStudy: (outcome: 'favourable' | 'unfavourable' = 'favourable'): CaseCommandRequest => ({
+    type: 'COMPLETE_HOME_STUDY',
+    actor: caseManager,
+    outcome,
+  }),
+  recommend: (recommendation: 'release' | 'release_with_services' | 'do_not_release' = 'release'): CaseCommandRequest => ({
+    type: 'RECOMMEND_RELEASE',
+    actor: caseManager,
+    recommendation,
+  }),
+  review: (
+    recommendation: 'approve' | 'approve_with_services' | 'deny' | 'more_assessment' = 'approve',
+  ): CaseCommandRequest => ({ type: 'REVIEW_CASE', actor: coordinator, recommendation }),
   releaseChild: (): CaseCommandRequest => ({ type: 'RELEASE_CHILD', actor: caseManager }),
+  completeFollowUp: (): CaseCommandRequest => ({ type: 'COMPLETE_FOLLOW_UP', actor: caseManager }),
+  sponsorWithdrew: (): CaseCommandRequest => ({
+    type: 'SPONSOR_WITHDREW',
+    actor: caseManager,
+    reason: 'The sponsor withdrew the application',
+  }),
+  transfer: (toCareProviderId: string): CaseCommandRequest => ({
+    type: 'TRANSFER_CARE_PROVIDER',
+    actor: reviewer,
+    toCareProviderId,
+    reason: 'Closer to the sponsor',
+  }),
+  ageOut: (): CaseCommandRequest => ({ type: 'AGE_OUT', actor: caseManager, reason: 'Turned 18; post-18 plan in place' }),
+  depart: (departure: 'repatriation' | 'voluntary_departure' = 'voluntary_departure'): CaseCommandRequest => ({
+    type: 'DEPART',
+    actor: caseManager,
+    departure,
+    reason: 'Granted voluntary departure by the immigration court',
+  }),
+  decide: (
+    decision: Decision,
+    extra: { remandTo?: 'application' | 'vetting' | 'home_study'; actor?: ReleaseDecisionRequest['actor'] } = {},
+  ): ReleaseDecisionRequest => ({
+    type: 'DECIDE_RELEASE',
+    decision,
+    actor: extra.actor ?? reviewer,
+    ...(extra.remandTo ? { remandTo: extra.remandTo } : {}),
+    ...(decision === 'deny' || decision === 'remand' ? { reason: `Reviewer's reasons for ${decision}` } : {}),
+  }),
   approve: (actor: ReleaseDecisionRequest['actor'] = reviewer): ReleaseDecisionRequest => ({
     type: 'DECIDE_RELEASE',
     decision: 'approve',
     actor,
   }),
 };
+
+/** CLEAR_CHECK for every check pending in a case's `checks` (from the view or `checkStatuses`). */
+export function clearPending(checks: Partial<Record<Check, string>> | null): CaseCommandRequest[] {
+  return Object.entries(checks ?? {})
+    .filter(([, status]) => status === 'pending')
+    .map(([check]) => events.clearCheck(check as Check));
+}
 
 let signalCounter = 0;
 /** The decision signal's payload, as the API sends it. */

@@ -1,165 +1,274 @@
-import type { CaseEvent, CaseEventType } from '../../src/contracts/case-events';
-import { CASE_EVENT_TYPES, CaseCommandSchema, ReleaseDecisionSchema } from '../../src/contracts/case-events';
-import { OpenCaseSchema } from '../../src/contracts/case-input';
-import type { Role } from '../../src/contracts/roles';
+import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
+import { CaseStatusSchema } from '../../src/contracts/case-status';
 import { caseMachine } from '../../src/machines/case-machine';
-import { allowedEvents, allowedEventsByRole, evaluateEvent, openCaseSnapshot } from '../../src/machines/case-logic';
+import { allowedEvents, allowedEventsByRole, checkStatuses, evaluateEvent } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
-import { STATE_TO_STATUS, UnmappedStateError, toCaseStatus } from '../../src/machines/case-status';
+import { GROUPING_STATES, STAGE_TO_STATUS, UnmappedStateError, toCaseStatus } from '../../src/machines/case-status';
 import { EVENT_ROLES } from '../../src/machines/policy';
-import { caseManager, events, openCaseRequest, reviewer } from '../helpers/builders';
+import { caseManager, coordinator, events, reviewer } from '../helpers/builders';
+import { AT, CLEAR_PENDING, drive, openSnapshot, parseEvent } from '../helpers/machine-driver';
 
-const AT = '2026-11-03T09:00:00.000Z';
+const sponsored = (category: '1' | '2A' | '2B' | '3' = '1', extra = {}) =>
+  drive(openSnapshot(), events.completeIntake(), events.identifySponsor(category, extra), events.completeAssessment());
 
-function open(overrides: Parameters<typeof openCaseRequest>[1] = {}): CaseSnapshot {
-  const input = OpenCaseSchema.parse(openCaseRequest('UC-M-1', overrides));
-  return openCaseSnapshot(input);
+function refusal(snapshot: CaseSnapshot, event: unknown) {
+  const outcome = evaluateEvent(snapshot, parseEvent(event), AT);
+  if (outcome.accepted) throw new Error(`expected a refusal of ${(event as { type: string }).type}`);
+  return outcome.refusal;
 }
 
-function parse(event: unknown): CaseEvent {
-  const e = event as { type: string };
-  return e.type === 'DECIDE_RELEASE' ? ReleaseDecisionSchema.parse(event) : CaseCommandSchema.parse(event);
-}
-
-/** Applies events in order; fails the test on the first refusal. */
-function drive(snapshot: CaseSnapshot, ...sequence: unknown[]): CaseSnapshot {
-  let current = snapshot;
-  for (const event of sequence) {
-    const outcome = evaluateEvent(current, parse(event), AT);
-    if (!outcome.accepted) throw new Error(`refused: ${outcome.refusal.message}`);
-    current = outcome.next;
-  }
-  return current;
-}
-
-/** A valid event of each type, sent by a role that may send it. */
-const sampleEvents: Record<CaseEventType, unknown> = {
-  COMPLETE_INTAKE: events.completeIntake(),
-  IDENTIFY_SPONSOR: events.identifySponsor('1'),
-  COMPLETE_VETTING: events.completeVetting(),
-  COMPLETE_HOME_STUDY: events.completeHomeStudy(),
-  DECIDE_RELEASE: events.approve(),
-  RELEASE_CHILD: events.releaseChild(),
-};
-
-describe('case machine: the slice, transition by transition', () => {
-  it('opens in intake with only COMPLETE_INTAKE allowed, for case managers', () => {
-    const s = open();
+describe('case machine: intake to sponsor', () => {
+  it('opens in intake; the case manager may complete intake or record a departure, ORR may transfer', () => {
+    const s = openSnapshot();
     expect(toCaseStatus(s)).toBe('intake');
-    expect(allowedEventsByRole(s)).toEqual({ case_manager: ['COMPLETE_INTAKE'] });
+    expect(allowedEventsByRole(s, AT)).toEqual({
+      case_manager: ['COMPLETE_INTAKE', 'DEPART'],
+      orr_reviewer: ['TRANSFER_CARE_PROVIDER'],
+    });
   });
 
-  it('goes intake -> sponsor identification -> vetting, recording the sponsor', () => {
-    const s1 = drive(open(), events.completeIntake());
-    expect(toCaseStatus(s1)).toBe('sponsor_identification');
-    const s2 = drive(s1, events.identifySponsor('2A'));
-    expect(toCaseStatus(s2)).toBe('vetting');
-    expect(s2.context.sponsor).toEqual({ category: '2A', related: true, presentsRisk: false });
-    expect(s2.context.homeStudyTriggers).toEqual([]);
+  it('records the sponsor with its defaults and the policy profile in force', () => {
+    const s = drive(openSnapshot(), events.completeIntake(), events.identifySponsor('2A'));
+    expect(toCaseStatus(s)).toBe('application');
+    expect(s.context.sponsor).toEqual({
+      category: '2A',
+      related: true,
+      presentsRisk: false,
+      sponsoredBefore: false,
+      seekingMultiple: false,
+    });
+    expect(s.context.profileId).toBe('fg26-2025');
+    expect(s.context.expedited).toBe(false);
   });
 
-  it('skips the home study when none is required: vetting -> release decision', () => {
-    const s = drive(open(), events.completeIntake(), events.identifySponsor('1'), events.completeVetting());
-    expect(toCaseStatus(s)).toBe('release_decision');
-    expect(allowedEventsByRole(s)).toEqual({ orr_reviewer: ['DECIDE_RELEASE'] });
+  it('Category 4: no viable sponsor, until one appears', () => {
+    const cat4 = drive(openSnapshot(), events.completeIntake(), events.noViableSponsor());
+    expect(toCaseStatus(cat4)).toBe('no_viable_sponsor');
+    expect(allowedEvents(cat4, AT, 'case_manager')).toEqual(['IDENTIFY_SPONSOR', 'DEPART']);
+    expect(toCaseStatus(drive(cat4, events.identifySponsor('3')))).toBe('application');
   });
 
-  it('goes through the home study when one is required', () => {
+  it('asks a reason where the domain does: NO_VIABLE_SPONSOR without one is invalid', () => {
+    expect(() => parseEvent({ type: 'NO_VIABLE_SPONSOR', actor: caseManager })).toThrow(/reason/);
+  });
+});
+
+describe('case machine: vetting as parallel checks', () => {
+  it('expedited Category 1: only the expedited checks are pending, and COMPLETE_VETTING waits for them', () => {
+    const s = sponsored('1');
+    expect(s.context.expedited).toBe(true);
+    expect(checkStatuses(s)).toEqual({
+      identity: 'pending',
+      relationship: 'pending',
+      public_records: 'pending',
+      sex_offender: 'pending',
+      fbi_fingerprint: 'pending',
+      can_registry: 'not_required',
+      prior_sponsorship: 'not_required',
+    });
+    expect(allowedEvents(s, AT, 'case_manager')).not.toContain('COMPLETE_VETTING');
+    expect(refusal(s, events.completeVetting())).toMatchObject({
+      code: 'conditions_not_met',
+      message:
+        'Vetting cannot complete while checks are pending: identity, relationship, public_records, sex_offender, fbi_fingerprint. Clear or flag each first.',
+    });
+  });
+
+  it('refuses a check that is not required, or already done, saying which are pending', () => {
+    const s = sponsored('2B');
+    expect(refusal(s, events.clearCheck('can_registry')).message).toBe(
+      'The can_registry check is not required for a Category 2B sponsor under fg26-2025 unless something raises it; checks pending: identity, relationship, public_records, sex_offender, fbi_fingerprint, prior_sponsorship.',
+    );
+    const cleared = drive(s, events.clearCheck('identity'));
+    expect(refusal(cleared, events.flagCheck('identity')).message).toMatch(/^The identity check is already cleared; checks pending: relationship,/);
+  });
+
+  it('a flag raises the conditional checks and ends the expedited path', () => {
+    const s = drive(sponsored('1'), events.flagCheck('public_records'));
+    expect(s.context.expedited).toBe(false);
+    expect(checkStatuses(s)).toMatchObject({ public_records: 'flagged', can_registry: 'pending', prior_sponsorship: 'pending' });
+    expect(s.context.flags).toEqual([{ check: 'public_records', findings: 'Finding in the public_records check', at: AT }]);
+    // Not expedited any more: the recommendation goes to the third-party review.
+    const recommended = drive(s, CLEAR_PENDING, events.completeVetting(), events.recommend());
+    expect(toCaseStatus(recommended)).toBe('third_party_review');
+  });
+
+  it('a finding that the sponsor presents a risk makes the home study mandatory', () => {
+    const s = drive(sponsored('2A'), events.flagCheck('public_records', true), CLEAR_PENDING, events.completeVetting());
+    expect(s.context.homeStudyTriggers).toEqual(['sponsor_presents_risk']);
+    expect(toCaseStatus(s)).toBe('home_study');
+    expect(s.context.homeStudy).toEqual({ mandatory: true, requested: false, outcome: null });
+  });
+
+  it('keeps the results when vetting is left, and re-runs the checks on a remand to vetting', () => {
+    const decided = drive(sponsored('2B'), CLEAR_PENDING, events.completeVetting(), events.recommend(), events.review());
+    expect(checkStatuses(decided)).toMatchObject({ identity: 'cleared', can_registry: 'not_required' });
+    const remanded = drive(decided, events.decide('remand', { remandTo: 'vetting' }));
+    expect(toCaseStatus(remanded)).toBe('vetting');
+    expect(checkStatuses(remanded)).toMatchObject({ identity: 'pending', prior_sponsorship: 'pending' });
+  });
+});
+
+describe('case machine: home study, recommendation, review, decision', () => {
+  it('expedited Category 1 goes from recommendation straight to the ORR decision', () => {
+    const s = drive(sponsored('1'), CLEAR_PENDING, events.completeVetting());
+    expect(toCaseStatus(s)).toBe('recommendation');
+    expect(toCaseStatus(drive(s, events.recommend()))).toBe('release_decision');
+  });
+
+  it('a mandatory home study comes after vetting; post-release services follow it', () => {
     const s = drive(
-      open({ child: { birthDate: '2017-05-20', traffickingVictim: true } }),
+      openSnapshot({ child: { birthDate: '2017-05-20', traffickingVictim: true } }),
       events.completeIntake(),
       events.identifySponsor('1'),
+      events.completeAssessment(),
+      CLEAR_PENDING,
       events.completeVetting(),
     );
     expect(toCaseStatus(s)).toBe('home_study');
-    expect(s.context.homeStudyTriggers).toEqual(['child_trafficking_victim']);
-    expect(toCaseStatus(drive(s, events.completeHomeStudy()))).toBe('release_decision');
-  });
-
-  it('approval -> release approved -> released, which is final and stamps the release time', () => {
-    const decided = drive(open(), events.completeIntake(), events.identifySponsor('1'), events.completeVetting(), events.approve());
+    // The trigger raised every conditional check: fingerprints and CA/N were required.
+    expect(s.context.checkResults.can_registry?.outcome).toBe('cleared');
+    const decided = drive(s, events.completeHomeStudy(), events.recommend(), events.review(), events.approve());
     expect(toCaseStatus(decided)).toBe('release_approved');
-    const released = drive(decided, events.releaseChild());
-    expect(toCaseStatus(released)).toBe('released');
-    expect(released.status).toBe('done');
-    expect(released.context.releasedAt).toBe(AT);
-    expect(allowedEvents(released)).toEqual([]);
+    expect(decided.context.postReleaseServices).toBe(true);
+  });
+
+  it('the case coordinator may ask for a discretionary home study at review', () => {
+    const s = drive(sponsored('2A'), CLEAR_PENDING, events.completeVetting(), events.recommend());
+    const studied = drive(s, events.requestHomeStudy(coordinator));
+    expect(toCaseStatus(studied)).toBe('home_study');
+    expect(studied.context.homeStudy).toEqual({ mandatory: false, requested: true, outcome: null });
+  });
+
+  it('the review may send the case back for more assessment', () => {
+    const s = drive(sponsored('2A'), CLEAR_PENDING, events.completeVetting(), events.recommend(), events.review('more_assessment'));
+    expect(toCaseStatus(s)).toBe('application');
+    expect(s.context.review).toBe('more_assessment');
+  });
+
+  const atDecision = () => drive(sponsored('2A'), CLEAR_PENDING, events.completeVetting(), events.recommend(), events.review());
+
+  it.each([
+    ['approve', {}, 'release_approved'],
+    ['approve_with_services', {}, 'release_approved'],
+    ['refer_home_study', {}, 'home_study'],
+    ['remand', { remandTo: 'application' as const }, 'application'],
+    ['remand', { remandTo: 'vetting' as const }, 'vetting'],
+    ['remand', { remandTo: 'home_study' as const }, 'home_study'],
+    ['deny', {}, 'sponsor_identification'],
+  ] as const)('ORR decision %s %j -> %s', (decision, extra, status) => {
+    const s = drive(atDecision(), events.decide(decision, extra));
+    expect(toCaseStatus(s)).toBe(status);
+  });
+
+  it('a denial retires the sponsor with its history; a second sponsor starts afresh', () => {
+    const denied = drive(atDecision(), events.decide('deny'));
+    expect(denied.context.sponsor).toBeNull();
+    expect(denied.context.sponsorHistory).toEqual([
+      { sponsor: expect.objectContaining({ category: '2A' }), outcome: 'denied', at: AT },
+    ]);
+    const second = drive(denied, events.identifySponsor('1'), events.completeAssessment());
+    expect(second.context.expedited).toBe(true);
+    expect(second.context.decision).toBeNull();
+    expect(toCaseStatus(drive(denied, events.noViableSponsor()))).toBe('no_viable_sponsor');
+  });
+
+  it('approve_with_services orders post-release services; approve alone does not', () => {
+    expect(drive(atDecision(), events.decide('approve_with_services')).context.postReleaseServices).toBe(true);
+    expect(drive(atDecision(), events.decide('approve')).context.postReleaseServices).toBe(false);
   });
 });
 
-describe('case machine: refusals', () => {
-  // Every reachable state of the slice, with how to get there.
-  const reachable: Record<string, () => CaseSnapshot> = {
-    intake: () => open(),
-    sponsor_identification: () => drive(open(), events.completeIntake()),
-    vetting: () => drive(open(), events.completeIntake(), events.identifySponsor('1')),
-    home_study: () =>
-      drive(open(), events.completeIntake(), events.identifySponsor('1', { presentsRisk: true }), events.completeVetting()),
-    release_decision: () => drive(open(), events.completeIntake(), events.identifySponsor('1'), events.completeVetting()),
-    release_approved: () =>
-      drive(open(), events.completeIntake(), events.identifySponsor('1'), events.completeVetting(), events.approve()),
-  };
-
-  const cases = Object.entries(reachable).flatMap(([status, make]) =>
-    CASE_EVENT_TYPES.filter((type) => !allowedEvents(make()).includes(type)).map((type) => [status, type, make] as const),
-  );
-
-  it('covers every state x event pair that is not allowed', () => {
-    // 6 open states x 6 event types, less the one allowed event in each.
-    expect(cases).toHaveLength(6 * 6 - 6);
+describe('case machine: exits', () => {
+  it('a sponsor may withdraw from any sponsored stage; the case returns to sponsor identification', () => {
+    const s = drive(sponsored('1'), events.clearCheck('identity'), events.sponsorWithdrew());
+    expect(toCaseStatus(s)).toBe('sponsor_identification');
+    expect(s.context.sponsorHistory).toEqual([
+      { sponsor: expect.objectContaining({ category: '1' }), outcome: 'withdrawn', at: AT },
+    ]);
+    expect(s.context.checkResults).toEqual({});
+    expect(refusal(openSnapshot(), events.sponsorWithdrew()).code).toBe('not_allowed_in_state');
   });
 
-  it.each(cases)('in %s, %s is refused with the reason and what is allowed; the case is unchanged', (status, type, make) => {
-    const before = make();
-    const outcome = evaluateEvent(before, parse(sampleEvents[type]), AT);
-    expect(outcome.accepted).toBe(false);
-    if (outcome.accepted) return;
-    expect(outcome.refusal).toMatchObject({ code: 'not_allowed_in_state', status });
-    expect(outcome.refusal.message).toBe(`${type} is not allowed while the case is in ${status}.`);
-    const role = (sampleEvents[type] as { actor: { role: Role } }).actor.role;
-    expect(outcome.refusal.allowedEvents).toEqual(allowedEvents(before, role));
-    expect(toCaseStatus(before)).toBe(status);
+  it('a transfer keeps the stage and changes the care provider, with history', () => {
+    const s = drive(sponsored('2B'), events.clearCheck('identity'), events.transfer('shelter-ca-02'));
+    expect(toCaseStatus(s)).toBe('vetting');
+    expect(checkStatuses(s)).toMatchObject({ identity: 'cleared', relationship: 'pending' });
+    expect(s.context.careProviderId).toBe('shelter-ca-02');
+    expect(s.context.careProviderHistory).toEqual([{ careProviderId: 'shelter-tx-07', until: AT }]);
+    expect(refusal(s, events.transfer('shelter-ca-02')).message).toBe(
+      'The case is already with care provider shelter-ca-02; a transfer needs a different one.',
+    );
   });
 
-  it('refuses an event from a role that may not send it, naming who may', () => {
-    const s = reachable.release_decision!();
-    const outcome = evaluateEvent(s, parse(events.approve(caseManager)), AT);
-    expect(outcome).toEqual({
-      accepted: false,
-      refusal: {
-        code: 'role_not_permitted',
-        message: 'DECIDE_RELEASE may be sent by orr_reviewer, not by case_manager.',
-        status: 'release_decision',
-        allowedEvents: [],
-      },
+  it('age-out applies from the 18th birthday and closes the case', () => {
+    expect(refusal(sponsored('1'), events.ageOut())).toMatchObject({
+      code: 'conditions_not_met',
+      message: 'The child is 9; AGE_OUT applies from the 18th birthday, 2035-05-20.',
     });
-    const byReviewer = evaluateEvent(reachable.intake!(), parse({ ...events.completeIntake(), actor: reviewer }), AT);
-    expect(byReviewer.accepted).toBe(false);
-    if (!byReviewer.accepted) expect(byReviewer.refusal.code).toBe('role_not_permitted');
+    const adult = openSnapshot({ child: { birthDate: '2008-11-03' } });
+    expect(allowedEvents(adult, AT, 'system')).toEqual(['AGE_OUT']);
+    const closed = drive(adult, events.completeIntake(), events.ageOut());
+    expect(toCaseStatus(closed)).toBe('closed');
+    expect(closed.context).toMatchObject({ closure: 'aged_out', closedAt: AT });
+    expect(closed.status).toBe('done');
   });
 
-  it('refuses everything once the case is released', () => {
-    const released = drive(reachable.release_approved!(), events.releaseChild());
-    for (const type of CASE_EVENT_TYPES) {
-      const outcome = evaluateEvent(released, parse(sampleEvents[type]), AT);
-      expect(outcome.accepted).toBe(false);
-      if (!outcome.accepted) expect(outcome.refusal.code).toBe('case_closed');
-    }
+  it.each(['repatriation', 'voluntary_departure'] as const)('%s closes the case from any open stage', (departure) => {
+    const closed = drive(sponsored('3'), events.depart(departure));
+    expect(closed.context.closure).toBe(departure);
+    expect(closed.status).toBe('done');
+  });
+
+  it('release ends the stay; the follow-up call closes the case; a closed case refuses everything', () => {
+    const released = drive(sponsored('1'), CLEAR_PENDING, events.completeVetting(), events.recommend(), events.approve(), events.releaseChild());
+    expect(toCaseStatus(released)).toBe('released');
+    expect(released.context.releasedAt).toBe(AT);
+    expect(allowedEventsByRole(released, AT)).toEqual({ case_manager: ['COMPLETE_FOLLOW_UP'] });
+    expect(refusal(released, events.sponsorWithdrew()).code).toBe('not_allowed_in_state');
+    const closed = drive(released, events.completeFollowUp());
+    expect(closed.context.closure).toBe('released');
+    expect(allowedEvents(closed, AT)).toEqual([]);
+    expect(refusal(closed, events.completeFollowUp())).toMatchObject({ code: 'case_closed', allowedEvents: [] });
   });
 });
 
-describe('case machine: public status', () => {
-  it('maps every machine state to a public status', () => {
-    const states = Object.keys(caseMachine.root.states);
-    expect(states.sort()).toEqual(Object.keys(STATE_TO_STATUS).sort());
-  });
-
-  it('throws on a state with no public status', () => {
-    const s = open();
-    expect(() => toCaseStatus({ ...s, value: 'limbo' } as unknown as CaseSnapshot)).toThrow(UnmappedStateError);
+describe('case machine: roles', () => {
+  it('refuses an event from a role that may not send it, naming who may, and lists what the role may do', () => {
+    const s = drive(sponsored('1'), CLEAR_PENDING, events.completeVetting(), events.recommend());
+    expect(refusal(s, events.approve(caseManager))).toEqual({
+      code: 'role_not_permitted',
+      message: 'DECIDE_RELEASE may be sent by orr_reviewer, not by case_manager.',
+      status: 'release_decision',
+      allowedEvents: ['SPONSOR_WITHDREW', 'DEPART'],
+    });
+    expect(refusal(openSnapshot(), { ...events.completeIntake(), actor: reviewer }).code).toBe('role_not_permitted');
   });
 
   it('lets every event type be sent by at least one role', () => {
     for (const type of CASE_EVENT_TYPES) expect(EVENT_ROLES[type].length).toBeGreaterThan(0);
+  });
+});
+
+describe('case machine: public status', () => {
+  /** Every stage: the children of the grouping states that are not grouping states themselves. */
+  function stages(node = caseMachine.root, prefix = ''): string[] {
+    return Object.entries(node.states).flatMap(([key, child]) => {
+      const path = prefix ? `${prefix}.${key}` : key;
+      return GROUPING_STATES.has(key) ? stages(child, path) : [path];
+    });
+  }
+
+  it('maps every stage of the machine to a public status, and no status to a missing stage', () => {
+    expect(stages().sort()).toEqual(Object.keys(STAGE_TO_STATUS).sort());
+  });
+
+  it('uses every public status', () => {
+    expect(new Set(Object.values(STAGE_TO_STATUS))).toEqual(new Set(CaseStatusSchema.options));
+  });
+
+  it('throws on a state with no public status', () => {
+    const s = openSnapshot();
+    expect(() => toCaseStatus({ ...s, value: 'limbo' } as unknown as CaseSnapshot)).toThrow(UnmappedStateError);
   });
 });

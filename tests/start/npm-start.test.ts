@@ -96,16 +96,16 @@ describe('npm start', () => {
     const second = await start(env);
     try {
       const view = (await (await fetch(`${api}/cases/${caseId}`)).json()) as CaseView;
-      expect(view.status).toBe('vetting');
+      expect(view.status).toBe('application');
       expect(view.transitions.map((t) => t.event)).toEqual(['OPEN_CASE', 'COMPLETE_INTAKE', 'IDENTIFY_SPONSOR']);
-      const next = await post(`/cases/${caseId}/events`, events.completeVetting());
+      const next = await post(`/cases/${caseId}/events`, events.completeAssessment());
       expect(next.status).toBe(200);
-      expect(((await next.json()) as CaseView).status).toBe('release_decision');
+      expect(((await next.json()) as CaseView).status).toBe('vetting');
       // The read model (PGlite, reopened) follows the workflow shortly after.
       let listed: string[] = [];
       for (let i = 0; i < 100 && !listed.includes(caseId); i += 1) {
         await new Promise((r) => setTimeout(r, 100));
-        const page = (await (await fetch(`${api}/cases?status=release_decision`)).json()) as { items: { caseId: string }[] };
+        const page = (await (await fetch(`${api}/cases?status=vetting`)).json()) as { items: { caseId: string }[] };
         listed = page.items.map((item) => item.caseId);
       }
       expect(listed).toEqual([caseId]);

@@ -2,114 +2,79 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkerOptions, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { Worker as TemporalWorker } from '@temporalio/worker';
 
-import type { CaseActivities } from '../../src/activities/case-activities';
-import { OpenCaseSchema } from '../../src/contracts/case-input';
 import type { CaseProjection } from '../../src/contracts/case-view';
 import { CaseFailure } from '../../src/contracts/failures';
-import { caseWorkflowId } from '../../src/contracts/ids';
 import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
-import { caseWorkflow } from '../../src/workflows';
-import { caseManager, decisionSignal, events, openCaseRequest } from '../helpers/builders';
-import { bundleCaseWorkflows, createTimeSkippingEnv, uniqueName } from '../helpers/temporal';
+import type { caseWorkflow } from '../../src/workflows';
+import { caseManager, decisionSignal, events } from '../helpers/builders';
+import type { CaseHandle, CaseWorkflowKit } from '../helpers/case-workflow-kit';
+import {
+  clearChecks,
+  decide,
+  fakeActivities,
+  projectedSeqs,
+  send,
+  toDecision,
+  useCaseWorkflowKit,
+} from '../helpers/case-workflow-kit';
+import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(60_000);
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleCaseWorkflows()]);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-
-/** Fake activities at the boundary: they keep what was projected, in order. */
-function fakeActivities(projected: CaseProjection[], failFirst = 0) {
-  let calls = 0;
-  const activities: CaseActivities = {
-    projectCase: jest.fn(async (projection: CaseProjection) => {
-      calls += 1;
-      if (calls <= failFirst) throw new Error('database unavailable (simulated)');
-      projected.push(projection);
-      return { lastSeq: Math.max(...projection.transitions.map((t) => t.seq)) };
-    }),
-  };
-  return activities;
-}
-
-function createWorker(taskQueue: string, activities: CaseActivities, options: Partial<WorkerOptions> = {}): Promise<Worker> {
-  return TemporalWorker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities,
-    ...options,
-  });
-}
-
-const started: WorkflowHandle[] = [];
-
-async function openCase(taskQueue: string, overrides = {}): Promise<WorkflowHandle<typeof caseWorkflow>> {
-  const caseId = uniqueName('UC');
-  const handle = await env.client.workflow.start(caseWorkflow, {
-    workflowId: caseWorkflowId(caseId),
-    taskQueue,
-    args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, overrides)) }],
-  });
-  started.push(handle);
-  return handle;
-}
-
-// A case left open with no worker would hold back the test server's clock for the next test.
-afterEach(async () => {
-  for (const handle of started.splice(0)) {
-    await handle.terminate('test finished').catch(() => undefined);
-  }
-});
-
-const projectedSeqs = (projected: CaseProjection[]) => projected.flatMap((p) => p.transitions.map((t) => t.seq));
+const kit = useCaseWorkflowKit();
+const createWorker: CaseWorkflowKit['createWorker'] = (...args) => kit.createWorker(...args);
+const openCase: CaseWorkflowKit['openCase'] = (...args) => kit.openCase(...args);
 
 describe('case workflow on the time-skipping server', () => {
-  it('runs the whole slice: each update answers the new state, the approval arrives by signal', async () => {
+  it('runs a case end to end: each update answers the new state, the approval arrives by signal', async () => {
     const taskQueue = uniqueName('tq');
     const projected: CaseProjection[] = [];
     const worker = await createWorker(taskQueue, fakeActivities(projected));
     await worker.runUntil(async () => {
       const handle = await openCase(taskQueue, { child: { birthDate: '2017-05-20', disability: true } });
-      expect((await handle.executeUpdate(caseCommandUpdate, { args: [events.completeIntake()] })).status).toBe(
-        'sponsor_identification',
-      );
-      expect((await handle.executeUpdate(caseCommandUpdate, { args: [events.identifySponsor('2B')] })).status).toBe('vetting');
-      const homeStudy = await handle.executeUpdate(caseCommandUpdate, { args: [events.completeVetting()] });
+      expect((await send(handle, events.completeIntake())).status).toBe('sponsor_identification');
+      expect((await send(handle, events.identifySponsor('2B'))).status).toBe('application');
+      const vetting = await send(handle, events.completeAssessment());
+      expect(vetting).toMatchObject({ status: 'vetting', expedited: false, policyProfile: 'fg26-2025' });
+      // The disability raises the conditional checks: all seven are pending.
+      expect(Object.values(vetting.checks ?? {})).toEqual(Array(7).fill('pending'));
+      expect(vetting.allowedEvents.case_manager).toEqual(['CLEAR_CHECK', 'FLAG_CHECK', 'SPONSOR_WITHDREW', 'DEPART']);
+      await clearChecks(handle);
+      const homeStudy = await send(handle, events.completeVetting());
       expect(homeStudy).toMatchObject({ status: 'home_study', homeStudyTriggers: ['child_disability'] });
-      const awaiting = await handle.executeUpdate(caseCommandUpdate, { args: [events.completeHomeStudy()] });
+      await send(handle, events.completeHomeStudy(), events.recommend());
+      const awaiting = await send(handle, events.review());
       expect(awaiting.status).toBe('release_decision');
-      expect(awaiting.allowedEvents).toEqual({ orr_reviewer: ['DECIDE_RELEASE'] });
+      expect(awaiting.allowedEvents.orr_reviewer).toEqual(['TRANSFER_CARE_PROVIDER', 'DECIDE_RELEASE']);
 
-      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve()));
-      const released = await handle.executeUpdate(caseCommandUpdate, { args: [events.releaseChild()] });
-      expect(released).toMatchObject({ status: 'released', closed: true });
-      expect(released.transitions.map((t) => [t.event, t.toStatus])).toEqual([
-        ['OPEN_CASE', 'intake'],
-        ['COMPLETE_INTAKE', 'sponsor_identification'],
-        ['IDENTIFY_SPONSOR', 'vetting'],
-        ['COMPLETE_VETTING', 'home_study'],
-        ['COMPLETE_HOME_STUDY', 'release_decision'],
-        ['DECIDE_RELEASE', 'release_approved'],
-        ['RELEASE_CHILD', 'released'],
+      expect((await decide(handle, events.approve())).status).toBe('release_approved');
+      const released = await send(handle, events.releaseChild());
+      expect(released).toMatchObject({ status: 'released', closed: false, postReleaseServices: true });
+      expect(released.allowedEvents).toEqual({ case_manager: ['COMPLETE_FOLLOW_UP'] });
+      const closed = await send(handle, events.completeFollowUp());
+      expect(closed).toMatchObject({ status: 'closed', closed: true, closure: 'released' });
+      expect(closed.transitions.map((t) => t.event)).toEqual([
+        'OPEN_CASE',
+        'COMPLETE_INTAKE',
+        'IDENTIFY_SPONSOR',
+        'COMPLETE_ASSESSMENT',
+        ...Array(7).fill('CLEAR_CHECK'),
+        'COMPLETE_VETTING',
+        'COMPLETE_HOME_STUDY',
+        'RECOMMEND_RELEASE',
+        'REVIEW_CASE',
+        'DECIDE_RELEASE',
+        'RELEASE_CHILD',
+        'COMPLETE_FOLLOW_UP',
       ]);
-      expect(released.transitions[2]?.reason).toBe('Mother located through the child, phone interview done');
+      expect(closed.transitions[2]?.reason).toBe('Sponsor located through the child, phone interview done');
 
       const result = await handle.result();
-      expect(result.status).toBe('released');
+      expect(result.status).toBe('closed');
       // Every transition reached the read model exactly once, in order, and the last row is final.
-      expect(projectedSeqs(projected)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect(projected.at(-1)).toMatchObject({ status: 'released', sponsorCategory: '2B' });
+      expect(projectedSeqs(projected)).toEqual(closed.transitions.map((t) => t.seq));
+      expect(projected.at(-1)).toMatchObject({ status: 'closed', sponsorCategory: '2B' });
       expect(projected.at(-1)?.releasedAt).toEqual(released.releasedAt);
     });
   });
@@ -129,7 +94,7 @@ describe('case workflow on the time-skipping server', () => {
         code: 'not_allowed_in_state',
         message: 'COMPLETE_VETTING is not allowed while the case is in intake.',
         status: 'intake',
-        allowedEvents: ['COMPLETE_INTAKE'],
+        allowedEvents: ['COMPLETE_INTAKE', 'DEPART'],
       });
       const invalid = await handle
         .executeUpdate(caseCommandUpdate, { args: [{ type: 'COMPLETE_INTAKE', actor: { id: '', role: 'case_manager' } }] })
@@ -152,14 +117,12 @@ describe('case workflow on the time-skipping server', () => {
     await worker.runUntil(async () => {
       const handle = await openCase(taskQueue);
       await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(), 'too-early'));
-      for (const event of [events.completeIntake(), events.identifySponsor('1'), events.completeVetting()]) {
-        await handle.executeUpdate(caseCommandUpdate, { args: [event] });
-      }
+      const atDecision = await toDecision(handle, '1');
       await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(caseManager), 'wrong-role'));
       await handle.signal(releaseDecisionSignal, { requestId: 'malformed', decision: { type: 'DECIDE_RELEASE' } } as never);
       const view = await handle.query(caseViewQuery);
       expect(view.status).toBe('release_decision');
-      expect(view.transitions).toHaveLength(4);
+      expect(view.transitions).toHaveLength(atDecision.transitions.length);
       expect(view.refusedSignals.map((r) => [r.requestId, r.actor.role, r.code])).toEqual([
         ['too-early', 'orr_reviewer', 'not_allowed_in_state'],
         ['wrong-role', 'case_manager', 'role_not_permitted'],
@@ -190,9 +153,7 @@ describe('case workflow on the time-skipping server', () => {
     const first = await createWorker(taskQueue, fakeActivities(projected), { maxCachedWorkflows: 0 });
     await first.runUntil(async () => {
       handle = await openCase(taskQueue);
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeIntake()] });
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.identifySponsor('1')] });
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.completeVetting()] });
+      await toDecision(handle, '1');
     });
     // No worker now: the reviewer's decision is a signal, so the server accepts and keeps it.
     await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(), 'while-down'));
@@ -201,11 +162,13 @@ describe('case workflow on the time-skipping server', () => {
       const view = await handle.query(caseViewQuery);
       expect(view.status).toBe('release_approved');
       expect(view.transitions.at(-1)).toMatchObject({ event: 'DECIDE_RELEASE', requestId: 'while-down' });
-      await handle.executeUpdate(caseCommandUpdate, { args: [events.releaseChild()] });
+      await send(handle, events.releaseChild(), events.completeFollowUp());
       const result = await handle.result();
-      expect(result.transitions.map((t) => t.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+      const seqs = result.transitions.map((t) => t.seq);
+      expect(seqs).toEqual([...seqs.keys()]);
+      expect(result.transitions.filter((t) => t.event === 'DECIDE_RELEASE')).toHaveLength(1);
+      expect([...new Set(projectedSeqs(projected))].sort((a, b) => a - b)).toEqual(seqs);
     });
-    expect([...new Set(projectedSeqs(projected))].sort()).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('keeps answering while the read model is down, and projects everything once it is back', async () => {
@@ -225,6 +188,92 @@ describe('case workflow on the time-skipping server', () => {
       }
       expect(projectedSeqs(projected)).toEqual([0, 1, 2]);
       expect(activities.projectCase).toHaveBeenCalledTimes(2 + projected.length);
+    });
+  });
+});
+
+describe('case workflow: the branching paths', () => {
+  /** Runs a scenario on a fresh worker and case. */
+  async function scenario(run: (handle: CaseHandle) => Promise<void>, overrides = {}): Promise<void> {
+    const taskQueue = uniqueName('tq');
+    const worker = await createWorker(taskQueue, fakeActivities([]));
+    await worker.runUntil(async () => run(await openCase(taskQueue, overrides)));
+  }
+
+  it('a denial, then a second sponsor approved and released', async () => {
+    await scenario(async (handle) => {
+      await toDecision(handle, '2B');
+      const denied = await decide(handle, events.decide('deny'));
+      expect(denied).toMatchObject({ status: 'sponsor_identification', sponsor: null, decision: null });
+      expect(denied.sponsorHistory).toEqual([
+        { sponsor: expect.objectContaining({ category: '2B' }), outcome: 'denied', at: expect.any(String) },
+      ]);
+      expect(denied.transitions.at(-1)).toMatchObject({ event: 'DECIDE_RELEASE', reason: "Reviewer's reasons for deny" });
+      // The second sponsor, a parent: expedited, so no third-party review.
+      await send(handle, events.identifySponsor('1'), events.completeAssessment());
+      await clearChecks(handle);
+      const recommended = await send(handle, events.completeVetting(), events.recommend());
+      expect(recommended).toMatchObject({ status: 'release_decision', expedited: true });
+      expect((await decide(handle, events.decide('approve_with_services'))).postReleaseServices).toBe(true);
+      const released = await send(handle, events.releaseChild());
+      expect(released.sponsor?.category).toBe('1');
+      expect(released.sponsorHistory).toHaveLength(1);
+    });
+  });
+
+  it('a remand to vetting re-opens the checks; a flag there raises more checks and ends the expedited path', async () => {
+    await scenario(async (handle) => {
+      const atDecision = await toDecision(handle, '1');
+      expect(atDecision.expedited).toBe(true);
+      const remanded = await decide(handle, events.decide('remand', { remandTo: 'vetting' }));
+      expect(remanded.status).toBe('vetting');
+      expect(remanded.checks).toMatchObject({ identity: 'pending', can_registry: 'not_required' });
+      const flagged = await send(handle, events.flagCheck('public_records'));
+      expect(flagged).toMatchObject({ expedited: false, checks: { public_records: 'flagged', can_registry: 'pending' } });
+      expect(flagged.flags).toEqual([{ check: 'public_records', findings: 'Finding in the public_records check', at: expect.any(String) }]);
+      await clearChecks(handle);
+      const review = await send(handle, events.completeVetting(), events.recommend());
+      expect(review.status).toBe('third_party_review');
+    });
+  });
+
+  it('a sponsor withdraws mid-vetting: back to sponsor identification, the history kept', async () => {
+    await scenario(async (handle) => {
+      await send(handle, events.completeIntake(), events.identifySponsor('2A'), events.completeAssessment(), events.clearCheck('identity'));
+      const withdrawn = await send(handle, events.sponsorWithdrew());
+      expect(withdrawn).toMatchObject({ status: 'sponsor_identification', sponsor: null, checks: null });
+      expect(withdrawn.sponsorHistory).toEqual([
+        { sponsor: expect.objectContaining({ category: '2A' }), outcome: 'withdrawn', at: expect.any(String) },
+      ]);
+      expect(withdrawn.transitions.at(-1)).toMatchObject({
+        event: 'SPONSOR_WITHDREW',
+        fromStatus: 'vetting',
+        toStatus: 'sponsor_identification',
+        reason: 'The sponsor withdrew the application',
+      });
+    });
+  });
+
+  it('Category 4: no viable sponsor, then one appears', async () => {
+    await scenario(async (handle) => {
+      const cat4 = await send(handle, events.completeIntake(), events.noViableSponsor());
+      expect(cat4.status).toBe('no_viable_sponsor');
+      expect(cat4.allowedEvents.case_manager).toEqual(['IDENTIFY_SPONSOR', 'DEPART']);
+      const refused = await send(handle, events.completeAssessment()).catch((e: WorkflowUpdateFailedError) => e);
+      expect((refused as WorkflowUpdateFailedError).cause?.message).toBe(
+        'COMPLETE_ASSESSMENT is not allowed while the case is in no_viable_sponsor.',
+      );
+      expect((await send(handle, events.identifySponsor('3', { related: false }))).status).toBe('application');
+    });
+  });
+
+  it('a transfer keeps the stage and the checks done, under the new care provider', async () => {
+    await scenario(async (handle) => {
+      await send(handle, events.completeIntake(), events.identifySponsor('2B'), events.completeAssessment(), events.clearCheck('identity'));
+      const moved = await send(handle, events.transfer('shelter-ca-02'));
+      expect(moved).toMatchObject({ status: 'vetting', careProviderId: 'shelter-ca-02', checks: { identity: 'cleared' } });
+      expect(moved.careProviderHistory).toEqual([{ careProviderId: 'shelter-tx-07', until: expect.any(String) }]);
+      expect(moved.transitions.at(-1)).toMatchObject({ event: 'TRANSFER_CARE_PROVIDER', fromStatus: 'vetting', toStatus: 'vetting' });
     });
   });
 });

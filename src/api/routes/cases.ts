@@ -111,7 +111,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
         .send({
           caseId: open.caseId,
           status: toCaseStatus(snapshot),
-          allowedEvents: allowedEventsByRole(snapshot),
+          allowedEvents: allowedEventsByRole(snapshot, new Date().toISOString()),
           links: { self, events: `${self}/events`, decision: `${self}/decision` },
         });
     },

@@ -1,0 +1,112 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkerOptions, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker as TemporalWorker } from '@temporalio/worker';
+
+import type { CaseActivities } from '../../src/activities/case-activities';
+import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from '../../src/contracts/case-events';
+import { OpenCaseSchema } from '../../src/contracts/case-input';
+import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
+import { caseWorkflowId } from '../../src/contracts/ids';
+import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
+import type { caseWorkflow } from '../../src/workflows';
+import { clearPending, decisionSignal, events, openCaseRequest } from './builders';
+import { bundleCaseWorkflows, createTimeSkippingEnv, uniqueName } from './temporal';
+
+/** Workflow-test kit: a time-skipping server per test file, workers, and a case driven like its users do. */
+
+export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
+
+export interface CaseWorkflowKit {
+  readonly env: TestWorkflowEnvironment;
+  createWorker(taskQueue: string, activities: CaseActivities, options?: Partial<WorkerOptions>): Promise<Worker>;
+  openCase(taskQueue: string, overrides?: Parameters<typeof openCaseRequest>[1]): Promise<CaseHandle>;
+}
+
+/**
+ * Registers the file's hooks: one time-skipping server and workflow bundle for the file, and every
+ * case a test opened terminated after it (a case left open would hold back the server's clock).
+ */
+export function useCaseWorkflowKit(): CaseWorkflowKit {
+  let env: TestWorkflowEnvironment | undefined;
+  let bundle: WorkflowBundleWithSourceMap;
+  const started: CaseHandle[] = [];
+
+  beforeAll(async () => {
+    [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleCaseWorkflows()]);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  afterEach(async () => {
+    for (const handle of started.splice(0)) await handle.terminate('test finished').catch(() => undefined);
+  });
+
+  const kit: CaseWorkflowKit = {
+    get env() {
+      if (!env) throw new Error('The test server is not up yet: use the kit inside tests');
+      return env;
+    },
+    createWorker: (taskQueue, activities, options = {}) =>
+      TemporalWorker.create({ connection: kit.env.nativeConnection, taskQueue, workflowBundle: bundle, activities, ...options }),
+    async openCase(taskQueue, overrides = {}) {
+      const caseId = uniqueName('UC');
+      const handle = await kit.env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+        workflowId: caseWorkflowId(caseId),
+        taskQueue,
+        args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, overrides)) }],
+      });
+      started.push(handle);
+      return handle;
+    },
+  };
+  return kit;
+}
+
+/** Fake activities at the boundary: they keep what was projected, in order; the first `failFirst` calls fail. */
+export function fakeActivities(projected: CaseProjection[], failFirst = 0) {
+  let calls = 0;
+  const activities: CaseActivities = {
+    projectCase: jest.fn(async (projection: CaseProjection) => {
+      calls += 1;
+      if (calls <= failFirst) throw new Error('database unavailable (simulated)');
+      projected.push(projection);
+      return { lastSeq: Math.max(...projection.transitions.map((t) => t.seq)) };
+    }),
+  };
+  return activities;
+}
+
+export const projectedSeqs = (projected: CaseProjection[]) => projected.flatMap((p) => p.transitions.map((t) => t.seq));
+
+/** Sends case-manager events in order as Updates; answers the last view. */
+export async function send(handle: CaseHandle, ...requests: CaseCommandRequest[]): Promise<CaseView> {
+  let view: CaseView | undefined;
+  for (const request of requests) view = await handle.executeUpdate(caseCommandUpdate, { args: [request] });
+  return view ?? handle.query(caseViewQuery);
+}
+
+/** Clears every check the case has pending, as the case manager would once each result is in. */
+export async function clearChecks(handle: CaseHandle): Promise<CaseView> {
+  const view = await handle.query(caseViewQuery);
+  return send(handle, ...clearPending(view.checks));
+}
+
+/** A reviewer's decision, by signal; waits until the case has seen it (applied or refused). */
+export async function decide(handle: CaseHandle, decision: ReleaseDecisionRequest): Promise<CaseView> {
+  const before = await handle.query(caseViewQuery);
+  await handle.signal(releaseDecisionSignal, decisionSignal(decision));
+  for (;;) {
+    const view = await handle.query(caseViewQuery);
+    if (view.transitions.length > before.transitions.length || view.refusedSignals.length > before.refusedSignals.length) return view;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** From a new case to the ORR decision with a sponsor of this category, every check cleared. */
+export async function toDecision(handle: CaseHandle, category: SponsorCategory): Promise<CaseView> {
+  await send(handle, events.completeIntake(), events.identifySponsor(category), events.completeAssessment());
+  await clearChecks(handle);
+  const recommended = await send(handle, events.completeVetting(), events.recommend());
+  return recommended.status === 'third_party_review' ? send(handle, events.review()) : recommended;
+}
