@@ -6,16 +6,38 @@ import { ActorSchema } from './roles';
 export const SponsorCategorySchema = z.enum(['1', '2A', '2B', '3']);
 export type SponsorCategory = z.infer<typeof SponsorCategorySchema>;
 
-export const SponsorSchema = z.strictObject({
+const sponsorFields = {
   category: SponsorCategorySchema,
-  related: z.boolean().default(true).describe('Related to the child (a Category 3 sponsor may be unrelated)'),
   presentsRisk: z
     .boolean()
     .default(false)
     .describe('Clearly presents a risk of abuse, maltreatment, exploitation or trafficking (TVPRA home study)'),
   sponsoredBefore: z.boolean().default(false).describe('Has sponsored, or sought to sponsor, a child before'),
   seekingMultiple: z.boolean().default(false).describe('Seeks to sponsor several children'),
-});
+};
+
+/** A sponsor as the case keeps it. */
+export const SponsorSchema = z.strictObject({ ...sponsorFields, related: z.boolean() });
+
+/**
+ * A sponsor as a case manager identifies one. Categories 1 and 2 are related by definition; a
+ * Category 3 sponsor may be a distant relative or unrelated, and the difference changes the checks
+ * and the home-study rules, so it must be said.
+ */
+export const SponsorInputSchema = z
+  .strictObject({
+    ...sponsorFields,
+    related: z.boolean().optional().describe('Related to the child: required for Category 3, always true for 1, 2A and 2B'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.category === '3' && value.related === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['related'], message: 'is required for a Category 3 sponsor (distant relative or unrelated adult)' });
+    }
+    if (value.category !== '3' && value.related === false) {
+      ctx.addIssue({ code: 'custom', path: ['related'], message: `cannot be false for a Category ${value.category} sponsor, who is a relative by definition` });
+    }
+  })
+  .transform((value) => ({ ...value, related: value.related ?? true }));
 export type Sponsor = z.infer<typeof SponsorSchema>;
 
 /** The background and verification checks of vetting, each a parallel region of the machine. */
@@ -39,7 +61,7 @@ const withReason = { actor: ActorSchema, reason };
 /** Events a case manager or case coordinator posts (Workflow Updates: refusable, answered at once). */
 export const CaseCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('COMPLETE_INTAKE'), ...base }),
-  z.strictObject({ type: z.literal('IDENTIFY_SPONSOR'), ...base, sponsor: SponsorSchema }),
+  z.strictObject({ type: z.literal('IDENTIFY_SPONSOR'), ...base, sponsor: SponsorInputSchema }),
   z.strictObject({ type: z.literal('NO_VIABLE_SPONSOR'), ...withReason }),
   z.strictObject({ type: z.literal('COMPLETE_ASSESSMENT'), ...base }),
   z.strictObject({ type: z.literal('CLEAR_CHECK'), ...base, check: CheckSchema }),
@@ -56,8 +78,8 @@ export const CaseCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('REQUEST_HOME_STUDY'), ...withReason }),
   z.strictObject({
     type: z.literal('COMPLETE_HOME_STUDY'),
-    ...base,
-    outcome: z.enum(['favourable', 'unfavourable']).default('favourable'),
+    ...withReason,
+    outcome: z.enum(['favourable', 'unfavourable']).describe("The home study provider's conclusion; the reason summarises its findings"),
   }),
   z.strictObject({
     type: z.literal('RECOMMEND_RELEASE'),
@@ -92,6 +114,11 @@ export const ReleaseDecisionSchema = z
     ...base,
     decision: z.enum(['approve', 'approve_with_services', 'deny', 'remand', 'refer_home_study']),
     remandTo: z.enum(REMAND_TARGETS).optional().describe('With remand: the step to redo'),
+    recheck: z
+      .array(CheckSchema)
+      .min(1)
+      .optional()
+      .describe('With a remand to vetting: the checks to run again (the others keep their results)'),
   })
   .superRefine((value, ctx) => {
     if (value.decision === 'remand' && !value.remandTo) {
@@ -99,6 +126,12 @@ export const ReleaseDecisionSchema = z
     }
     if (value.decision !== 'remand' && value.remandTo) {
       ctx.addIssue({ code: 'custom', path: ['remandTo'], message: 'is only for a remand' });
+    }
+    if (value.remandTo === 'vetting' && !value.recheck) {
+      ctx.addIssue({ code: 'custom', path: ['recheck'], message: 'is required with a remand to vetting: name the checks to run again' });
+    }
+    if (value.remandTo !== 'vetting' && value.recheck) {
+      ctx.addIssue({ code: 'custom', path: ['recheck'], message: 'is only for a remand to vetting' });
     }
     if ((value.decision === 'deny' || value.decision === 'remand') && !value.reason) {
       ctx.addIssue({ code: 'custom', path: ['reason'], message: `is required when the decision is ${value.decision}` });

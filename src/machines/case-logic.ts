@@ -5,7 +5,7 @@ import { CASE_EVENT_TYPES, CHECKS } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { Actor, Role } from '../contracts/roles';
 import type { CaseMachineEvent, CaseMachineInput } from './case-machine';
-import { caseMachine } from './case-machine';
+import { caseMachine, isRequired } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
 import { ageInYears, EVENT_ROLES, profileById } from './policy';
@@ -28,8 +28,9 @@ function handledEventTypes(snapshot: CaseSnapshot): Set<string> {
 export type CheckStatus = 'pending' | 'cleared' | 'flagged' | 'not_required';
 
 /**
- * Each check's status for the current sponsor: live while vetting runs, else the recorded results
- * (a check with no result after vetting was not required). Null before a sponsor is identified.
+ * Each check's status for the current sponsor: live while vetting runs; elsewhere its recorded
+ * result, or pending when the policy requires it now and it has none (before vetting, or raised
+ * later by a home study). Null before a sponsor is identified.
  */
 export function checkStatuses(snapshot: CaseSnapshot): Record<Check, CheckStatus> | null {
   if (!snapshot.context.sponsor) return null;
@@ -39,7 +40,7 @@ export function checkStatuses(snapshot: CaseSnapshot): Record<Check, CheckStatus
     const live = vetting?.[check];
     if (live === 'pending' || live === 'deciding') statuses[check] = 'pending';
     else if (live === 'notRequired') statuses[check] = 'not_required';
-    else statuses[check] = snapshot.context.checkResults[check]?.outcome ?? (vetting ? 'pending' : 'not_required');
+    else statuses[check] = snapshot.context.checkResults[check]?.outcome ?? (isRequired(snapshot.context, check) ? 'pending' : 'not_required');
   }
   return statuses;
 }
@@ -154,6 +155,8 @@ function explainUnmetConditions(snapshot: CaseSnapshot, event: CaseEvent, at: st
       const [year, rest] = [Number(context.child.birthDate.slice(0, 4)), context.child.birthDate.slice(4)];
       return `The child is ${ageInYears(context.child.birthDate, at)}; AGE_OUT applies from the 18th birthday, ${year + 18}${rest}.`;
     }
+    case 'RELEASE_CHILD':
+      return `The child is ${ageInYears(context.child.birthDate, at)}: ORR releases minors only; close the case with AGE_OUT.`;
     case 'TRANSFER_CARE_PROVIDER':
       return `The case is already with care provider ${context.careProviderId}; a transfer needs a different one.`;
     default:

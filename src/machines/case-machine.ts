@@ -62,7 +62,8 @@ function raised(context: CaseContext): boolean {
   return context.flags.length > 0 || context.homeStudyTriggers.length > 0 || (context.homeStudy?.requested ?? false);
 }
 
-function isRequired(context: CaseContext, check: Check, profiles: readonly PolicyProfile[]): boolean {
+/** Whether the policy requires a check of the current sponsor now (production profiles by default). */
+export function isRequired(context: CaseContext, check: Check, profiles: readonly PolicyProfile[] = POLICY_PROFILES): boolean {
   if (!context.sponsor || !context.profileId) return false;
   return checkRequired(check, {
     profile: profileById(context.profileId, profiles),
@@ -114,10 +115,16 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
     },
     guards: {
       checkRequired: ({ context }, params: { check: Check }) => isRequired(context, params.check, profiles),
+    hasResult: ({ context }, params: { check: Check; outcome: 'cleared' | 'flagged' }) =>
+      context.checkResults[params.check]?.outcome === params.outcome,
+    // A home study asked for after vetting raises checks that have not run yet: back to vetting for them.
+    checksOutstanding: ({ context }) => CHECKS.some((check) => isRequired(context, check, profiles) && !context.checkResults[check]),
+    homeStudyOutstanding: ({ context }) => context.homeStudyTriggers.length > 0 && !context.homeStudy?.outcome,
+    recommendsRelease: ({ event }) => event.type === 'RECOMMEND_RELEASE' && event.recommendation !== 'do_not_release',
+    childIsMinor: ({ context, event }) => ageInYears(context.child.birthDate, at(event)) < 18,
       isCheck: ({ event }, params: { check: Check }) =>
         (event.type === 'CLEAR_CHECK' || event.type === 'FLAG_CHECK') && event.check === params.check,
       allChecksResolved,
-      homeStudyMandatory: ({ context }) => context.homeStudyTriggers.length > 0,
       expedited: ({ context }) => context.expedited,
       otherCareProvider: ({ context, event }) =>
         event.type === 'TRANSFER_CARE_PROVIDER' && event.toCareProviderId !== context.careProviderId,
@@ -148,6 +155,7 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
         recommendation: null,
         review: null,
         decision: null,
+        postReleaseServices: false,
       })),
       recordFlag: assign(({ context, event }) => {
         if (event.type !== 'FLAG_CHECK' || !context.sponsor) return {};
@@ -191,10 +199,18 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
           ? {
               decision: event.decision,
               // Post-release services follow every home study, and may be ordered otherwise.
-              postReleaseServices: event.decision === 'approve_with_services' || context.homeStudy !== null,
+              postReleaseServices:
+                event.decision === 'approve_with_services' ||
+                (event.decision === 'approve' && context.homeStudy?.outcome != null),
             }
           : {},
       ),
+      forgetRechecked: assign(({ context, event }) => {
+        if (event.type !== 'DECIDE_RELEASE' || !event.recheck) return {};
+        const checkResults = { ...context.checkResults };
+        for (const check of event.recheck) delete checkResults[check];
+        return { checkResults };
+      }),
       transfer: assign(({ context, event }) =>
         event.type === 'TRANSFER_CARE_PROVIDER'
           ? {
@@ -270,7 +286,7 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
                 type: 'parallel',
                 on: {
                   COMPLETE_VETTING: [
-                    { guard: and(['allChecksResolved', 'homeStudyMandatory']), target: 'homeStudy' },
+                    { guard: and(['allChecksResolved', 'homeStudyOutstanding']), target: 'homeStudy' },
                     { guard: 'allChecksResolved', target: 'recommendation' },
                   ],
                 },
@@ -280,8 +296,11 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
                     {
                       initial: 'deciding',
                       states: {
+                        // On re-entry (more assessment, a remand, a late home study) a check keeps its result.
                         deciding: {
                           always: [
+                            { guard: { type: 'hasResult', params: { check, outcome: 'cleared' } }, target: 'cleared' },
+                            { guard: { type: 'hasResult', params: { check, outcome: 'flagged' } }, target: 'flagged' },
                             { guard: { type: 'checkRequired', params: { check } }, target: 'pending' },
                             { target: 'notRequired' },
                           ],
@@ -312,12 +331,18 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
               },
               homeStudy: {
                 entry: 'startHomeStudy',
-                on: { COMPLETE_HOME_STUDY: { target: 'recommendation', actions: 'recordHomeStudy' } },
+                on: {
+                  COMPLETE_HOME_STUDY: [
+                    { guard: 'checksOutstanding', target: 'vetting', actions: 'recordHomeStudy' },
+                    { target: 'recommendation', actions: 'recordHomeStudy' },
+                  ],
+                },
               },
               recommendation: {
                 on: {
                   RECOMMEND_RELEASE: [
-                    { guard: 'expedited', target: 'orrDecision', actions: 'recordRecommendation' },
+                    // Expedited only while the recommendation is to release; otherwise the review applies.
+                    { guard: and(['expedited', 'recommendsRelease']), target: 'orrDecision', actions: 'recordRecommendation' },
                     { target: 'thirdPartyReview', actions: 'recordRecommendation' },
                   ],
                   REQUEST_HOME_STUDY: 'homeStudy',
@@ -343,13 +368,17 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
                     },
                     { guard: 'referredToHomeStudy', target: 'homeStudy', actions: 'recordDecision' },
                     { guard: { type: 'remandedTo', params: { to: 'application' } }, target: 'application', actions: 'recordDecision' },
-                    { guard: { type: 'remandedTo', params: { to: 'vetting' } }, target: 'vetting', actions: 'recordDecision' },
+                    {
+                      guard: { type: 'remandedTo', params: { to: 'vetting' } },
+                      target: 'vetting',
+                      actions: ['recordDecision', 'forgetRechecked'],
+                    },
                     { guard: { type: 'remandedTo', params: { to: 'home_study' } }, target: 'homeStudy', actions: 'recordDecision' },
                   ],
                 },
               },
               releaseApproved: {
-                on: { RELEASE_CHILD: { target: '#case.released', actions: 'recordRelease' } },
+                on: { RELEASE_CHILD: { guard: 'childIsMinor', target: '#case.released', actions: 'recordRelease' } },
               },
             },
           },

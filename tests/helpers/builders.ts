@@ -28,10 +28,11 @@ type Decision = ReleaseDecisionRequest['decision'];
 
 export const events = {
   completeIntake: (): CaseCommandRequest => ({ type: 'COMPLETE_INTAKE', actor: caseManager }),
+  /** A Category 3 sponsor is a distant relative unless `related: false` says otherwise. */
   identifySponsor: (category: SponsorCategory = '1', extra: SponsorExtras = {}): CaseCommandRequest => ({
     type: 'IDENTIFY_SPONSOR',
     actor: caseManager,
-    sponsor: { category, ...extra },
+    sponsor: { category, ...(category === '3' ? { related: true } : {}), ...extra },
     reason: 'Sponsor located through the child, phone interview done',
   }),
   noViableSponsor: (): CaseCommandRequest => ({
@@ -58,6 +59,7 @@ export const events = {
     type: 'COMPLETE_HOME_STUDY',
     actor: caseManager,
     outcome,
+    reason: `Home visit done; report ${outcome}`,
   }),
   recommend: (recommendation: 'release' | 'release_with_services' | 'do_not_release' = 'release'): CaseCommandRequest => ({
     type: 'RECOMMEND_RELEASE',
@@ -89,12 +91,13 @@ export const events = {
   }),
   decide: (
     decision: Decision,
-    extra: { remandTo?: 'application' | 'vetting' | 'home_study'; actor?: ReleaseDecisionRequest['actor'] } = {},
+    extra: { remandTo?: 'application' | 'vetting' | 'home_study'; recheck?: Check[]; actor?: ReleaseDecisionRequest['actor'] } = {},
   ): ReleaseDecisionRequest => ({
     type: 'DECIDE_RELEASE',
     decision,
     actor: extra.actor ?? reviewer,
     ...(extra.remandTo ? { remandTo: extra.remandTo } : {}),
+    ...(extra.remandTo === 'vetting' ? { recheck: extra.recheck ?? ['public_records'] } : {}),
     ...(decision === 'deny' || decision === 'remand' ? { reason: `Reviewer's reasons for ${decision}` } : {}),
   }),
   approve: (actor: ReleaseDecisionRequest['actor'] = reviewer): ReleaseDecisionRequest => ({

@@ -6,7 +6,6 @@ import type { Role } from '../../src/contracts/roles';
 import { RoleSchema } from '../../src/contracts/roles';
 import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
 import { caseMachine } from '../../src/machines/case-machine';
-import { checkStatuses } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { EVENT_ROLES } from '../../src/machines/policy';
 
@@ -22,32 +21,36 @@ export const ROLES: readonly Role[] = RoleSchema.options;
 
 const by = (type: CaseEventType) => ({ actor: { id: `model-${EVENT_ROLES[type][0]}`, role: EVENT_ROLES[type][0]! } });
 
-/** The first check pending now, in table order (one order keeps the space small; every region is still reached). */
+/** A check region's live state, when vetting runs. */
+function regionOf(snapshot: CaseSnapshot, check: Check): string | undefined {
+  if (!snapshot.matches({ open: { sponsored: 'vetting' } })) return undefined;
+  return (snapshot.value as { open: { sponsored: { vetting: Record<string, string> } } }).open.sponsored.vetting[check];
+}
+
+/** The first check pending in vetting now, in table order (one order keeps the space small; every region is still reached). */
 function firstPending(snapshot: CaseSnapshot): Check | undefined {
-  const statuses = checkStatuses(snapshot);
-  return CHECKS.find((check) => statuses?.[check] === 'pending');
+  return CHECKS.find((check) => regionOf(snapshot, check) === 'pending');
 }
 
 /** Events offered in a state: every event type, with the payload variants that choose between branches. */
 export function modelEvents(snapshot: CaseSnapshot): CaseMachineEvent[] {
   const at = MODEL_AT;
   const check = firstPending(snapshot);
+  const pending = CHECKS.filter((c) => regionOf(snapshot, c) === 'pending');
+  const flag = (c: Check, risk: boolean): CaseMachineEvent => ({
+    type: 'FLAG_CHECK',
+    check: c,
+    reason: 'finding',
+    sponsorPresentsRisk: risk,
+    at,
+    ...by('FLAG_CHECK'),
+  });
   const checkEvents: CaseMachineEvent[] = check
     ? [
         { type: 'CLEAR_CHECK', check, at, ...by('CLEAR_CHECK') },
-        // One flag per vetting round: enough to reach every raised check and the risk trigger.
-        ...(snapshot.context.flags.length === 0
-          ? [false, true].map(
-              (risk): CaseMachineEvent => ({
-                type: 'FLAG_CHECK',
-                check,
-                reason: 'finding',
-                sponsorPresentsRisk: risk,
-                at,
-                ...by('FLAG_CHECK'),
-              }),
-            )
-          : []),
+        // One flag per sponsor: on any pending check, so every region's flagged result is kept and
+        // restored; the risk finding on the first, enough to reach the mandatory home study.
+        ...(snapshot.context.flags.length === 0 ? [...pending.map((c) => flag(c, false)), flag(check, true)] : []),
       ]
     : [];
   const sponsor = (category: '1' | '2B' | '3', extra: { related?: boolean; seekingMultiple?: boolean } = {}): CaseMachineEvent => ({
@@ -59,7 +62,15 @@ export function modelEvents(snapshot: CaseSnapshot): CaseMachineEvent[] {
   const decide = (
     decision: 'approve' | 'approve_with_services' | 'deny' | 'remand' | 'refer_home_study',
     remandTo?: 'application' | 'vetting' | 'home_study',
-  ): CaseMachineEvent => ({ type: 'DECIDE_RELEASE', decision, reason: 'why', ...(remandTo ? { remandTo } : {}), at, ...by('DECIDE_RELEASE') });
+  ): CaseMachineEvent => ({
+    type: 'DECIDE_RELEASE',
+    decision,
+    reason: 'why',
+    ...(remandTo ? { remandTo } : {}),
+    ...(remandTo === 'vetting' ? { recheck: ['public_records'] as Check[] } : {}),
+    at,
+    ...by('DECIDE_RELEASE'),
+  });
   const other = snapshot.context.careProviderId === 'shelter-a' ? 'shelter-b' : 'shelter-a';
   return [
     { type: 'COMPLETE_INTAKE', at, ...by('COMPLETE_INTAKE') },
@@ -71,8 +82,9 @@ export function modelEvents(snapshot: CaseSnapshot): CaseMachineEvent[] {
     ...checkEvents,
     { type: 'COMPLETE_VETTING', at, ...by('COMPLETE_VETTING') },
     { type: 'REQUEST_HOME_STUDY', reason: 'more information', at, ...by('REQUEST_HOME_STUDY') },
-    { type: 'COMPLETE_HOME_STUDY', outcome: 'favourable', at, ...by('COMPLETE_HOME_STUDY') },
+    { type: 'COMPLETE_HOME_STUDY', outcome: 'favourable', reason: 'report', at, ...by('COMPLETE_HOME_STUDY') },
     { type: 'RECOMMEND_RELEASE', recommendation: 'release', at, ...by('RECOMMEND_RELEASE') },
+    { type: 'RECOMMEND_RELEASE', recommendation: 'do_not_release', at, ...by('RECOMMEND_RELEASE') },
     { type: 'REVIEW_CASE', recommendation: 'approve', at, ...by('REVIEW_CASE') },
     { type: 'REVIEW_CASE', recommendation: 'more_assessment', at, ...by('REVIEW_CASE') },
     decide('approve'),
@@ -104,6 +116,8 @@ export function modelStateKey(snapshot: CaseSnapshot): string {
     expedited: context.expedited,
     flagged: context.flags.length > 0,
     homeStudyRequested: context.homeStudy?.requested ?? false,
+    homeStudyDone: context.homeStudy?.outcome != null,
+    results: CHECKS.map((c) => context.checkResults[c]?.outcome[0] ?? '-').join(''),
   });
 }
 

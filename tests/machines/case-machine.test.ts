@@ -100,20 +100,67 @@ describe('case machine: vetting as parallel checks', () => {
     expect(s.context.homeStudy).toEqual({ mandatory: true, requested: false, outcome: null });
   });
 
-  it('keeps the results when vetting is left, and re-runs the checks on a remand to vetting', () => {
+  it('keeps the results when vetting is left; a remand to vetting re-runs only the checks named', () => {
     const decided = drive(sponsored('2B'), CLEAR_PENDING, events.completeVetting(), events.recommend(), events.review());
     expect(checkStatuses(decided)).toMatchObject({ identity: 'cleared', can_registry: 'not_required' });
-    const remanded = drive(decided, events.decide('remand', { remandTo: 'vetting' }));
+    const remanded = drive(decided, events.decide('remand', { remandTo: 'vetting', recheck: ['public_records', 'fbi_fingerprint'] }));
     expect(toCaseStatus(remanded)).toBe('vetting');
-    expect(checkStatuses(remanded)).toMatchObject({ identity: 'pending', prior_sponsorship: 'pending' });
+    expect(checkStatuses(remanded)).toMatchObject({
+      identity: 'cleared',
+      public_records: 'pending',
+      fbi_fingerprint: 'pending',
+      prior_sponsorship: 'cleared',
+      can_registry: 'not_required',
+    });
+    expect(() => parseEvent({ ...events.decide('remand', { remandTo: 'vetting' }), recheck: undefined })).toThrow(/recheck/);
+  });
+
+  it('a home study asked for after vetting raises checks, and the case goes back to vetting to run them', () => {
+    const studied = drive(sponsored('1'), CLEAR_PENDING, events.completeVetting(), events.requestHomeStudy());
+    // Expedited vetting skipped CA/N and prior sponsorship; the request raises them.
+    expect(checkStatuses(studied)).toMatchObject({ can_registry: 'pending', prior_sponsorship: 'pending', identity: 'cleared' });
+    const back = drive(studied, events.completeHomeStudy());
+    expect(toCaseStatus(back)).toBe('vetting');
+    expect(checkStatuses(back)).toMatchObject({ identity: 'cleared', can_registry: 'pending', prior_sponsorship: 'pending' });
+    const done = drive(back, CLEAR_PENDING, events.completeVetting());
+    // The home study has its outcome: it is not started again.
+    expect(toCaseStatus(done)).toBe('recommendation');
+    expect(toCaseStatus(drive(done, events.recommend()))).toBe('third_party_review');
+  });
+
+  it('shows checks the policy requires as pending before vetting starts', () => {
+    const application = drive(openSnapshot(), events.completeIntake(), events.identifySponsor('2B'));
+    expect(checkStatuses(application)).toMatchObject({ identity: 'pending', fbi_fingerprint: 'pending', can_registry: 'not_required' });
+  });
+
+  it('requires the relationship of a Category 3 sponsor, and refuses an unrelated Category 1 or 2 sponsor', () => {
+    expect(() => parseEvent({ type: 'IDENTIFY_SPONSOR', actor: caseManager, sponsor: { category: '3' } })).toThrow(/Category 3/);
+    expect(() => parseEvent({ type: 'IDENTIFY_SPONSOR', actor: caseManager, sponsor: { category: '2A', related: false } })).toThrow(
+      /relative by definition/,
+    );
   });
 });
 
 describe('case machine: home study, recommendation, review, decision', () => {
-  it('expedited Category 1 goes from recommendation straight to the ORR decision', () => {
+  it('expedited Category 1 goes from recommendation straight to the ORR decision, unless the recommendation is not to release', () => {
     const s = drive(sponsored('1'), CLEAR_PENDING, events.completeVetting());
     expect(toCaseStatus(s)).toBe('recommendation');
     expect(toCaseStatus(drive(s, events.recommend()))).toBe('release_decision');
+    expect(toCaseStatus(drive(s, events.recommend('do_not_release')))).toBe('third_party_review');
+  });
+
+  it('refuses to release a child who has turned 18: the case closes by age-out instead', () => {
+    const adult = drive(
+      openSnapshot({ child: { birthDate: '2008-11-03' } }),
+      events.completeIntake(),
+      events.identifySponsor('1'),
+      events.completeAssessment(),
+      CLEAR_PENDING,
+      events.completeVetting(),
+      events.recommend(),
+      events.approve(),
+    );
+    expect(refusal(adult, events.releaseChild()).message).toBe('The child is 18: ORR releases minors only; close the case with AGE_OUT.');
   });
 
   it('a mandatory home study comes after vetting; post-release services follow it', () => {
@@ -173,9 +220,12 @@ describe('case machine: home study, recommendation, review, decision', () => {
     expect(toCaseStatus(drive(denied, events.noViableSponsor()))).toBe('no_viable_sponsor');
   });
 
-  it('approve_with_services orders post-release services; approve alone does not', () => {
-    expect(drive(atDecision(), events.decide('approve_with_services')).context.postReleaseServices).toBe(true);
+  it('approve_with_services orders post-release services; approve alone does not; a withdrawal drops them', () => {
+    const withServices = drive(atDecision(), events.decide('approve_with_services'));
+    expect(withServices.context.postReleaseServices).toBe(true);
     expect(drive(atDecision(), events.decide('approve')).context.postReleaseServices).toBe(false);
+    expect(drive(atDecision(), events.decide('deny')).context.postReleaseServices).toBe(false);
+    expect(drive(withServices, events.sponsorWithdrew()).context.postReleaseServices).toBe(false);
   });
 });
 

@@ -84,7 +84,8 @@ function explore(machine: CaseMachine): Exploration {
     if (after) {
       const entered = !before || definitions.some((d) => d.target?.some((t) => t.id === vettingId));
       for (const check of CHECKS) {
-        if (entered) ids.push(`${vettingId}.${check}.deciding always#${after[check] === 'pending' ? 0 : 1}`);
+        // deciding's eventless branches, in order: restore cleared, restore flagged, required, not required.
+        if (entered) ids.push(`${vettingId}.${check}.deciding always#${['cleared', 'flagged', 'pending', 'notRequired'].indexOf(after[check]!)}`);
         else if (before?.[check] === 'notRequired' && after[check] === 'pending') {
           ids.push(`${vettingId}.${check}.notRequired REEVALUATE_CHECKS#0`);
         }
@@ -130,7 +131,7 @@ describe('case machine: model-based coverage', () => {
     // What today's table leaves unreachable follows from the table alone: a check no sponsor can go
     // without never takes the "not required" branch, and one no flag can raise is never re-evaluated.
     const sponsors = (['1', '2A', '2B', '3'] as const).flatMap((category) =>
-      [true, false].map((related) => SponsorSchema.parse({ category, related })),
+      [true, false].map((related) => SponsorSchema.parse({ category, related, presentsRisk: false, sponsoredBefore: false, seekingMultiple: false })),
     );
     const required = (check: Check, sponsor: Sponsor, raised: boolean, expedited: boolean) =>
       checkRequired(check, { profile: profileAt(MODEL_AT), sponsor, raised, expedited });
@@ -140,7 +141,7 @@ describe('case machine: model-based coverage', () => {
         (sp) => [true, false].some((exp) => !required(check, sp, false, exp && sp.category === '1')) && required(check, sp, true, false),
       );
       return [
-        ...(canSkip ? [] : [`${vettingId}.${check}.deciding always#1`]),
+        ...(canSkip ? [] : [`${vettingId}.${check}.deciding always#3`]),
         ...(canRaise ? [] : [`${vettingId}.${check}.notRequired REEVALUATE_CHECKS#0`]),
       ];
     });
@@ -175,6 +176,29 @@ describe('case machine: model-based coverage', () => {
     // Check events are offered only while a check is pending; elsewhere any check will do.
     return { type, check: 'identity', reason: 'finding', sponsorPresentsRisk: false, at: MODEL_AT, actor: { id: 'x', role: 'case_manager' } } as CaseMachineEvent;
   }
+
+  it('answers, per role, exactly the events that some payload of the model would get accepted now', () => {
+    const distinct = new Map<string, CaseSnapshot>();
+    for (const s of production.states) if (!distinct.has(JSON.stringify(s.value))) distinct.set(JSON.stringify(s.value), s);
+    let compared = 0;
+    for (const snapshot of distinct.values()) {
+      for (const role of ROLES) {
+        const accepted = new Set<CaseEventType>();
+        // The model offers one flag per sponsor; here any pending check may be flagged again.
+        const pendingCheck = CHECKS.find((c) => regionsOf(snapshot)?.[c] === 'pending');
+        const extraFlag: CaseMachineEvent[] = pendingCheck
+          ? [{ type: 'FLAG_CHECK', check: pendingCheck, reason: 'finding', sponsorPresentsRisk: false, at: MODEL_AT, actor: { id: 'x', role } }]
+          : [];
+        for (const offered of [...modelEvents(snapshot), ...extraFlag]) {
+          const { at: _ignored, ...event } = { ...offered, actor: { id: `as-${role}`, role } } as CaseMachineEvent & { at: string };
+          if (evaluateEvent(snapshot, event as CaseEvent, MODEL_AT).accepted) accepted.add(event.type as CaseEventType);
+        }
+        expect([...accepted].sort()).toEqual([...allowedEvents(snapshot, MODEL_AT, role)].sort());
+        compared += 1;
+      }
+    }
+    expect(compared).toBe(distinct.size * ROLES.length);
+  });
 
   it('meets every refusal a role can meet, with the right code, the reason and what that role may send', () => {
     // One snapshot per distinct state value: which refusal a role meets depends on the state.

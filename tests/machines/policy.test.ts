@@ -1,5 +1,5 @@
 import type { Check, Sponsor, SponsorCategory } from '../../src/contracts/case-events';
-import { CHECKS, SponsorSchema } from '../../src/contracts/case-events';
+import { CHECKS, SponsorInputSchema } from '../../src/contracts/case-events';
 import { ChildFactsSchema, type ChildFacts } from '../../src/contracts/case-input';
 import { checkStatuses } from '../../src/machines/case-logic';
 import type { HomeStudyTrigger, PolicyProfile } from '../../src/machines/policy';
@@ -18,7 +18,8 @@ import { drive, openSnapshot } from '../helpers/machine-driver';
 
 const AT = '2026-11-03T09:00:00Z';
 const child = (facts: Partial<ChildFacts> = {}): ChildFacts => ChildFactsSchema.parse({ birthDate: '2012-01-01', ...facts });
-const sponsor = (category: SponsorCategory, extra: Partial<Sponsor> = {}): Sponsor => SponsorSchema.parse({ category, ...extra });
+const sponsor = (category: SponsorCategory, extra: Partial<Sponsor> = {}): Sponsor =>
+  SponsorInputSchema.parse({ category, ...(category === '3' ? { related: true } : {}), ...extra });
 
 const baseline = profileById('baseline-2015');
 const fg26 = profileById('fg26-2025');

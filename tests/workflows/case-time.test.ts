@@ -1,7 +1,7 @@
 import type { WorkflowUpdateFailedError } from '@temporalio/client';
 
 import { events } from '../helpers/builders';
-import { fakeActivities, send, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
+import { fakeActivities, finished, send, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
 import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(60_000);
@@ -33,7 +33,7 @@ describe('case workflow: time', () => {
         await kit.env.sleep('4 days');
         const closed = await send(handle, events.ageOut());
         expect(closed).toMatchObject({ status: 'closed', closed: true, closure: 'aged_out' });
-        const result = await handle.result();
+        const result = await finished(handle);
         expect(result.closure).toBe('aged_out');
       },
       { child: { birthDate } },

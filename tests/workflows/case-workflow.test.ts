@@ -13,6 +13,7 @@ import {
   clearChecks,
   decide,
   fakeActivities,
+  finished,
   projectedSeqs,
   send,
   toDecision,
@@ -70,7 +71,7 @@ describe('case workflow on the time-skipping server', () => {
       ]);
       expect(closed.transitions[2]?.reason).toBe('Sponsor located through the child, phone interview done');
 
-      const result = await handle.result();
+      const result = await finished(handle);
       expect(result.status).toBe('closed');
       // Every transition reached the read model exactly once, in order, and the last row is final.
       expect(projectedSeqs(projected)).toEqual(closed.transitions.map((t) => t.seq));
@@ -163,7 +164,7 @@ describe('case workflow on the time-skipping server', () => {
       expect(view.status).toBe('release_approved');
       expect(view.transitions.at(-1)).toMatchObject({ event: 'DECIDE_RELEASE', requestId: 'while-down' });
       await send(handle, events.releaseChild(), events.completeFollowUp());
-      const result = await handle.result();
+      const result = await finished(handle);
       const seqs = result.transitions.map((t) => t.seq);
       expect(seqs).toEqual([...seqs.keys()]);
       expect(result.transitions.filter((t) => t.event === 'DECIDE_RELEASE')).toHaveLength(1);
@@ -221,13 +222,13 @@ describe('case workflow: the branching paths', () => {
     });
   });
 
-  it('a remand to vetting re-opens the checks; a flag there raises more checks and ends the expedited path', async () => {
+  it('a remand to vetting re-opens the checks named; a flag there raises more checks and ends the expedited path', async () => {
     await scenario(async (handle) => {
       const atDecision = await toDecision(handle, '1');
       expect(atDecision.expedited).toBe(true);
       const remanded = await decide(handle, events.decide('remand', { remandTo: 'vetting' }));
       expect(remanded.status).toBe('vetting');
-      expect(remanded.checks).toMatchObject({ identity: 'pending', can_registry: 'not_required' });
+      expect(remanded.checks).toMatchObject({ identity: 'cleared', public_records: 'pending', can_registry: 'not_required' });
       const flagged = await send(handle, events.flagCheck('public_records'));
       expect(flagged).toMatchObject({ expedited: false, checks: { public_records: 'flagged', can_registry: 'pending' } });
       expect(flagged.flags).toEqual([{ check: 'public_records', findings: 'Finding in the public_records check', at: expect.any(String) }]);

@@ -315,10 +315,16 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
 
 const PRECHECK_MS = 2_000;
 
-/** The client's deadline ran out: no worker took the call in time (a gRPC DEADLINE_EXCEEDED). */
+/**
+ * No worker took the call: the client's deadline ran out (DEADLINE_EXCEEDED), or the server says
+ * the workflow is not ready for queries because no worker has run its first task (FAILED_PRECONDITION).
+ */
 function isDeadlineExceeded(err: unknown): boolean {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  return err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === status.DEADLINE_EXCEEDED;
+  if (!(err instanceof ServiceError)) return false;
+  const cause = err.cause as { code?: number; details?: string } | undefined;
+  const text = `${err.message} ${cause?.details ?? ''}`;
+  return cause?.code === status.DEADLINE_EXCEEDED || (cause?.code === status.FAILED_PRECONDITION && /not ready|workflow task/i.test(text));
 }
 
 /** The refusal the case would give a decision from this role now, judged from its live view. */
