@@ -13,6 +13,8 @@ import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../src/activities/case-activities';
 import { OpenCaseSchema } from '../src/contracts/case-input';
 import { caseWorkflowId } from '../src/contracts/ids';
+import { acknowledgeAlertUpdate, caseViewQuery, targetsChangedSignal } from '../src/contracts/messages';
+import { DEFAULT_TARGETS } from '../src/contracts/targets';
 import { caseWorkflow } from '../src/workflows';
 import { caseManager, events, openCaseRequest } from '../tests/helpers/builders';
 import type { CaseHandle } from '../tests/helpers/case-workflow-kit';
@@ -26,7 +28,13 @@ async function main(): Promise<void> {
   if (cli.type !== 'existing-path') throw new Error('The temporal CLI is needed: run `npm run temporal:install`.');
   const temporalCli = cli.path;
   const [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleCaseWorkflows()]);
-  const activities: CaseActivities = { projectCase: async (p) => ({ lastSeq: Math.max(...p.transitions.map((t) => t.seq)) }) };
+  const activities: CaseActivities = {
+    projectCase: async (p) => ({ lastSeq: Math.max(...p.transitions.map((t) => t.seq)) }),
+    recordAlerts: async () => ({ webhook: false }),
+    deliverAlertWebhook: async () => ({ status: 0 }),
+    recordDeadLetter: async () => undefined,
+    signalOpenCases: async () => ({ signalled: 0 }),
+  };
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
   const scenarios: Record<string, (handle: CaseHandle) => Promise<void>> = {
     // Expedited Category 1, closed after the follow-up; a refused reviewer signal along the way.
@@ -58,6 +66,17 @@ async function main(): Promise<void> {
       await send(handle, events.completeVetting(), events.completeHomeStudy(), events.recommend(), events.review());
       await decide(handle, events.decide('remand', { remandTo: 'vetting' }));
     },
+    // Alerts: a Category 1 case idle past day 10, the escalation acknowledged, the targets changed; left open.
+    'alerts-acknowledged-targets-open': async (handle) => {
+      await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
+      await env.sleep('252 hours');
+      const view = await handle.query(caseViewQuery);
+      const escalation = view.alerts.open.find((a) => a.id.endsWith('length_of_stay:escalation-0'));
+      if (!escalation) throw new Error('expected the day-10 escalation to have fired');
+      await handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: escalation.id, actor: { id: 'sup-carla', role: 'supervisor' } }] });
+      await handle.signal(targetsChangedSignal, { version: 1, targets: { ...DEFAULT_TARGETS, repeatEveryDays: 1 } });
+      await env.sleep('2 days');
+    },
   };
   await worker.runUntil(async () => {
     for (const [name, drive] of Object.entries(scenarios)) {
@@ -65,7 +84,7 @@ async function main(): Promise<void> {
       const handle = await env.client.workflow.start(caseWorkflow, {
         workflowId: caseWorkflowId(caseId),
         taskQueue: 'record',
-        args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId)) }],
+        args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(await env.currentTimeMs()).toISOString() })) }],
       });
       await drive(handle);
       await env.sleep('1 minute'); // let the projection run

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { prisma: db.prisma },
+      deps: { prisma: db.prisma, webhook: config.alerts.webhook, temporal: client },
     });
     const workerRun = worker.run();
     cleanups.push(async () => {
@@ -87,7 +87,14 @@ async function main(): Promise<void> {
       void stop().then(() => process.exit(1));
     });
 
-    const app = await buildApp({ temporal: client, prisma: db.prisma, taskQueue: config.temporal.taskQueue, logger });
+    const app = await buildApp({
+      temporal: client,
+      prisma: db.prisma,
+      taskQueue: config.temporal.taskQueue,
+      logger,
+      alertDelivery: config.alerts.delivery,
+      alertStreamPollMs: config.alerts.streamPollMs,
+    });
     await app.listen({ host: config.api.host, port: config.api.port });
     cleanups.push(() => app.close());
     if (stopping) return;

@@ -1,20 +1,73 @@
+import { createHmac } from 'node:crypto';
+
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 
+import type { Alert, AlertAck } from '../contracts/alerts';
+import { CASE_WORKFLOW_TYPE, targetsChangedSignal } from '../contracts/messages';
+import type { VersionedTargets } from '../contracts/targets';
 import type { CaseProjection } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import type { PrismaClient } from '../db/generated/client';
 import { Prisma } from '../db/generated/client';
 
+export interface AlertWebhook {
+  url: string;
+  /** Signs each delivery: HMAC-SHA256 over `${timestamp}.${body}`. */
+  secret: string;
+  timeoutMs?: number;
+}
+
 export interface CaseActivityDeps {
   prisma: PrismaClient;
+  /** Where alerts are posted, if anywhere. */
+  webhook?: AlertWebhook;
+  /** For activities that message other workflows (the targets broadcast). */
+  temporal?: Client;
+}
+
+/** What the case hands over about its alerts: newly fired, resolved (the case moved on), acknowledged. */
+export interface AlertRecord {
+  fired: Alert[];
+  resolved: { alertId: string; at: string }[];
+  acknowledged: AlertAck[];
+}
+
+/** The signature header value of a webhook body sent at `timestamp` (seconds). */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
 /**
  * Activities of the case workflow, built over injected dependencies. Each is idempotent: Temporal
  * runs activities at least once, so a second run with the same input changes nothing.
  */
-export function createCaseActivities({ prisma }: CaseActivityDeps) {
+export function createCaseActivities({ prisma, webhook, temporal }: CaseActivityDeps) {
   return {
+    /**
+     * Signals new targets to every running case. Heartbeats its progress; on a retry it signals
+     * again from the start, which cases ignore (they keep the highest version).
+     */
+    async signalOpenCases(targets: VersionedTargets): Promise<{ signalled: number }> {
+      if (!temporal) throw ApplicationFailure.create({ message: 'No Temporal client given to the activities', nonRetryable: true });
+      let signalled = 0;
+      const query = `WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+      for await (const execution of temporal.workflow.list({ query })) {
+        await temporal.workflow
+          .getHandle(execution.workflowId)
+          .signal(targetsChangedSignal, targets)
+          .catch((err: unknown) => {
+            // A case that closed since it was listed needs no targets.
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          });
+        signalled += 1;
+        if (signalled % 100 === 0) Context.current().heartbeat({ signalled });
+      }
+      return { signalled };
+    },
+
     /**
      * Projects a case's new transitions and current row into the read model. Transitions are keyed
      * by (case, seq); the case row only moves forward (`last_seq` guards against a stale retry).
@@ -56,6 +109,99 @@ export function createCaseActivities({ prisma }: CaseActivityDeps) {
         throw toActivityFailure(err);
       }
       return { lastSeq };
+    },
+
+    /**
+     * Persists alerts once each (ids are deterministic), resolutions and acknowledgements, each with
+     * one stream event (unique per alert and type). Answers whether a webhook should be told.
+     */
+    async recordAlerts(record: AlertRecord): Promise<{ webhook: boolean }> {
+      try {
+        await prisma.$transaction([
+          prisma.alert.createMany({
+            data: record.fired.map((a) => ({
+              id: a.id,
+              caseId: a.caseId,
+              careProviderId: a.careProviderId,
+              sponsorCategory: a.sponsorCategory,
+              rule: a.rule,
+              chain: a.chain,
+              kind: a.kind,
+              repeat: a.repeat,
+              level: a.level,
+              message: a.message,
+              dueAt: new Date(a.dueAt),
+              firedAt: new Date(a.firedAt),
+            })),
+            skipDuplicates: true,
+          }),
+          ...record.resolved.map((r) =>
+            prisma.alert.updateMany({ where: { id: r.alertId, resolvedAt: null }, data: { resolvedAt: new Date(r.at) } }),
+          ),
+          ...record.acknowledged.map((a) =>
+            prisma.alert.updateMany({
+              where: { id: a.alertId, acknowledgedAt: null },
+              data: { acknowledgedAt: new Date(a.at), acknowledgedById: a.actor.id, acknowledgedByRole: a.actor.role, ackNote: a.note },
+            }),
+          ),
+          prisma.alertEvent.createMany({
+            data: [
+              ...record.fired.map((a) => ({ alertId: a.id, type: 'fired', at: new Date(a.firedAt) })),
+              ...record.acknowledged.map((a) => ({ alertId: a.alertId, type: 'acknowledged', at: new Date(a.at) })),
+              ...record.resolved.map((r) => ({ alertId: r.alertId, type: 'resolved', at: new Date(r.at) })),
+            ],
+            skipDuplicates: true,
+          }),
+        ]);
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+      return { webhook: webhook !== undefined };
+    },
+
+    /** Posts one alert to the webhook, signed. A 4xx other than 408/429 is final; anything else is retried. */
+    async deliverAlertWebhook(alert: Alert): Promise<{ status: number }> {
+      if (!webhook) return { status: 0 };
+      const body = JSON.stringify({ type: 'alert.fired', alert });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      let response: Response;
+      try {
+        response = await fetch(webhook.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-reunify-alert-id': alert.id,
+            'x-reunify-timestamp': timestamp,
+            'x-reunify-signature': signWebhook(webhook.secret, timestamp, body),
+          },
+          body,
+          signal: AbortSignal.timeout(webhook.timeoutMs ?? 10_000),
+        });
+      } catch (err) {
+        throw ApplicationFailure.create({
+          type: CaseFailure.WEBHOOK_UNAVAILABLE,
+          message: `The alert webhook could not be reached: ${(err as Error).message}`,
+        });
+      }
+      if (response.ok) return { status: response.status };
+      const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+      throw ApplicationFailure.create({
+        type: permanent ? CaseFailure.WEBHOOK_REJECTED : CaseFailure.WEBHOOK_UNAVAILABLE,
+        message: `The alert webhook answered ${response.status} ${response.statusText}`,
+        nonRetryable: permanent,
+      });
+    },
+
+    /** Keeps an alert the webhook never took (after every retry), once. */
+    async recordDeadLetter(letter: { alertId: string; attempts: number; lastError: string; at: string }): Promise<void> {
+      try {
+        await prisma.webhookDeadLetter.createMany({
+          data: [{ alertId: letter.alertId, attempts: letter.attempts, lastError: letter.lastError, at: new Date(letter.at) }],
+          skipDuplicates: true,
+        });
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
     },
   };
 }

@@ -8,8 +8,11 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 
 import type { PrismaClient } from '../db/generated/client';
+import type { AlertDelivery } from '../contracts/alerts';
 import { errorHandler } from './http-errors';
+import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
+import { targetRoutes } from './routes/targets';
 
 export interface AppDeps {
   temporal: Client;
@@ -18,6 +21,9 @@ export interface AppDeps {
   logger?: FastifyBaseLogger | boolean;
   decisionWaitMs?: number;
   workerWaitMs?: number;
+  /** How new cases deliver alerts to the webhook (from configuration). */
+  alertDelivery?: AlertDelivery;
+  alertStreamPollMs?: number;
 }
 
 /** Builds the HTTP API over its dependencies; does not listen (see src/api/main.ts and src/main.ts). */
@@ -46,7 +52,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           "Release decisions for children in ORR care: one durable workflow per child's case, from intake to release.",
         version: '0.1.0',
       },
-      tags: [{ name: 'cases', description: "Children's cases and their transitions" }],
+      tags: [
+        { name: 'cases', description: "Children's cases and their transitions" },
+        { name: 'alerts', description: 'Length-of-stay and stage alerts for supervisors' },
+        { name: 'targets', description: 'The targets that drive the alerts' },
+      ],
     },
     transform: jsonSchemaTransform,
   });
@@ -63,6 +73,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     taskQueue: deps.taskQueue,
     decisionWaitMs: deps.decisionWaitMs,
     workerWaitMs: deps.workerWaitMs,
+    alertDelivery: deps.alertDelivery,
   });
+  await app.register(alertRoutes, {
+    temporal: deps.temporal,
+    prisma: deps.prisma,
+    streamPollMs: deps.alertStreamPollMs,
+    workerWaitMs: deps.workerWaitMs,
+  });
+  await app.register(targetRoutes, { temporal: deps.temporal, prisma: deps.prisma, taskQueue: deps.taskQueue });
   return app;
 }

@@ -1,7 +1,10 @@
+import { status } from '@grpc/grpc-js';
 import {
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -39,10 +42,25 @@ export function refusalError(refusal: Refusal): HttpError {
   });
 }
 
+/**
+ * No worker took the call: the client's deadline ran out (DEADLINE_EXCEEDED), or the server says
+ * the workflow is not ready for queries because no worker has run its first task (FAILED_PRECONDITION).
+ */
+export function isDeadlineExceeded(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (!(err instanceof ServiceError)) return false;
+  const cause = err.cause as { code?: number; details?: string } | undefined;
+  const text = `${err.message} ${cause?.details ?? ''}`;
+  return cause?.code === status.DEADLINE_EXCEEDED || (cause?.code === status.FAILED_PRECONDITION && /not ready|workflow task/i.test(text));
+}
+
 /** Maps Temporal client errors for one case to HTTP errors; rethrows what it does not know. */
 export function fromTemporalError(err: unknown, caseId: string): never {
   if (err instanceof WorkflowNotFoundError) {
     throw new HttpError(404, 'case_not_found', `No case with id ${caseId}.`);
+  }
+  if (isDeadlineExceeded(err)) {
+    throw new HttpError(503, 'worker_unavailable', 'No case worker answered in time; retry when a worker runs.');
   }
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     throw new HttpError(409, 'case_exists', `A case with id ${caseId} already exists; case ids are never reused.`);

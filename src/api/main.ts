@@ -23,7 +23,14 @@ async function main(): Promise<void> {
   await assertMigrated(db.prisma);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const app = await buildApp({ temporal: client, prisma: db.prisma, taskQueue: config.temporal.taskQueue, logger });
+  const app = await buildApp({
+    temporal: client,
+    prisma: db.prisma,
+    taskQueue: config.temporal.taskQueue,
+    logger,
+    alertDelivery: config.alerts.delivery,
+    alertStreamPollMs: config.alerts.streamPollMs,
+  });
   await app.listen({ host: config.api.host, port: config.api.port });
   const stop = async (): Promise<void> => {
     await app.close();

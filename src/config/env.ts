@@ -30,6 +30,15 @@ export const ConfigSchema = z
     API_HOST: z.string().trim().min(1).default('127.0.0.1'),
     API_PORT: port.default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ALERT_WEBHOOK_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL; unset it to send no webhook' })),
+    ALERT_WEBHOOK_SECRET: optional(z.string().min(32, 'must be at least 32 characters (it signs every delivery)')),
+    ALERT_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+    ALERT_STREAM_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ALERT_WEBHOOK_URL && !env.ALERT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required when ALERT_WEBHOOK_URL is set (it signs every delivery)' });
+    }
   })
   .transform((env) => ({
     database: env.DATABASE_URL
@@ -48,6 +57,11 @@ export const ConfigSchema = z
       testServerPath: env.TEMPORAL_TEST_SERVER_PATH,
     },
     api: { host: env.API_HOST, port: env.API_PORT },
+    alerts: {
+      webhook: env.ALERT_WEBHOOK_URL ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET! } : undefined,
+      delivery: { webhookMaxAttempts: env.ALERT_WEBHOOK_MAX_ATTEMPTS, webhookInitialIntervalMs: 1000 },
+      streamPollMs: env.ALERT_STREAM_POLL_MS,
+    },
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { CASE_EVENT_TYPES, CHECKS, CheckSchema, SponsorSchema } from './case-events';
+import { AlertAckSchema, AlertSchema } from './alerts';
 import { CaseStatusSchema } from './case-status';
 import { RoleSchema } from './roles';
 
@@ -70,6 +71,13 @@ export const CaseViewSchema = z.object({
   releasedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   allowedEvents: AllowedEventsByRoleSchema.describe('Events allowed now, by the role that may send them'),
+  alerts: z.object({
+    open: z.array(AlertSchema).describe('Fired and not yet resolved (the case has not moved on)'),
+    acknowledgements: z.array(AlertAckSchema),
+    firedCount: z.int().describe('Every alert this case has fired'),
+    nextDeadlineAt: z.string().nullable().describe('When the next alert is due, if nothing changes'),
+    targetsVersion: z.int().describe('The version of the targets the case runs on'),
+  }),
   transitions: z.array(CaseTransitionSchema),
   refusedSignals: z.array(RefusedSignalSchema),
 });

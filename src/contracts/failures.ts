@@ -6,5 +6,9 @@ export const CaseFailure = {
   INVALID_PAYLOAD: 'InvalidPayload',
   /** The read model refused a write for good (a constraint, not an outage). */
   PROJECTION_REJECTED: 'ProjectionRejected',
+  /** The alert webhook refused a delivery for good (a 4xx other than 408/429). */
+  WEBHOOK_REJECTED: 'WebhookRejected',
+  /** The alert webhook could not take a delivery now (unreachable, 5xx, 408, 429): retried. */
+  WEBHOOK_UNAVAILABLE: 'WebhookUnavailable',
 } as const;
 export type CaseFailureType = (typeof CaseFailure)[keyof typeof CaseFailure];

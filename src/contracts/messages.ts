@@ -1,14 +1,19 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
+import type { AcknowledgeAlert, AlertAck, AlertDelivery } from './alerts';
 import type { CaseCommandRequest, ReleaseDecisionSignal } from './case-events';
 import type { OpenCase } from './case-input';
 import type { CaseView } from './case-view';
+import type { VersionedTargets } from './targets';
 
 /** The case workflow's type name and its messages. The string names are part of the wire contract: never rename. */
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
 
 export interface CaseWorkflowInput {
   open: OpenCase;
+  /** The targets in force when the case opened; later versions arrive by signal. Default: version 0. */
+  targets?: VersionedTargets;
+  alertDelivery?: AlertDelivery;
 }
 
 /** A case manager's event: accepted (new view) or refused (TransitionRefused failure). */
@@ -17,3 +22,9 @@ export const caseCommandUpdate = defineUpdate<CaseView, [CaseCommandRequest]>('c
 export const releaseDecisionSignal = defineSignal<[ReleaseDecisionSignal]>('releaseDecision');
 /** The live view of the case. */
 export const caseViewQuery = defineQuery<CaseView>('caseView');
+/** New targets for open cases (admins change them); a case ignores a version older than its own. */
+export const targetsChangedSignal = defineSignal<[VersionedTargets]>('targetsChanged');
+/** A supervisor acknowledges an alert: repeats at its level stop. Refused for an unknown or resolved alert. */
+export const acknowledgeAlertUpdate = defineUpdate<AlertAck, [AcknowledgeAlert]>('acknowledgeAlert');
+
+export const BROADCAST_TARGETS_WORKFLOW_TYPE = 'broadcastTargetsWorkflow';

@@ -3,6 +3,7 @@
  * TEMPORAL_ADDRESS (default: a dev server on this machine) and the database in DATABASE_URL.
  * Migrations are not applied here: run `npm run db:migrate` once per release.
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
 import { ConfigError, loadConfig } from '../config/env';
@@ -23,12 +24,14 @@ async function main(): Promise<void> {
   const db = openDatabase(config.database);
   await assertMigrated(db.prisma);
   const connection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
     const worker = await createCaseWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { prisma: db.prisma },
+      deps: { prisma: db.prisma, webhook: config.alerts.webhook, temporal: client },
     });
     const stop = (): void => worker.shutdown();
     process.once('SIGINT', stop);
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     await worker.run();
     logger.info('Case worker stopped');
   } finally {
+    await clientConnection.close();
     await connection.close();
     await db.close();
   }

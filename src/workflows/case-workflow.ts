@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -9,7 +10,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 
-import type { CaseActivities } from '../activities/case-activities';
+import type { AlertRecord, CaseActivities } from '../activities/case-activities';
+import type { Alert, AlertAck, AlertLevel } from '../contracts/alerts';
+import { AcknowledgeAlertSchema, DEFAULT_ALERT_DELIVERY } from '../contracts/alerts';
 import type { CaseEvent } from '../contracts/case-events';
 import { CaseCommandSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
 import { OpenCaseSchema } from '../contracts/case-input';
@@ -17,13 +20,23 @@ import { formatIssues } from '../contracts/issues';
 import type { CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import type { CaseWorkflowInput } from '../contracts/messages';
-import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../contracts/messages';
+import {
+  acknowledgeAlertUpdate,
+  caseCommandUpdate,
+  caseViewQuery,
+  releaseDecisionSignal,
+  targetsChangedSignal,
+} from '../contracts/messages';
+import type { VersionedTargets } from '../contracts/targets';
+import { DEFAULT_TARGETS, VersionedTargetsSchema } from '../contracts/targets';
 import type { Refusal } from '../machines/case-logic';
 import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot } from '../machines/case-logic';
 import type { CaseSnapshot } from '../machines/case-status';
 import { toCaseStatus } from '../machines/case-status';
+import type { CaseClock } from '../machines/deadlines';
+import { activeChains, schedule } from '../machines/deadlines';
 
-const { projectCase } = proxyActivities<CaseActivities>({
+const { projectCase, recordAlerts, recordDeadLetter } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   // The read model must catch up eventually, however long the database is away: retry forever,
   // backing off to once a minute. Permanent failures are marked non-retryable by the activity.
@@ -46,6 +59,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   }
   const open = parsed.data;
   const workflowId = workflowInfo().workflowId;
+  let targets: VersionedTargets = input.targets ? VersionedTargetsSchema.parse(input.targets) : { version: 0, targets: DEFAULT_TARGETS };
+  const delivery = input.alertDelivery ?? DEFAULT_ALERT_DELIVERY;
+  const { deliverAlertWebhook } = proxyActivities<CaseActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      initialInterval: delivery.webhookInitialIntervalMs,
+      backoffCoefficient: 2,
+      maximumInterval: '10 minutes',
+      maximumAttempts: delivery.webhookMaxAttempts,
+    },
+  });
 
   let snapshot: CaseSnapshot = openCaseSnapshot({
     caseId: open.caseId,
@@ -57,6 +81,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const refusedSignals: RefusedSignal[] = [];
   /** Transitions accepted but not yet projected, oldest first. */
   const unprojected: CaseTransition[] = [];
+
+  // Alerts: what fired (ids), what is open, who acknowledged which level, and what to persist next.
+  const fired = new Set<string>();
+  const openAlerts = new Map<string, Alert>();
+  const acknowledged = new Map<string, Set<AlertLevel>>();
+  const acknowledgements: AlertAck[] = [];
+  const unrecorded: AlertRecord = { fired: [], resolved: [], acknowledged: [] };
+  let nextDeadlineAt: number | null = null;
+  /** Set by every handler that may change the deadlines; the main loop recomputes them. */
+  let dirty = true;
+  let deliveriesInFlight = 0;
 
   const record = (transition: CaseTransition): void => {
     transitions.push(transition);
@@ -98,9 +133,65 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       releasedAt: context.releasedAt,
       closedAt: context.closedAt,
       allowedEvents: allowedEventsByRole(snapshot, new Date().toISOString()),
+      alerts: {
+        open: [...openAlerts.values()],
+        acknowledgements,
+        firedCount: fired.size,
+        nextDeadlineAt: nextDeadlineAt === null ? null : new Date(nextDeadlineAt).toISOString(),
+        targetsVersion: targets.version,
+      },
       transitions,
       refusedSignals,
     };
+  };
+
+  const clock = (): CaseClock => ({
+    caseId: open.caseId,
+    careProviderId: snapshot.context.careProviderId,
+    status: toCaseStatus(snapshot),
+    admittedAt: snapshot.context.admittedAt,
+    birthDate: snapshot.context.child.birthDate,
+    category: snapshot.context.sponsor?.category ?? null,
+    releasedAt: snapshot.context.releasedAt,
+    transitions,
+  });
+
+  /** Fires what is due, resolves what the case has moved past, and sets the next deadline. */
+  const runDeadlines = (): void => {
+    const now = Date.now();
+    const plan = schedule(clock(), targets.targets, { fired, acknowledged }, now);
+    for (const alert of plan.due) {
+      fired.add(alert.id);
+      openAlerts.set(alert.id, alert);
+      unrecorded.fired.push(alert);
+      log.info('Alert fired', { caseId: open.caseId, alertId: alert.id, level: alert.level });
+    }
+    const active = new Set(activeChains(clock(), targets.targets).map((c) => c.key));
+    for (const [id, alert] of openAlerts) {
+      if (active.has(alert.chain)) continue;
+      openAlerts.delete(id);
+      unrecorded.resolved.push({ alertId: id, at: new Date(now).toISOString() });
+    }
+    nextDeadlineAt = plan.nextAt;
+  };
+
+  /** Delivers an alert to the webhook with retries; one that never gets through is kept as a dead letter. */
+  const deliver = async (alert: Alert): Promise<void> => {
+    deliveriesInFlight += 1;
+    try {
+      await deliverAlertWebhook(alert);
+    } catch (err) {
+      const cause = err instanceof ActivityFailure ? err.cause : err;
+      await recordDeadLetter({
+        alertId: alert.id,
+        attempts: delivery.webhookMaxAttempts,
+        lastError: cause instanceof Error ? cause.message : String(cause),
+        at: new Date().toISOString(),
+      });
+      log.warn('Alert webhook gave up', { caseId: open.caseId, alertId: alert.id });
+    } finally {
+      deliveriesInFlight -= 1;
+    }
   };
 
   /** Applies an event, or returns why the case refuses it. */
@@ -120,6 +211,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       at,
       requestId,
     });
+    dirty = true;
     return undefined;
   };
 
@@ -174,17 +266,103 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     }
   });
 
-  // Main loop: project accepted transitions, in order, until the case is closed and fully projected.
+  setHandler(targetsChangedSignal, (payload) => {
+    const parsedTargets = VersionedTargetsSchema.safeParse(payload);
+    if (!parsedTargets.success) {
+      log.warn('Targets refused', { caseId: open.caseId, issues: formatIssues(parsedTargets.error) });
+      return;
+    }
+    if (parsedTargets.data.version <= targets.version) return; // an older or repeated broadcast
+    targets = parsedTargets.data;
+    dirty = true;
+    log.info('Targets changed', { caseId: open.caseId, version: targets.version });
+  });
+
+  setHandler(
+    acknowledgeAlertUpdate,
+    (request) => {
+      const ack = AcknowledgeAlertSchema.parse(request);
+      const alert = openAlerts.get(ack.alertId)!;
+      const record: AlertAck = { alertId: ack.alertId, actor: ack.actor, at: new Date().toISOString(), note: ack.note ?? null };
+      acknowledgements.push(record);
+      unrecorded.acknowledged.push(record);
+      const levels = acknowledged.get(alert.chain) ?? new Set<AlertLevel>();
+      levels.add(alert.level);
+      acknowledged.set(alert.chain, levels);
+      dirty = true;
+      return record;
+    },
+    {
+      validator: (request) => {
+        const parsedAck = AcknowledgeAlertSchema.safeParse(request);
+        if (!parsedAck.success) {
+          throw ApplicationFailure.create({ type: CaseFailure.INVALID_PAYLOAD, message: formatIssues(parsedAck.error), nonRetryable: true });
+        }
+        const alertId = parsedAck.data.alertId;
+        if (parsedAck.data.actor.role !== 'supervisor') {
+          throw ApplicationFailure.create({
+            type: CaseFailure.TRANSITION_REFUSED,
+            message: `Alerts are acknowledged by a supervisor, not by ${parsedAck.data.actor.role}.`,
+            nonRetryable: true,
+          });
+        }
+        if (!openAlerts.has(alertId)) {
+          throw ApplicationFailure.create({
+            type: CaseFailure.TRANSITION_REFUSED,
+            message: fired.has(alertId)
+              ? `Alert ${alertId} is resolved: the case has moved on.`
+              : `Alert ${alertId} is not an alert of case ${open.caseId}.`,
+            nonRetryable: true,
+          });
+        }
+        if (acknowledgements.some((a) => a.alertId === alertId)) {
+          throw ApplicationFailure.create({
+            type: CaseFailure.TRANSITION_REFUSED,
+            message: `Alert ${alertId} is already acknowledged.`,
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+
+  // Main loop: keep the deadlines, persist alerts and project transitions, in order, until the
+  // case is closed and everything is written. One timer: the earliest deadline.
   for (;;) {
-    await condition(() => unprojected.length > 0 || snapshot.status === 'done');
+    if (dirty || (nextDeadlineAt !== null && Date.now() >= nextDeadlineAt)) {
+      dirty = false;
+      if (snapshot.status !== 'done') runDeadlines();
+      else {
+        // Closed: every open alert is resolved, nothing more is due.
+        for (const id of openAlerts.keys()) unrecorded.resolved.push({ alertId: id, at: new Date().toISOString() });
+        openAlerts.clear();
+        nextDeadlineAt = null;
+      }
+    }
     if (unprojected.length > 0) {
       const batch = unprojected.splice(0, unprojected.length);
       await projectCase(projectionOf(workflowId, snapshot, batch));
       continue;
     }
-    // Closed, and nothing left to project. Let any handler still running finish first.
-    await condition(allHandlersFinished);
-    if (unprojected.length === 0) return view();
+    if (unrecorded.fired.length + unrecorded.resolved.length + unrecorded.acknowledged.length > 0) {
+      const record: AlertRecord = {
+        fired: unrecorded.fired.splice(0),
+        resolved: unrecorded.resolved.splice(0),
+        acknowledged: unrecorded.acknowledged.splice(0),
+      };
+      const { webhook } = await recordAlerts(record);
+      if (webhook) for (const alert of record.fired) void deliver(alert);
+      continue;
+    }
+    if (snapshot.status === 'done') {
+      // Closed, and everything written. Let handlers and deliveries still running finish first.
+      await condition(() => allHandlersFinished() && deliveriesInFlight === 0);
+      if (unprojected.length === 0 && !dirty) return view();
+      continue;
+    }
+    const woken = () => dirty || unprojected.length > 0;
+    if (nextDeadlineAt === null) await condition(woken);
+    else await condition(woken, Math.max(nextDeadlineAt - Date.now(), 1));
   }
 }
 

@@ -1,2 +1,3 @@
 // The workflow bundle's entry: workflow functions only.
 export { caseWorkflow } from './case-workflow';
+export { broadcastTargetsWorkflow } from './broadcast-targets';

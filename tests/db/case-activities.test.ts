@@ -105,7 +105,7 @@ describe('assertMigrated', () => {
     const empty = openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
     try {
       await expect(assertMigrated(empty.prisma)).rejects.toThrow(
-        /The database lacks 1 migration\(s\): 20261123000000_init\. Run `npm run db:migrate`/,
+        /The database lacks 2 migration\(s\): 20261123000000_init, 20261124000000_alerts\. Run `npm run db:migrate`/,
       );
     } finally {
       await empty.close();

@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker as TemporalWorker } from '@temporalio/worker';
 
-import type { CaseActivities } from '../../src/activities/case-activities';
+import type { AlertRecord, CaseActivities } from '../../src/activities/case-activities';
 import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from '../../src/contracts/case-events';
 import { OpenCaseSchema } from '../../src/contracts/case-input';
 import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
@@ -63,8 +63,16 @@ export function useCaseWorkflowKit(): CaseWorkflowKit {
   return kit;
 }
 
-/** Fake activities at the boundary: they keep what was projected, in order; the first `failFirst` calls fail. */
-export function fakeActivities(projected: CaseProjection[], failFirst = 0) {
+/** What fake activities saw: projections, and alert records, in order. */
+export interface Recorded {
+  alerts: AlertRecord[];
+}
+
+/**
+ * Fake activities at the boundary: they keep what was projected and every alert record, in order;
+ * the first `failFirst` projections fail. No webhook.
+ */
+export function fakeActivities(projected: CaseProjection[], failFirst = 0, recorded: Recorded = { alerts: [] }) {
   let calls = 0;
   const activities: CaseActivities = {
     projectCase: jest.fn(async (projection: CaseProjection) => {
@@ -73,9 +81,19 @@ export function fakeActivities(projected: CaseProjection[], failFirst = 0) {
       projected.push(projection);
       return { lastSeq: Math.max(...projection.transitions.map((t) => t.seq)) };
     }),
+    recordAlerts: jest.fn(async (record: AlertRecord) => {
+      recorded.alerts.push(record);
+      return { webhook: false };
+    }),
+    deliverAlertWebhook: jest.fn(async () => ({ status: 0 })),
+    recordDeadLetter: jest.fn(async () => undefined),
+    signalOpenCases: jest.fn(async () => ({ signalled: 0 })),
   };
   return activities;
 }
+
+/** Ids of every alert fired, in the order they were recorded. */
+export const firedIds = (recorded: Recorded): string[] => recorded.alerts.flatMap((r) => r.fired.map((a) => a.id));
 
 export const projectedSeqs = (projected: CaseProjection[]) => projected.flatMap((p) => p.transitions.map((t) => t.seq));
 

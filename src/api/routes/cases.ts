@@ -1,11 +1,11 @@
-import { status } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
-import { ServiceError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { CaseCommandSchema, ReleaseDecisionSchema } from '../../contracts/case-events';
 import { OpenCaseSchema } from '../../contracts/case-input';
 import { CaseStatusSchema } from '../../contracts/case-status';
+import type { AlertDelivery } from '../../contracts/alerts';
 import type { CaseView } from '../../contracts/case-view';
 import { CaseViewSchema } from '../../contracts/case-view';
 import { caseWorkflowId } from '../../contracts/ids';
@@ -16,7 +16,9 @@ import type { Role } from '../../contracts/roles';
 import { allowedEventsByRole, openCaseSnapshot } from '../../machines/case-logic';
 import { EVENT_ROLES } from '../../machines/policy';
 import { toCaseStatus } from '../../machines/case-status';
-import { HttpError, fromTemporalError } from '../http-errors';
+import { currentTargets } from '../../targets/store';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { HttpError, fromTemporalError, isDeadlineExceeded } from '../http-errors';
 import {
   CaseListSchema,
   CaseParamsSchema,
@@ -36,26 +38,10 @@ export interface CaseRoutesOptions {
   decisionWaitMs?: number;
   /** How long an event may wait for a worker to answer before the API gives up with 503. */
   workerWaitMs?: number;
+  alertDelivery?: AlertDelivery;
 }
 
 const DAY_MS = 86_400_000;
-
-function encodeCursor(admittedAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([admittedAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { admittedAt: Date; id: string } {
-  try {
-    const [admittedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    const date = new Date(admittedAt);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
-    return { admittedAt: date, id };
-  } catch {
-    throw new HttpError(400, 'invalid_request', 'Invalid querystring: after: not a cursor returned by this API', {
-      issues: [{ where: 'querystring', path: 'after', message: 'not a cursor returned by this API' }],
-    });
-  }
-}
 
 export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, options) => {
   const { temporal, prisma, taskQueue, decisionWaitMs = 2_000, workerWaitMs = 15_000 } = options;
@@ -86,7 +72,8 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
     },
     async (request, reply) => {
       const open = request.body;
-      const input: CaseWorkflowInput = { open };
+      // The case starts on the targets in force; later changes reach it by signal.
+      const input: CaseWorkflowInput = { open, targets: await currentTargets(prisma), alertDelivery: options.alertDelivery };
       // Temporal forgets a closed workflow after its namespace's retention; the read model does not.
       if (await prisma.case.findUnique({ where: { id: open.caseId }, select: { id: true } })) {
         throw new HttpError(409, 'case_exists', `A case with id ${open.caseId} already exists; case ids are never reused.`);
@@ -256,8 +243,8 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
           ...(cursor
             ? {
                 OR: [
-                  { admittedAt: { gt: cursor.admittedAt } },
-                  { admittedAt: cursor.admittedAt, id: { gt: cursor.id } },
+                  { admittedAt: { gt: cursor.at } },
+                  { admittedAt: cursor.at, id: { gt: cursor.id } },
                 ],
               }
             : {}),
@@ -279,7 +266,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
           daysInCare: Math.round((((row.releasedAt?.getTime() ?? now) - row.admittedAt.getTime()) / DAY_MS) * 10) / 10,
           updatedAt: row.updatedAt.toISOString(),
         })),
-        nextCursor: rows.length > limit && last ? encodeCursor(last.admittedAt, last.id) : null,
+        nextCursor: rows.length > limit && last ? encodeCursor({ at: last.admittedAt, id: last.id }) : null,
       };
     },
   );
@@ -315,17 +302,6 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
 
 const PRECHECK_MS = 2_000;
 
-/**
- * No worker took the call: the client's deadline ran out (DEADLINE_EXCEEDED), or the server says
- * the workflow is not ready for queries because no worker has run its first task (FAILED_PRECONDITION).
- */
-function isDeadlineExceeded(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  if (!(err instanceof ServiceError)) return false;
-  const cause = err.cause as { code?: number; details?: string } | undefined;
-  const text = `${err.message} ${cause?.details ?? ''}`;
-  return cause?.code === status.DEADLINE_EXCEEDED || (cause?.code === status.FAILED_PRECONDITION && /not ready|workflow task/i.test(text));
-}
 
 /** The refusal the case would give a decision from this role now, judged from its live view. */
 function precheckDecision(view: CaseView, role: Role): HttpError | undefined {

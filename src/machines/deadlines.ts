@@ -1,0 +1,209 @@
+import type { Alert, AlertLevel, AlertRule } from '../contracts/alerts';
+import { ALERT_LEVELS } from '../contracts/alerts';
+import type { SponsorCategory } from '../contracts/case-events';
+import type { CaseStatus } from '../contracts/case-status';
+import type { Targets } from '../contracts/targets';
+
+/**
+ * Length-of-stay deadlines as pure functions of a case's clock and the targets: which alerts are
+ * due now and when the next one is. The case workflow owns the timer (one, for the earliest
+ * deadline) and recomputes after every transition, target change or acknowledgement, so a case that
+ * moves on drops the old stage's deadlines and a changed target applies at once.
+ */
+
+const DAY_MS = 86_400_000;
+
+export interface CaseClock {
+  caseId: string;
+  careProviderId: string;
+  status: CaseStatus;
+  admittedAt: string;
+  birthDate: string;
+  category: SponsorCategory | null;
+  releasedAt: string | null;
+  /** Accepted transitions, oldest first (the opening included). */
+  transitions: readonly { seq: number; toStatus: CaseStatus; at: string }[];
+}
+
+/** One target applied to one case: when it warns, when it escalates, how often it repeats. */
+export interface Chain {
+  key: string;
+  rule: AlertRule;
+  warnAt: number | null;
+  escalateAt: number;
+  repeatEveryMs: number | null;
+  /** What is late, for people: "in care 10 days (Category 1 target)". */
+  describe: (kind: 'warning' | 'escalation') => string;
+}
+
+export interface AlertLedger {
+  /** Ids of every alert already fired. */
+  fired: ReadonlySet<string>;
+  /** Per chain, the levels someone acknowledged: no more repeats at those levels. */
+  acknowledged: ReadonlyMap<string, ReadonlySet<AlertLevel>>;
+}
+
+const CLOSED_STATUSES: readonly CaseStatus[] = ['released', 'closed'];
+const ms = (iso: string): number => new Date(iso).getTime();
+const daysText = (d: number): string => `${Number(d.toFixed(2))} day${d === 1 ? '' : 's'}`;
+
+/** When the case entered its current run of `statuses` (transfers within it included). */
+function runEntry(clock: CaseClock, statuses: readonly CaseStatus[]): { seq: number; at: string } | null {
+  let entry: { seq: number; at: string } | null = null;
+  for (let i = clock.transitions.length - 1; i >= 0; i -= 1) {
+    const t = clock.transitions[i]!;
+    if (!statuses.includes(t.toStatus)) break;
+    entry = { seq: t.seq, at: t.at };
+  }
+  return entry;
+}
+
+/** The 18th birthday, at midnight UTC. */
+export function eighteenthBirthday(birthDate: string): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y + 18, m - 1, d);
+}
+
+/** The targets that apply to the case as it stands. */
+export function activeChains(clock: CaseClock, targets: Targets): Chain[] {
+  const chains: Chain[] = [];
+  const open = !CLOSED_STATUSES.includes(clock.status);
+  const repeat = targets.repeatEveryDays * DAY_MS;
+
+  if (open && clock.category) {
+    const target = targets.lengthOfStayDays[clock.category];
+    const start = ms(clock.admittedAt);
+    chains.push({
+      key: 'length_of_stay',
+      rule: 'length_of_stay',
+      warnAt: start + target * targets.warnAtFraction * DAY_MS,
+      escalateAt: start + target * DAY_MS,
+      repeatEveryMs: repeat,
+      describe: (kind) =>
+        `${kind === 'warning' ? 'Nearing' : 'Over'} the Category ${clock.category} length-of-stay target of ${daysText(target)} from admission`,
+    });
+  }
+
+  for (const stage of targets.stages) {
+    if (!stage.statuses.includes(clock.status)) continue;
+    const entry = runEntry(clock, stage.statuses);
+    if (!entry) continue;
+    const start = stage.from === 'admission' ? ms(clock.admittedAt) : ms(entry.at);
+    chains.push({
+      key: `stage.${stage.name}.${entry.seq}`,
+      rule: 'stage',
+      warnAt: start + stage.days * targets.warnAtFraction * DAY_MS,
+      escalateAt: start + stage.days * DAY_MS,
+      repeatEveryMs: (stage.repeatEveryDays ?? targets.repeatEveryDays) * DAY_MS,
+      describe: (kind) =>
+        `${kind === 'warning' ? 'Nearing' : 'Over'} the ${stage.name.replace(/_/g, ' ')} target of ${daysText(stage.days)}${stage.from === 'admission' ? ' from admission' : ''}`,
+    });
+  }
+
+  if (open) {
+    const birthday = eighteenthBirthday(clock.birthDate);
+    const on = new Date(birthday).toISOString().slice(0, 10);
+    chains.push({
+      key: 'age_out',
+      rule: 'age_out',
+      warnAt: birthday - targets.ageOutWarningDays * DAY_MS,
+      escalateAt: birthday - targets.ageOutPlanDays * DAY_MS,
+      repeatEveryMs: null,
+      describe: (kind) =>
+        kind === 'warning'
+          ? `The child turns 18 on ${on}: plan for age-out`
+          : `The child turns 18 on ${on}: the post-18 plan is due now (${daysText(targets.ageOutPlanDays)} before)`,
+    });
+  }
+
+  if (clock.status === 'released' && clock.releasedAt) {
+    const released = ms(clock.releasedAt);
+    chains.push({
+      key: 'follow_up',
+      rule: 'follow_up',
+      warnAt: released + targets.followUpDueDays * DAY_MS,
+      escalateAt: released + targets.followUpOverdueDays * DAY_MS,
+      repeatEveryMs: repeat,
+      describe: (kind) =>
+        kind === 'warning'
+          ? `The post-release follow-up call is due (${daysText(targets.followUpDueDays)} after release)`
+          : `The post-release follow-up call is overdue (${daysText(targets.followUpOverdueDays)} after release)`,
+    });
+  }
+  return chains;
+}
+
+/** The level of the n-th escalation of a chain: `repeatsPerLevel` repeats at a level, then the next. */
+export function levelOf(repeat: number, repeatsPerLevel: number): AlertLevel {
+  return ALERT_LEVELS[Math.min(Math.floor(repeat / (repeatsPerLevel + 1)), ALERT_LEVELS.length - 1)]!;
+}
+
+export const alertId = (caseId: string, chain: string, step: string): string => `${caseId}:${chain}:${step}`;
+
+export interface Schedule {
+  /** Alerts due now and not fired yet, oldest deadline first. */
+  due: Alert[];
+  /** The earliest deadline still ahead (epoch ms), or null when nothing is pending. */
+  nextAt: number | null;
+}
+
+/**
+ * Alerts due at `now` and the next deadline. Of several repeats missed (no worker ran), only the
+ * latest fires: a repeat is a reminder, and a burst of stale ones helps nobody. Warnings and first
+ * escalations always fire, late or not.
+ */
+export function schedule(clock: CaseClock, targets: Targets, ledger: AlertLedger, now: number): Schedule {
+  const due: Alert[] = [];
+  let nextAt: number | null = null;
+  const later = (at: number) => {
+    if (nextAt === null || at < nextAt) nextAt = at;
+  };
+  const alert = (chain: Chain, kind: 'warning' | 'escalation', repeat: number, level: AlertLevel, at: number): Alert => ({
+    id: alertId(clock.caseId, chain.key, kind === 'warning' ? 'warning' : `escalation-${repeat}`),
+    caseId: clock.caseId,
+    careProviderId: clock.careProviderId,
+    sponsorCategory: clock.category,
+    rule: chain.rule,
+    chain: chain.key,
+    kind,
+    repeat,
+    level,
+    dueAt: new Date(at).toISOString(),
+    firedAt: new Date(now).toISOString(),
+    message: `${clock.caseId}: ${chain.describe(kind)}${repeat > 0 ? ` (reminder ${repeat})` : ''}.`,
+  });
+
+  for (const chain of activeChains(clock, targets)) {
+    const acked = ledger.acknowledged.get(chain.key) ?? new Set<AlertLevel>();
+    if (chain.warnAt !== null && chain.warnAt < chain.escalateAt) {
+      const warning = alert(chain, 'warning', 0, 'supervisor', chain.warnAt);
+      if (chain.warnAt > now) later(chain.warnAt);
+      else if (!ledger.fired.has(warning.id)) due.push(warning);
+    }
+    if (chain.escalateAt > now) {
+      later(chain.escalateAt);
+      continue;
+    }
+    const first = alert(chain, 'escalation', 0, 'supervisor', chain.escalateAt);
+    if (!ledger.fired.has(first.id)) due.push(first);
+    if (chain.repeatEveryMs === null) continue;
+    // The latest repeat due now, and the next one not silenced by an acknowledgement.
+    const latest = Math.floor((now - chain.escalateAt) / chain.repeatEveryMs);
+    if (latest > 0) {
+      const level = levelOf(latest, targets.repeatsPerLevel);
+      const reminder = alert(chain, 'escalation', latest, level, chain.escalateAt + latest * chain.repeatEveryMs);
+      if (!acked.has(level) && !ledger.fired.has(reminder.id)) due.push(reminder);
+    }
+    for (let n = latest + 1; ; n += 1) {
+      const level = levelOf(n, targets.repeatsPerLevel);
+      if (acked.has(level)) {
+        if (level === ALERT_LEVELS.at(-1)) break; // the top level acknowledged: nothing more to say
+        continue;
+      }
+      later(chain.escalateAt + n * chain.repeatEveryMs);
+      break;
+    }
+  }
+  due.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+  return { due, nextAt };
+}

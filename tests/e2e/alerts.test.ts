@@ -1,0 +1,273 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+
+import { signWebhook } from '../../src/activities/case-activities';
+import { buildApp } from '../../src/api/app';
+import type { CaseView } from '../../src/contracts/case-view';
+import type { Targets } from '../../src/contracts/targets';
+import { DEFAULT_TARGETS } from '../../src/contracts/targets';
+import { createCaseWorker } from '../../src/worker/create-worker';
+import { events, openCaseRequest } from '../helpers/builders';
+import type { TestDatabase } from '../helpers/test-db';
+import { createTestDatabase } from '../helpers/test-db';
+import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from '../helpers/temporal';
+
+jest.setTimeout(120_000);
+
+/**
+ * Alerts end to end on the dev server, in real time: targets of seconds, the live stream (SSE), a
+ * signed webhook whose receiver fails and recovers, a dead letter, acknowledgement, a targets change.
+ */
+const SECOND_IN_DAYS = 1 / 86_400;
+const SECRET = 'e2e-webhook-secret-with-32-characters!!';
+const admin = { id: 'admin-ola', role: 'admin' } as const;
+const supervisor = { id: 'sup-carla', role: 'supervisor' } as const;
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let workerRun: Promise<void>;
+let app: FastifyInstance;
+let base: string;
+const taskQueue = uniqueName('e2e-alerts');
+
+/** The webhook receiver: per case, how many deliveries to fail before answering 204 (Infinity: never). */
+const failuresLeft = new Map<string, number>();
+const deliveries: { caseId: string; alertId: string; status: number; signatureValid: boolean }[] = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  req.on('end', () => {
+    const { alert } = JSON.parse(body) as { alert: { id: string; caseId: string } };
+    const timestamp = String(req.headers['x-reunify-timestamp']);
+    const signatureValid = req.headers['x-reunify-signature'] === signWebhook(SECRET, timestamp, body);
+    const left = failuresLeft.get(alert.caseId) ?? 0;
+    const status = left > 0 ? 500 : 204;
+    failuresLeft.set(alert.caseId, left - 1);
+    deliveries.push({ caseId: alert.caseId, alertId: alert.id, status, signatureValid });
+    res.statusCode = status;
+    res.end();
+  });
+});
+
+/** Targets of seconds: the intake target (2 s from admission) warns at 1 s; repeats after a day. */
+const fastTargets: Targets = {
+  ...DEFAULT_TARGETS,
+  warnAtFraction: 0.5,
+  repeatEveryDays: 1,
+  stages: DEFAULT_TARGETS.stages.map((s) => (s.name === 'sponsor_identified' ? { ...s, days: 2 * SECOND_IN_DAYS } : s)),
+};
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const [temporalEnv, testDb, bundle] = await Promise.all([createDevServerEnv(), createTestDatabase(), bundleCaseWorkflows()]);
+  env = temporalEnv;
+  db = testDb;
+  worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { prisma: db.prisma, webhook: { url: webhookUrl, secret: SECRET }, temporal: env.client },
+    workflowBundle: bundle,
+  });
+  workerRun = worker.run();
+  app = await buildApp({
+    temporal: env.client,
+    prisma: db.prisma,
+    taskQueue,
+    alertDelivery: { webhookMaxAttempts: 3, webhookInitialIntervalMs: 200 },
+    alertStreamPollMs: 100,
+  });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const changed = await call('PUT', '/targets', { actor: admin, reason: 'Seconds, for the end-to-end test', targets: fastTargets });
+  expect(changed.status).toBe(200);
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await workerRun;
+  await db?.destroy();
+  await env?.teardown();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+
+async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function eventually<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface StreamEvent {
+  id: string;
+  event: string;
+  data: { at: string; alert: { id: string; caseId: string; level: string; acknowledged: unknown } };
+}
+
+/** A live-stream client: collects events until closed. */
+function openStream(lastEventId?: string) {
+  const received: StreamEvent[] = [];
+  const controller = new AbortController();
+  const done = (async () => {
+    const response = await fetch(`${base}/alerts/stream`, {
+      headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done: finished } = await reader.read();
+      if (finished) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = Object.fromEntries(
+          block
+            .split('\n')
+            .filter((line) => line && !line.startsWith(':'))
+            .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+        );
+        if (fields['event']) received.push({ id: fields['id'] ?? '', event: fields['event'], data: JSON.parse(fields['data'] ?? '{}') });
+      }
+    }
+  })().catch((err: Error) => {
+    if (err.name !== 'AbortError') throw err;
+  });
+  return { received, close: async () => (controller.abort(), await done) };
+}
+
+describe('alerts end to end', () => {
+  it('streams alerts live, delivers them signed to a webhook that fails then recovers, and takes an acknowledgement', async () => {
+    const stream = openStream();
+    const caseId = uniqueName('UC-alert');
+    failuresLeft.set(caseId, 2);
+    expect((await call('POST', '/cases', openCaseRequest(caseId, { admittedAt: new Date().toISOString() }))).status).toBe(201);
+
+    const warningId = `${caseId}:stage.sponsor_identified.0:warning`;
+    const escalationId = `${caseId}:stage.sponsor_identified.0:escalation-0`;
+    await eventually(
+      () => stream.received.filter((e) => e.data.alert.caseId === caseId).map((e) => `${e.event} ${e.data.alert.id}`),
+      (seen) => seen.includes(`alert.fired ${escalationId}`),
+      'the escalation on the stream',
+    );
+    const forCase = stream.received.filter((e) => e.data.alert.caseId === caseId);
+    expect(forCase.map((e) => `${e.event} ${e.data.alert.id}`)).toEqual([`alert.fired ${warningId}`, `alert.fired ${escalationId}`]);
+    expect(Number(forCase[1]!.id)).toBeGreaterThan(Number(forCase[0]!.id));
+
+    // The receiver refused the first two deliveries; the retries got both alerts through, signed.
+    const delivered = await eventually(
+      () => deliveries.filter((d) => d.caseId === caseId),
+      (ds) => ds.filter((d) => d.status === 204).length === 2,
+      'both alerts delivered',
+    );
+    expect(delivered.slice(0, 2).map((d) => d.status)).toEqual([500, 500]);
+    expect(delivered.every((d) => d.signatureValid)).toBe(true);
+    expect(new Set(delivered.filter((d) => d.status === 204).map((d) => d.alertId))).toEqual(new Set([warningId, escalationId]));
+    expect(await db.prisma.webhookDeadLetter.count({ where: { alertId: { startsWith: caseId } } })).toBe(0);
+
+    // Listing: open alerts for the care provider, the escalation included.
+    const listed = await call<{ items: { id: string; level: string }[] }>('GET', '/alerts?open=true&careProviderId=shelter-tx-07&level=supervisor');
+    expect(listed.body.items.map((a) => a.id)).toEqual(expect.arrayContaining([warningId, escalationId]));
+
+    // A case manager may not acknowledge; a supervisor may, once.
+    expect(await call('POST', `/alerts/${escalationId}/ack`, { actor: { id: 'cm-ana', role: 'case_manager' } })).toMatchObject({
+      status: 403,
+      body: { code: 'role_not_permitted' },
+    });
+    const acked = await call<{ acknowledged: { by: { id: string } } }>('POST', `/alerts/${escalationId}/ack`, { actor: supervisor, note: 'Calling the family' });
+    expect(acked.status).toBe(200);
+    expect(acked.body.acknowledged.by.id).toBe('sup-carla');
+    expect(await call('POST', `/alerts/${escalationId}/ack`, { actor: supervisor })).toMatchObject({ status: 409, body: { code: 'ack_refused' } });
+    expect(await call('POST', `/alerts/${caseId}:nothing:warning/ack`, { actor: supervisor })).toMatchObject({ status: 404 });
+    await eventually(
+      () => stream.received.map((e) => `${e.event} ${e.data.alert.id}`),
+      (seen) => seen.includes(`alert.acknowledged ${escalationId}`),
+      'the acknowledgement on the stream',
+    );
+
+    // Moving the case past sponsor identification resolves both.
+    const moved = await call<CaseView>('POST', `/cases/${caseId}/events`, events.completeIntake());
+    expect(moved.status).toBe(200);
+    await call('POST', `/cases/${caseId}/events`, events.identifySponsor('1'));
+    await eventually(
+      () => stream.received.filter((e) => e.event === 'alert.resolved' && e.data.alert.caseId === caseId).length,
+      (n) => n === 2,
+      'both alerts resolved',
+    );
+    const afterResolved = await call<{ items: { id: string }[] }>('GET', `/alerts?open=true&careProviderId=shelter-tx-07`);
+    expect(afterResolved.body.items.map((a) => a.id)).not.toContain(warningId);
+
+    // A reconnect with Last-Event-ID resumes right after it: nothing missed, nothing repeated.
+    const firstId = forCase[0]!.id;
+    const resumed = openStream(firstId);
+    const all = stream.received.filter((e) => Number(e.id) > Number(firstId));
+    await eventually(() => resumed.received.length, (n) => n >= all.length, 'the resumed stream');
+    expect(resumed.received.slice(0, all.length).map((e) => e.id)).toEqual(all.map((e) => e.id));
+    await resumed.close();
+    await stream.close();
+  });
+
+  it('keeps a dead letter for an alert the webhook never takes', async () => {
+    const caseId = uniqueName('UC-dead');
+    failuresLeft.set(caseId, Infinity);
+    expect((await call('POST', '/cases', openCaseRequest(caseId, { admittedAt: new Date().toISOString() }))).status).toBe(201);
+    const letters = await eventually(
+      () => db.prisma.webhookDeadLetter.findMany({ where: { alertId: { startsWith: caseId } }, orderBy: { alertId: 'asc' } }),
+      (rows) => rows.length === 2,
+      'two dead letters',
+    );
+    expect(letters.map((l) => [l.alertId.slice(caseId.length), l.attempts])).toEqual([
+      [':stage.sponsor_identified.0:escalation-0', 3],
+      [':stage.sponsor_identified.0:warning', 3],
+    ]);
+    expect(letters[0]!.lastError).toMatch(/500/);
+    expect(deliveries.filter((d) => d.caseId === caseId)).toHaveLength(6);
+  });
+
+  it('a targets change reaches the open cases without a restart, and is recorded', async () => {
+    const caseId = uniqueName('UC-targets');
+    await call('POST', '/cases', openCaseRequest(caseId, { admittedAt: new Date().toISOString() }));
+    const before = (await call<CaseView>('GET', `/cases/${caseId}`)).body.alerts.targetsVersion;
+    const changed = await call<{ version: number; broadcast: { workflowId: string } }>('PUT', '/targets', {
+      actor: admin,
+      reason: 'Category 1 target to 12 days',
+      targets: { ...fastTargets, lengthOfStayDays: { ...fastTargets.lengthOfStayDays, '1': 12 } },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.version).toBe(before + 1);
+    await eventually(
+      async () => (await call<CaseView>('GET', `/cases/${caseId}`)).body.alerts.targetsVersion,
+      (v) => v === before + 1,
+      'the open case on the new targets',
+    );
+    expect((await call<{ version: number }>('GET', '/targets')).body.version).toBe(before + 1);
+    const recorded = await db.prisma.targetSet.findUniqueOrThrow({ where: { version: before + 1 } });
+    expect(recorded).toMatchObject({ actorId: 'admin-ola', actorRole: 'admin', reason: 'Category 1 target to 12 days' });
+    expect(await call('PUT', '/targets', { actor: supervisor, reason: 'x', targets: fastTargets })).toMatchObject({
+      status: 403,
+      body: { code: 'role_not_permitted' },
+    });
+  });
+});

@@ -1,0 +1,160 @@
+import type { AlertLevel } from '../../src/contracts/alerts';
+import type { CaseStatus } from '../../src/contracts/case-status';
+import type { Targets } from '../../src/contracts/targets';
+import { DEFAULT_TARGETS, TargetsSchema } from '../../src/contracts/targets';
+import type { CaseClock } from '../../src/machines/deadlines';
+import { activeChains, eighteenthBirthday, levelOf, schedule } from '../../src/machines/deadlines';
+
+const DAY = 86_400_000;
+const ADMITTED = Date.parse('2026-11-02T00:00:00.000Z');
+const at = (days: number) => ADMITTED + days * DAY;
+const iso = (days: number) => new Date(at(days)).toISOString();
+
+/** A case admitted on day 0 that reached `status` on day `since`, sponsor of `category`. */
+function clock(status: CaseStatus, since = 0, extra: Partial<CaseClock> = {}): CaseClock {
+  return {
+    caseId: 'UC-T',
+    careProviderId: 'shelter-1',
+    status,
+    admittedAt: iso(0),
+    birthDate: '2014-01-01',
+    category: '1',
+    releasedAt: null,
+    transitions: [
+      { seq: 0, toStatus: 'intake', at: iso(0) },
+      ...(status === 'intake' ? [] : [{ seq: 1, toStatus: status, at: iso(since) }]),
+    ],
+    ...extra,
+  };
+}
+
+/** Only the length-of-stay targets (no stage targets), to read its deadlines alone. */
+const LOS_ONLY: Targets = { ...DEFAULT_TARGETS, stages: [] };
+const none = { fired: new Set<string>(), acknowledged: new Map<string, Set<AlertLevel>>() };
+const dueIds = (c: CaseClock, day: number, ledger = none, targets: Targets = DEFAULT_TARGETS) =>
+  schedule(c, targets, ledger, at(day)).due.map((a) => a.id);
+
+describe('length-of-stay deadlines', () => {
+  it('the defaults validate, and Category 1 warns at day 7 and escalates at day 10', () => {
+    expect(TargetsSchema.parse(DEFAULT_TARGETS)).toEqual(DEFAULT_TARGETS);
+    const c = clock('vetting', 0);
+    const losChain = activeChains(c, DEFAULT_TARGETS).find((ch) => ch.key === 'length_of_stay')!;
+    expect(losChain.warnAt).toBe(at(7));
+    expect(losChain.escalateAt).toBe(at(10));
+  });
+
+  it.each([
+    ['1', 7, 10],
+    ['2A', 9.8, 14],
+    ['2B', 14.7, 21],
+    ['3', 21, 30],
+  ] as const)('Category %s: warning on day %s, escalation on day %s', (category, warn, escalate) => {
+    const chain = activeChains(clock('application', 0, { category }), DEFAULT_TARGETS).find((c) => c.key === 'length_of_stay')!;
+    expect(chain.warnAt).toBeCloseTo(at(warn), -3);
+    expect(chain.escalateAt).toBe(at(escalate));
+  });
+
+  it('fires nothing before the warning, and says when the next deadline is', () => {
+    const c = clock('release_decision', 6.5);
+    const plan = schedule(c, LOS_ONLY, none, at(6.6));
+    expect(plan.due).toEqual([]);
+    expect(plan.nextAt).toBe(at(7));
+  });
+
+  it('warns, escalates, then repeats every 3 days, rising to the program lead after two repeats', () => {
+    const c = clock('release_decision', 9.9);
+    const los = (day: number, fired: string[] = []) =>
+      dueIds(c, day, { fired: new Set(fired), acknowledged: new Map() }).filter((id) => id.includes('length_of_stay'));
+    expect(los(7)).toEqual(['UC-T:length_of_stay:warning']);
+    expect(los(10, ['UC-T:length_of_stay:warning'])).toEqual(['UC-T:length_of_stay:escalation-0']);
+    const before = ['UC-T:length_of_stay:warning', 'UC-T:length_of_stay:escalation-0'];
+    expect(los(13, before)).toEqual(['UC-T:length_of_stay:escalation-1']);
+    const plan = schedule(c, LOS_ONLY, { fired: new Set([...before, 'UC-T:length_of_stay:escalation-1']), acknowledged: new Map() }, at(13));
+    expect(plan.nextAt).toBe(at(16));
+    expect([0, 1, 2, 3, 4].map((n) => levelOf(n, 2))).toEqual(['supervisor', 'supervisor', 'supervisor', 'program_lead', 'program_lead']);
+    const third = schedule(c, DEFAULT_TARGETS, none, at(19)).due.find((a) => a.id === 'UC-T:length_of_stay:escalation-3')!;
+    expect(third).toMatchObject({ level: 'program_lead', dueAt: iso(19), message: expect.stringContaining('reminder 3') });
+  });
+
+  it('of repeats missed while no worker ran, fires only the latest', () => {
+    const fired = new Set(['UC-T:length_of_stay:warning', 'UC-T:length_of_stay:escalation-0']);
+    const due = dueIds(clock('vetting', 0), 20, { fired, acknowledged: new Map() }).filter((id) => id.includes('length_of_stay'));
+    expect(due).toEqual(['UC-T:length_of_stay:escalation-3']);
+  });
+
+  it('an acknowledgement silences repeats at its level; the next level still fires', () => {
+    const fired = new Set(['UC-T:length_of_stay:warning', 'UC-T:length_of_stay:escalation-0']);
+    const acknowledged = new Map([['length_of_stay', new Set<AlertLevel>(['supervisor'])]]);
+    const plan = schedule(clock('vetting', 0), LOS_ONLY, { fired, acknowledged }, at(11));
+    // Repeats 1 and 2 (days 13, 16) are the supervisor's: silenced. Repeat 3 (day 19) goes to the program lead.
+    expect(plan.nextAt).toBe(at(19));
+    const top = new Map([['length_of_stay', new Set<AlertLevel>(['supervisor', 'program_lead'])]]);
+    const quiet = schedule(clock('vetting', 0), DEFAULT_TARGETS, { fired, acknowledged: top }, at(11));
+    expect(quiet.due.filter((a) => a.rule === 'length_of_stay')).toEqual([]);
+  });
+
+  it('stops at release, and without a sponsor (Category 4 or none yet)', () => {
+    expect(activeChains(clock('released', 9, { releasedAt: iso(9) }), DEFAULT_TARGETS).map((c) => c.key)).toEqual(['follow_up']);
+    expect(activeChains(clock('no_viable_sponsor', 1, { category: null }), DEFAULT_TARGETS).map((c) => c.rule)).not.toContain('length_of_stay');
+  });
+});
+
+describe('stage deadlines', () => {
+  it('a stage over its target while the total is fine: vetting 5 days, Category 3 (30 days)', () => {
+    const c = clock('vetting', 1, { category: '3' });
+    const due = dueIds(c, 6.01);
+    expect(due).toEqual(['UC-T:stage.vetting.1:warning', 'UC-T:stage.vetting.1:escalation-0']);
+  });
+
+  it('counts sponsor identification from admission across intake and identification', () => {
+    const c: CaseClock = {
+      ...clock('sponsor_identification', 1),
+      category: null,
+    };
+    const chain = activeChains(c, DEFAULT_TARGETS).find((ch) => ch.rule === 'stage')!;
+    expect(chain.key).toBe('stage.sponsor_identified.0');
+    expect(chain.escalateAt).toBe(at(3));
+  });
+
+  it('a new entry into a stage is a new target instance', () => {
+    const c: CaseClock = {
+      ...clock('vetting', 2),
+      transitions: [
+        { seq: 0, toStatus: 'intake', at: iso(0) },
+        { seq: 4, toStatus: 'vetting', at: iso(1) },
+        { seq: 9, toStatus: 'release_decision', at: iso(3) },
+        { seq: 10, toStatus: 'vetting', at: iso(4) },
+      ],
+    };
+    expect(activeChains(c, DEFAULT_TARGETS).find((ch) => ch.rule === 'stage')).toMatchObject({ key: 'stage.vetting.10', escalateAt: at(9) });
+  });
+
+  it('Category 4 is reviewed every 30 days', () => {
+    const c = clock('no_viable_sponsor', 2, { category: null });
+    const chain = activeChains(c, DEFAULT_TARGETS).find((ch) => ch.rule === 'stage')!;
+    expect([chain.escalateAt, chain.repeatEveryMs]).toEqual([at(32), 30 * DAY]);
+  });
+});
+
+describe('age-out and follow-up', () => {
+  it('warns 60 days before the 18th birthday and escalates at the 14-day plan deadline', () => {
+    const c = clock('vetting', 0, { birthDate: '2009-02-20' });
+    const birthday = eighteenthBirthday('2009-02-20');
+    expect(birthday).toBe(Date.parse('2027-02-20T00:00:00Z'));
+    const chain = activeChains(c, DEFAULT_TARGETS).find((ch) => ch.rule === 'age_out')!;
+    expect([chain.warnAt, chain.escalateAt, chain.repeatEveryMs]).toEqual([birthday - 60 * DAY, birthday - 14 * DAY, null]);
+  });
+
+  it('the follow-up call is due 30 days after release and overdue after 37', () => {
+    const c = clock('released', 9, { releasedAt: iso(9) });
+    expect(dueIds(c, 39)).toEqual(['UC-T:follow_up:warning']);
+    expect(dueIds(c, 46.5)).toEqual(['UC-T:follow_up:warning', 'UC-T:follow_up:escalation-0']);
+  });
+
+  it('a changed target applies at once: Category 1 at 20 days moves the warning to day 14', () => {
+    const longer: Targets = { ...DEFAULT_TARGETS, lengthOfStayDays: { ...DEFAULT_TARGETS.lengthOfStayDays, '1': 20 } };
+    const plan = schedule(clock('vetting', 0), longer, none, at(8));
+    expect(plan.due.filter((a) => a.rule === 'length_of_stay')).toEqual([]);
+    expect(activeChains(clock('vetting', 0), longer).find((c) => c.key === 'length_of_stay')!.warnAt).toBe(at(14));
+  });
+});
