@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
-import { buildApp } from './api/app';
+import { appOptionsFrom, buildApp } from './api/app';
 import { ConfigError, loadConfig } from './config/env';
 import { assertMigrated, migrateDatabase, openDatabase } from './db/client';
 import { createLogger } from './logging';
@@ -92,8 +92,7 @@ async function main(): Promise<void> {
       prisma: db.prisma,
       taskQueue: config.temporal.taskQueue,
       logger,
-      alertDelivery: config.alerts.delivery,
-      alertStreamPollMs: config.alerts.streamPollMs,
+      ...appOptionsFrom(config),
     });
     await app.listen({ host: config.api.host, port: config.api.port });
     cleanups.push(() => app.close());

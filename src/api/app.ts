@@ -1,3 +1,6 @@
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -8,7 +11,12 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 
 import type { PrismaClient } from '../db/generated/client';
+import { tokenSettingsFrom } from '../auth/settings';
+import type { Verify } from '../auth/tokens';
+import { createVerifier } from '../auth/tokens';
+import type { Config } from '../config/env';
 import type { AlertDelivery } from '../contracts/alerts';
+import { registerAuthentication } from './auth';
 import { errorHandler } from './http-errors';
 import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
@@ -24,6 +32,23 @@ export interface AppDeps {
   /** How new cases deliver alerts to the webhook (from configuration). */
   alertDelivery?: AlertDelivery;
   alertStreamPollMs?: number;
+  /** Verifies bearer tokens (src/auth/tokens.ts). */
+  verify: Verify;
+  /** Origins allowed by CORS; unset: no CORS at all. */
+  corsOrigins?: string[];
+  /** Requests per minute per caller (token subject, else address). */
+  rateLimitPerMinute?: number;
+}
+
+/** The API's settings that come from configuration (the rest are the process's connections). */
+export function appOptionsFrom(config: Config) {
+  return {
+    alertDelivery: config.alerts.delivery,
+    alertStreamPollMs: config.alerts.streamPollMs,
+    verify: createVerifier(tokenSettingsFrom(config)),
+    corsOrigins: config.api.corsOrigins,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+  };
 }
 
 /** Builds the HTTP API over its dependencies; does not listen (see src/api/main.ts and src/main.ts). */
@@ -36,6 +61,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // Security headers; the docs UI needs its inline scripts and styles.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+    },
+  });
+  if (deps.corsOrigins?.length) await app.register(fastifyCors, { origin: deps.corsOrigins, credentials: false });
+  registerAuthentication(app, deps.verify);
+  await app.register(fastifyRateLimit, {
+    max: deps.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+    // After authentication: a caller is their token's subject.
+    hook: 'preHandler',
+    keyGenerator: (request) => request.principal?.id ?? request.ip,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      code: 'rate_limited',
+      message: `More than ${context.max} requests a minute; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+    }),
+  });
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({
       error: 'Not Found',

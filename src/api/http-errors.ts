@@ -27,10 +27,13 @@ export class HttpError extends Error {
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -94,6 +97,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     return;
   }
   if (err instanceof HttpError) {
+    if (err.statusCode === 401) void reply.header('www-authenticate', `Bearer realm="reunify", error="${err.code === 'invalid_token' ? 'invalid_token' : 'invalid_request'}"`);
     void reply
       .status(err.statusCode)
       .send({ error: REASONS[err.statusCode] ?? 'Error', code: err.code, message: err.message, ...err.extra });

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../config/env';
 import { assertMigrated, openDatabase } from '../db/client';
 import { createLogger } from '../logging';
-import { buildApp } from './app';
+import { appOptionsFrom, buildApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -28,8 +28,7 @@ async function main(): Promise<void> {
     prisma: db.prisma,
     taskQueue: config.temporal.taskQueue,
     logger,
-    alertDelivery: config.alerts.delivery,
-    alertStreamPollMs: config.alerts.streamPollMs,
+    ...appOptionsFrom(config),
   });
   await app.listen({ host: config.api.host, port: config.api.port });
   const stop = async (): Promise<void> => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { CaseCommandSchema, ReleaseDecisionFields, refineDecision } from '../contracts/case-events';
+import { OpenCaseSchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema } from '../contracts/case-view';
 import { CaseIdSchema } from '../contracts/ids';
@@ -66,3 +68,20 @@ export const OpenedCaseSchema = z.object({
   allowedEvents: z.partialRecord(RoleSchema, z.array(CaseEventTypeSchema)),
   links: z.object({ self: z.string(), events: z.string(), decision: z.string() }),
 });
+
+/**
+ * Request bodies. The caller is the token's subject, never a field of the body: the API adds the
+ * actor from the verified token to what it sends to the case.
+ */
+type WithoutActor<T> = { -readonly [K in keyof T]: T[K] extends z.ZodObject<infer S, infer C> ? z.ZodObject<Omit<S, 'actor'>, C> : never };
+
+export const CaseCommandBodySchema = z.discriminatedUnion(
+  'type',
+  (CaseCommandSchema.options as readonly z.ZodObject[]).map((option) => option.omit({ actor: true })) as unknown as WithoutActor<
+    typeof CaseCommandSchema.options
+  >,
+);
+
+export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: true }).superRefine(refineDecision);
+
+export const OpenCaseBodySchema = OpenCaseSchema.omit({ openedBy: true });

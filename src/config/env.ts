@@ -34,8 +34,17 @@ export const ConfigSchema = z
     ALERT_WEBHOOK_SECRET: optional(z.string().min(32, 'must be at least 32 characters (it signs every delivery)')),
     ALERT_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
     ALERT_STREAM_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    AUTH_JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    AUTH_JWKS_URL: optional(z.url({ protocol: /^https?$/, error: "must be the identity provider's JWKS URL (https://...)" })),
+    AUTH_ISSUER: z.string().trim().min(1).default('reunify'),
+    AUTH_AUDIENCE: z.string().trim().min(1).default('reunify-api'),
+    API_CORS_ORIGINS: optional(z.string().trim().min(1)),
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   })
   .superRefine((env, ctx) => {
+    if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both' });
+    }
     if (env.ALERT_WEBHOOK_URL && !env.ALERT_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required when ALERT_WEBHOOK_URL is set (it signs every delivery)' });
     }
@@ -56,7 +65,23 @@ export const ConfigSchema = z
       cliPath: env.TEMPORAL_CLI_PATH,
       testServerPath: env.TEMPORAL_TEST_SERVER_PATH,
     },
-    api: { host: env.API_HOST, port: env.API_PORT },
+    api: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      /** Unset: no CORS headers at all (browsers on other origins are refused). */
+      corsOrigins: env.API_CORS_ORIGINS?.split(',').map((o) => o.trim()),
+      rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    },
+    auth: {
+      /** Neither set: the embedded default, a secret made once in the data folder (see src/auth/local-secret.ts). */
+      key: env.AUTH_JWKS_URL
+        ? ({ kind: 'jwks', url: env.AUTH_JWKS_URL } as const)
+        : env.AUTH_JWT_SECRET
+          ? ({ kind: 'secret', secret: env.AUTH_JWT_SECRET } as const)
+          : ({ kind: 'local' } as const),
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+    },
     alerts: {
       webhook: env.ALERT_WEBHOOK_URL ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET! } : undefined,
       delivery: { webhookMaxAttempts: env.ALERT_WEBHOOK_MAX_ATTEMPTS, webhookInitialIntervalMs: 1000 },

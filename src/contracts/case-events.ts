@@ -107,36 +107,42 @@ export type CaseCommandRequest = z.input<typeof CaseCommandSchema>;
 
 export const REMAND_TARGETS = ['application', 'vetting', 'home_study'] as const;
 
+/** The fields of an ORR reviewer's release decision, before the rules that tie them together. */
+export const ReleaseDecisionFields = z.strictObject({
+  type: z.literal('DECIDE_RELEASE'),
+  ...base,
+  decision: z.enum(['approve', 'approve_with_services', 'deny', 'remand', 'refer_home_study']),
+  remandTo: z.enum(REMAND_TARGETS).optional().describe('With remand: the step to redo'),
+  recheck: z
+    .array(CheckSchema)
+    .min(1)
+    .optional()
+    .describe('With a remand to vetting: the checks to run again (the others keep their results)'),
+});
+
+type DecisionRuleInput = Pick<z.infer<typeof ReleaseDecisionFields>, 'decision' | 'remandTo' | 'recheck' | 'reason'>;
+
+/** A remand names its step (and for vetting, its checks); a denial or remand gives its reasons. */
+export function refineDecision(value: DecisionRuleInput, ctx: z.RefinementCtx): void {
+  if (value.decision === 'remand' && !value.remandTo) {
+    ctx.addIssue({ code: 'custom', path: ['remandTo'], message: 'is required when the decision is remand' });
+  }
+  if (value.decision !== 'remand' && value.remandTo) {
+    ctx.addIssue({ code: 'custom', path: ['remandTo'], message: 'is only for a remand' });
+  }
+  if (value.remandTo === 'vetting' && !value.recheck) {
+    ctx.addIssue({ code: 'custom', path: ['recheck'], message: 'is required with a remand to vetting: name the checks to run again' });
+  }
+  if (value.remandTo !== 'vetting' && value.recheck) {
+    ctx.addIssue({ code: 'custom', path: ['recheck'], message: 'is only for a remand to vetting' });
+  }
+  if ((value.decision === 'deny' || value.decision === 'remand') && !value.reason) {
+    ctx.addIssue({ code: 'custom', path: ['reason'], message: `is required when the decision is ${value.decision}` });
+  }
+}
+
 /** An ORR reviewer's release decision (a Signal: durable even while no worker runs). */
-export const ReleaseDecisionSchema = z
-  .strictObject({
-    type: z.literal('DECIDE_RELEASE'),
-    ...base,
-    decision: z.enum(['approve', 'approve_with_services', 'deny', 'remand', 'refer_home_study']),
-    remandTo: z.enum(REMAND_TARGETS).optional().describe('With remand: the step to redo'),
-    recheck: z
-      .array(CheckSchema)
-      .min(1)
-      .optional()
-      .describe('With a remand to vetting: the checks to run again (the others keep their results)'),
-  })
-  .superRefine((value, ctx) => {
-    if (value.decision === 'remand' && !value.remandTo) {
-      ctx.addIssue({ code: 'custom', path: ['remandTo'], message: 'is required when the decision is remand' });
-    }
-    if (value.decision !== 'remand' && value.remandTo) {
-      ctx.addIssue({ code: 'custom', path: ['remandTo'], message: 'is only for a remand' });
-    }
-    if (value.remandTo === 'vetting' && !value.recheck) {
-      ctx.addIssue({ code: 'custom', path: ['recheck'], message: 'is required with a remand to vetting: name the checks to run again' });
-    }
-    if (value.remandTo !== 'vetting' && value.recheck) {
-      ctx.addIssue({ code: 'custom', path: ['recheck'], message: 'is only for a remand to vetting' });
-    }
-    if ((value.decision === 'deny' || value.decision === 'remand') && !value.reason) {
-      ctx.addIssue({ code: 'custom', path: ['reason'], message: `is required when the decision is ${value.decision}` });
-    }
-  });
+export const ReleaseDecisionSchema = ReleaseDecisionFields.superRefine(refineDecision);
 export type ReleaseDecision = z.infer<typeof ReleaseDecisionSchema>;
 export type ReleaseDecisionRequest = z.input<typeof ReleaseDecisionSchema>;
 

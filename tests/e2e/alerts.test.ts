@@ -12,6 +12,7 @@ import type { Targets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import { createCaseWorker } from '../../src/worker/create-worker';
 import { events, openCaseRequest } from '../helpers/builders';
+import { asHttp, testVerify, tokenFor } from '../helpers/auth';
 import type { TestDatabase } from '../helpers/test-db';
 import { createTestDatabase } from '../helpers/test-db';
 import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from '../helpers/temporal';
@@ -82,6 +83,7 @@ beforeAll(async () => {
     taskQueue,
     alertDelivery: { webhookMaxAttempts: 3, webhookInitialIntervalMs: 200 },
     alertStreamPollMs: 100,
+    verify: testVerify,
   });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   const changed = await call('PUT', '/targets', { actor: admin, reason: 'Seconds, for the end-to-end test', targets: fastTargets });
@@ -97,11 +99,13 @@ afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
+/** A request as the actor in its body (else a case manager); the actor goes into the bearer token. */
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const request = await asHttp(body, { id: 'cm-ana', role: 'case_manager' });
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { authorization: request.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(request.body),
   });
   return { status: response.status, body: (await response.json()) as T };
 }
@@ -128,7 +132,7 @@ function openStream(lastEventId?: string) {
   const controller = new AbortController();
   const done = (async () => {
     const response = await fetch(`${base}/alerts/stream`, {
-      headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+      headers: { authorization: `Bearer ${await tokenFor(supervisor)}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);

@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -76,8 +76,12 @@ describe('npm start', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const post = async (path: string, body: unknown) =>
-    fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  let token = '';
+  const authorization = () => ({ authorization: `Bearer ${token}` });
+  const post = async (path: string, body: unknown) => {
+    const { actor: _actor, openedBy: _openedBy, ...rest } = body as Record<string, unknown>;
+    return fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization() }, body: JSON.stringify(rest) });
+  };
 
   it('prints where everything is, stops cleanly, and finds the case where it was after a restart', async () => {
     const first = await start(env);
@@ -86,6 +90,12 @@ describe('npm start', () => {
     expect(banner).toContain(`API docs:     ${api}/docs`);
     expect(banner).toContain(`Temporal UI:  http://127.0.0.1:${env['TEMPORAL_UI_PORT']}`);
     expect(banner).toContain(`PGlite in ${join(dataDir, 'pglite')}`);
+    // `npm run token` signs with the embedded default's secret, which npm start made in the data folder.
+    token = execFileSync('npm', ['run', '-s', 'token', '--', '--role', 'case_manager', '--sub', 'cm-ana', '--care-provider', 'shelter-tx-07'], {
+      env,
+      encoding: 'utf8',
+    }).trim();
+    expect(await (await fetch(`${api}/cases`)).json()).toMatchObject({ code: 'unauthenticated' });
 
     const caseId = 'UC-restart-1';
     expect((await post('/cases', openCaseRequest(caseId))).status).toBe(201);
@@ -95,7 +105,7 @@ describe('npm start', () => {
 
     const second = await start(env);
     try {
-      const view = (await (await fetch(`${api}/cases/${caseId}`)).json()) as CaseView;
+      const view = (await (await fetch(`${api}/cases/${caseId}`, { headers: authorization() })).json()) as CaseView;
       expect(view.status).toBe('application');
       expect(view.transitions.map((t) => t.event)).toEqual(['OPEN_CASE', 'COMPLETE_INTAKE', 'IDENTIFY_SPONSOR']);
       const next = await post(`/cases/${caseId}/events`, events.completeAssessment());
@@ -105,7 +115,7 @@ describe('npm start', () => {
       let listed: string[] = [];
       for (let i = 0; i < 100 && !listed.includes(caseId); i += 1) {
         await new Promise((r) => setTimeout(r, 100));
-        const page = (await (await fetch(`${api}/cases?status=vetting`)).json()) as { items: { caseId: string }[] };
+        const page = (await (await fetch(`${api}/cases?status=vetting`, { headers: authorization() })).json()) as { items: { caseId: string }[] };
         listed = page.items.map((item) => item.caseId);
       }
       expect(listed).toEqual([caseId]);

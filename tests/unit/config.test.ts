@@ -7,7 +7,20 @@ describe('config', () => {
     const config = parseConfig({});
     expect(config.database).toEqual({ kind: 'pglite', dataDir: resolve('data', 'pglite') });
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', devServerPort: 7233, devServerUiPort: 8233 });
-    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: undefined, rateLimitPerMinute: 600 });
+    expect(config.auth).toEqual({ key: { kind: 'local' }, issuer: 'reunify', audience: 'reunify-api' });
+    expect(config.alerts.webhook).toBeUndefined();
+  });
+
+  it('takes a JWT secret or a JWKS URL, not both, and a webhook only with its secret', () => {
+    expect(parseConfig({ AUTH_JWT_SECRET: 's'.repeat(32) }).auth.key).toEqual({ kind: 'secret', secret: 's'.repeat(32) });
+    expect(parseConfig({ AUTH_JWKS_URL: 'https://idp.example.org/.well-known/jwks.json' }).auth.key.kind).toBe('jwks');
+    expect(() => parseConfig({ AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWKS_URL: 'https://idp.example.org/jwks' })).toThrow(
+      /AUTH_JWKS_URL: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both/,
+    );
+    expect(() => parseConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET: must be at least 32 characters/);
+    expect(() => parseConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/x' })).toThrow(/ALERT_WEBHOOK_SECRET: is required when ALERT_WEBHOOK_URL is set/);
+    expect(parseConfig({ API_CORS_ORIGINS: 'https://a.example, https://b.example' }).api.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
   it('uses a PostgreSQL server and an existing Temporal server when configured', () => {

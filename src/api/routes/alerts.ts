@@ -12,6 +12,8 @@ import { caseWorkflowId } from '../../contracts/ids';
 import { acknowledgeAlertUpdate } from '../../contracts/messages';
 import type { PrismaClient } from '../../db/generated/client';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { actorOf } from '../../auth/tokens';
+import { assertInScope, principalOf, scopeOf } from '../auth';
 import { HttpError, fromTemporalError } from '../http-errors';
 import { ErrorSchema } from '../schemas';
 
@@ -109,7 +111,12 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
       },
     },
     async (request) => {
-      const { open, level, careProviderId, category, limit, after } = request.query;
+      const { open, level, category, limit, after } = request.query;
+      const scope = scopeOf(principalOf(request));
+      if (scope && request.query.careProviderId && request.query.careProviderId !== scope) {
+        throw new HttpError(403, 'out_of_scope', `Your token is for care provider ${scope}; you cannot list ${request.query.careProviderId}'s alerts.`);
+      }
+      const careProviderId = scope ?? request.query.careProviderId;
       const cursor = after ? decodeCursor(after) : undefined;
       const rows = await prisma.alert.findMany({
         where: {
@@ -142,6 +149,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
+      const scope = scopeOf(principalOf(request));
       const header = request.headers['last-event-id'];
       const fromHeader = typeof header === 'string' && /^\d{1,19}$/.test(header) ? header : undefined;
       let lastId = BigInt(fromHeader ?? request.query.lastEventId ?? '0');
@@ -166,7 +174,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
       while (open) {
         try {
           const events = await prisma.alertEvent.findMany({
-            where: { id: { gt: lastId } },
+            where: { id: { gt: lastId }, ...(scope ? { alert: { careProviderId: scope } } : {}) },
             orderBy: { id: 'asc' },
             take: 200,
             include: { alert: true },
@@ -199,24 +207,26 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
           'Records who acknowledged and when. Repeats of the alert at its level stop until the next level. Sent to the case (a Workflow Update), which refuses an alert already acknowledged or resolved.',
         tags: ['alerts'],
         params: z.strictObject({ id: z.string().min(1).max(300) }),
-        body: AcknowledgeAlertSchema.omit({ alertId: true }),
+        body: AcknowledgeAlertSchema.pick({ note: true }),
         response: { 200: AlertViewSchema, 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema },
       },
     },
     async (request) => {
       const { id } = request.params;
+      const principal = principalOf(request);
+      if (!ACKNOWLEDGING_ROLES.has(principal.role)) {
+        throw new HttpError(403, 'role_not_permitted', `Alerts are acknowledged by a supervisor, not by ${principal.role}.`);
+      }
       const row = await prisma.alert.findUnique({ where: { id } });
       if (!row) throw new HttpError(404, 'alert_not_found', `No alert ${id}.`);
-      if (!ACKNOWLEDGING_ROLES.has(request.body.actor.role)) {
-        throw new HttpError(403, 'role_not_permitted', `Alerts are acknowledged by a supervisor, not by ${request.body.actor.role}.`);
-      }
+      assertInScope(principal, row.careProviderId, 'The alert');
       if (row.resolvedAt) throw new HttpError(409, 'alert_resolved', `Alert ${id} is resolved: the case has moved on.`);
       let ack;
       try {
         ack = await temporal.withDeadline(Date.now() + workerWaitMs, () =>
           temporal.workflow
             .getHandle(caseWorkflowId(row.caseId))
-            .executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: id, ...request.body }] }),
+            .executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: id, actor: actorOf(principal), ...request.body }] }),
         );
       } catch (err) {
         const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;

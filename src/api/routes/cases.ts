@@ -2,8 +2,10 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-import { CaseCommandSchema, ReleaseDecisionSchema } from '../../contracts/case-events';
-import { OpenCaseSchema } from '../../contracts/case-input';
+import type { CaseCommand, ReleaseDecision } from '../../contracts/case-events';
+import type { OpenCase } from '../../contracts/case-input';
+import { actorOf } from '../../auth/tokens';
+import { assertInScope, principalOf, scopeOf } from '../auth';
 import { CaseStatusSchema } from '../../contracts/case-status';
 import type { AlertDelivery } from '../../contracts/alerts';
 import type { CaseView } from '../../contracts/case-view';
@@ -20,8 +22,11 @@ import { currentTargets } from '../../targets/store';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { HttpError, fromTemporalError, isDeadlineExceeded } from '../http-errors';
 import {
+  CaseCommandBodySchema,
   CaseListSchema,
   CaseParamsSchema,
+  OpenCaseBodySchema,
+  ReleaseDecisionBodySchema,
   DecisionAcceptedSchema,
   ErrorSchema,
   IdempotencyHeadersSchema,
@@ -66,12 +71,17 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
         summary: 'Open a case',
         description: "Starts the case's workflow. The case id is the workflow's identity: it is never reused.",
         tags: ['cases'],
-        body: OpenCaseSchema,
-        response: { 201: OpenedCaseSchema, 400: ErrorSchema, 409: ErrorSchema },
+        body: OpenCaseBodySchema,
+        response: { 201: OpenedCaseSchema, 400: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema },
       },
     },
     async (request, reply) => {
-      const open = request.body;
+      const principal = principalOf(request);
+      if (principal.role !== 'case_manager') {
+        throw new HttpError(403, 'role_not_permitted', `Cases are opened by a case manager, not by ${principal.role}.`);
+      }
+      assertInScope(principal, request.body.careProviderId, 'The case');
+      const open: OpenCase = { ...request.body, openedBy: actorOf(principal) };
       // The case starts on the targets in force; later changes reach it by signal.
       const input: CaseWorkflowInput = { open, targets: await currentTargets(prisma), alertDelivery: options.alertDelivery };
       // Temporal forgets a closed workflow after its namespace's retention; the read model does not.
@@ -112,15 +122,19 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
         description: 'The status, the events allowed now by role, and every transition so far, from the workflow.',
         tags: ['cases'],
         params: CaseParamsSchema,
-        response: { 200: CaseViewSchema, 404: ErrorSchema, 503: ErrorSchema },
+        response: { 200: CaseViewSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
       },
     },
     async (request) => {
+      const principal = principalOf(request);
+      let view: CaseView;
       try {
-        return await withWorker(() => handleFor(request.params.id).query(caseViewQuery));
+        view = await withWorker(() => handleFor(request.params.id).query(caseViewQuery));
       } catch (err) {
         return fromTemporalError(err, request.params.id);
       }
+      assertInScope(principal, view.careProviderId, 'The case');
+      return view;
     },
   );
 
@@ -134,10 +148,11 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
         tags: ['cases'],
         params: CaseParamsSchema,
         headers: IdempotencyHeadersSchema,
-        body: CaseCommandSchema,
+        body: CaseCommandBodySchema,
         response: {
           200: CaseViewSchema,
           400: ErrorSchema,
+          403: ErrorSchema,
           404: ErrorSchema,
           409: RefusalSchema.or(ErrorSchema),
           503: ErrorSchema,
@@ -146,11 +161,17 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
     },
     async (request) => {
       const caseId = request.params.id;
+      const principal = principalOf(request);
+      const event = { ...request.body, actor: actorOf(principal) } as CaseCommand;
+      if (!EVENT_ROLES[event.type].includes(principal.role)) {
+        throw new HttpError(403, 'role_not_permitted', `${event.type} may be sent by ${EVENT_ROLES[event.type].join(' or ')}, not by ${principal.role}.`);
+      }
+      assertInScope(principal, await careProviderOf(caseId), 'The case');
       const idempotencyKey = request.headers['idempotency-key'];
       try {
         return await withWorker(() =>
           handleFor(caseId).executeUpdate(caseCommandUpdate, {
-            args: [request.body],
+            args: [event],
             ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
           }),
         );
@@ -170,14 +191,24 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
           'Delivered to the case as a signal, which is durable even while no worker runs. Refused at once (409) when the case does not allow it now; a decision the case refuses later is recorded in `refusedSignals`, never applied.',
         tags: ['cases'],
         params: CaseParamsSchema,
-        body: ReleaseDecisionSchema,
-        response: { 200: DecisionAcceptedSchema, 202: DecisionAcceptedSchema, 404: ErrorSchema, 409: RefusalSchema.or(ErrorSchema) },
+        body: ReleaseDecisionBodySchema,
+        response: {
+          200: DecisionAcceptedSchema,
+          202: DecisionAcceptedSchema,
+          403: ErrorSchema,
+          404: ErrorSchema,
+          409: RefusalSchema.or(ErrorSchema),
+        },
       },
     },
     async (request, reply) => {
       const caseId = request.params.id;
       const handle = handleFor(caseId);
-      const decision = request.body;
+      const principal = principalOf(request);
+      const decision: ReleaseDecision = { ...request.body, actor: actorOf(principal) };
+      if (!EVENT_ROLES.DECIDE_RELEASE.includes(principal.role)) {
+        throw new HttpError(403, 'role_not_permitted', `DECIDE_RELEASE may be sent by ${EVENT_ROLES.DECIDE_RELEASE.join(' or ')}, not by ${principal.role}.`);
+      }
       // Refuse at once what the case clearly will not take. With no worker to ask, deliver anyway:
       // the signal is durable, and the case applies or refuses it when a worker runs.
       const before = await queryBriefly(caseId).catch((err: unknown) => {
@@ -234,7 +265,12 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
       },
     },
     async (request) => {
-      const { status, careProviderId, limit, after } = request.query;
+      const { status, limit, after } = request.query;
+      const scope = scopeOf(principalOf(request));
+      if (scope && request.query.careProviderId && request.query.careProviderId !== scope) {
+        throw new HttpError(403, 'out_of_scope', `Your token is for care provider ${scope}; you cannot list ${request.query.careProviderId}'s cases.`);
+      }
+      const careProviderId = scope ?? request.query.careProviderId;
       const cursor = after ? decodeCursor(after) : undefined;
       const rows = await prisma.case.findMany({
         where: {
@@ -270,6 +306,17 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
       };
     },
   );
+
+  /** The case's care provider: from the read model, else (a case opened a moment ago) from the case itself. */
+  async function careProviderOf(caseId: string): Promise<string> {
+    const row = await prisma.case.findUnique({ where: { id: caseId }, select: { careProviderId: true } });
+    if (row) return row.careProviderId;
+    try {
+      return (await withWorker(() => handleFor(caseId).query(caseViewQuery))).careProviderId;
+    } catch (err) {
+      return fromTemporalError(err, caseId);
+    }
+  }
 
   /** The live view, or an error after PRECHECK_MS: the call itself is cancelled, not left running. */
   function queryBriefly(caseId: string): Promise<CaseView> {

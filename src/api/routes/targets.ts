@@ -4,10 +4,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { BROADCAST_TARGETS_WORKFLOW_TYPE } from '../../contracts/messages';
-import { ActorSchema } from '../../contracts/roles';
+import { actorOf } from '../../auth/tokens';
 import { TargetsSchema, VersionedTargetsSchema } from '../../contracts/targets';
 import type { PrismaClient } from '../../db/generated/client';
 import { currentTargets, saveTargets } from '../../targets/store';
+import { principalOf } from '../auth';
 import { HttpError } from '../http-errors';
 import { ErrorSchema } from '../schemas';
 
@@ -18,7 +19,6 @@ export interface TargetRoutesOptions {
 }
 
 const ChangeTargetsSchema = z.strictObject({
-  actor: ActorSchema,
   reason: z.string().trim().min(1).max(2000).describe('Why the targets change (kept with the version)'),
   targets: TargetsSchema,
 });
@@ -53,7 +53,8 @@ export const targetRoutes: FastifyPluginAsyncZod<TargetRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const { actor, reason, targets } = request.body;
+      const { reason, targets } = request.body;
+      const actor = actorOf(principalOf(request));
       if (actor.role !== 'admin') {
         throw new HttpError(403, 'role_not_permitted', `Targets are changed by an admin, not by ${actor.role}.`);
       }
