@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     deliverAlertWebhook: async () => ({ status: 0 }),
     recordDeadLetter: async () => undefined,
     signalOpenCases: async () => ({ signalled: 0 }),
+    loadTargets: async () => ({ version: 0, targets: DEFAULT_TARGETS }),
   };
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
   const scenarios: Record<string, (handle: CaseHandle) => Promise<void>> = {

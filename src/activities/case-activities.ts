@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Alert, AlertAck } from '../contracts/alerts';
 import { CASE_WORKFLOW_TYPE, targetsChangedSignal } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
+import { currentTargets } from '../targets/store';
 import type { CaseProjection } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import type { PrismaClient } from '../db/generated/client';
@@ -36,6 +37,9 @@ export interface AlertRecord {
 }
 
 /** The signature header value of a webhook body sent at `timestamp` (seconds). */
+/** Advisory lock key serialising alert-event writers (any constant unique to this purpose). */
+const ALERT_EVENTS_LOCK = 72_610_001;
+
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
@@ -72,7 +76,7 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
      * Projects a case's new transitions and current row into the read model. Transitions are keyed
      * by (case, seq); the case row only moves forward (`last_seq` guards against a stale retry).
      */
-    async projectCase(projection: CaseProjection): Promise<{ lastSeq: number }> {
+    async projectCase(projection: CaseProjection): Promise<{ lastSeq: number; targetsVersion?: number }> {
       const lastSeq = Math.max(...projection.transitions.map((t) => t.seq));
       try {
         await prisma.$transaction([
@@ -108,7 +112,13 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
       } catch (err) {
         throw toActivityFailure(err);
       }
-      return { lastSeq };
+      const latest = await prisma.targetSet.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
+      return { lastSeq, targetsVersion: latest?.version ?? 0 };
+    },
+
+    /** The targets in force, for a case that learns it runs on an older version. */
+    async loadTargets(): Promise<VersionedTargets> {
+      return currentTargets(prisma);
     },
 
     /**
@@ -118,6 +128,9 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
     async recordAlerts(record: AlertRecord): Promise<{ webhook: boolean }> {
       try {
         await prisma.$transaction([
+          // One writer of alert events at a time, so that their ids commit in order: the live
+          // stream reads "after id N" and must never skip an id committed late.
+          prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${ALERT_EVENTS_LOCK})) AS l`,
           prisma.alert.createMany({
             data: record.fired.map((a) => ({
               id: a.id,
@@ -181,6 +194,7 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
         throw ApplicationFailure.create({
           type: CaseFailure.WEBHOOK_UNAVAILABLE,
           message: `The alert webhook could not be reached: ${(err as Error).message}`,
+          details: [{ attempt: Context.current().info.attempt }],
         });
       }
       if (response.ok) return { status: response.status };
@@ -189,6 +203,7 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
         type: permanent ? CaseFailure.WEBHOOK_REJECTED : CaseFailure.WEBHOOK_UNAVAILABLE,
         message: `The alert webhook answered ${response.status} ${response.statusText}`,
         nonRetryable: permanent,
+        details: [{ attempt: Context.current().info.attempt }],
       });
     },
 

@@ -32,6 +32,23 @@ export const TargetsSchema = z.strictObject({
   ageOutPlanDays: days.describe('The post-18 plan is due this many days before the birthday (escalation)'),
   followUpDueDays: days.describe('The post-release follow-up call is due this many days after release'),
   followUpOverdueDays: days.describe('After this many days the follow-up call is overdue (escalation)'),
+}).superRefine((t, ctx) => {
+  const names = t.stages.map((s) => s.name);
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: ['stages', i, 'name'], message: `duplicates stage target "${name}"` });
+  });
+  t.stages.forEach((stage, i) =>
+    stage.statuses.forEach((status) => {
+      const other = t.stages.findIndex((s, j) => j !== i && s.statuses.includes(status));
+      if (other >= 0 && other < i) ctx.addIssue({ code: 'custom', path: ['stages', i, 'statuses'], message: `${status} is already covered by "${t.stages[other]!.name}"` });
+    }),
+  );
+  if (t.ageOutPlanDays >= t.ageOutWarningDays) {
+    ctx.addIssue({ code: 'custom', path: ['ageOutPlanDays'], message: 'must be fewer days before the birthday than ageOutWarningDays' });
+  }
+  if (t.followUpOverdueDays <= t.followUpDueDays) {
+    ctx.addIssue({ code: 'custom', path: ['followUpOverdueDays'], message: 'must be more days after release than followUpDueDays' });
+  }
 });
 export type Targets = z.infer<typeof TargetsSchema>;
 

@@ -19,6 +19,7 @@ export interface CaseClock {
   status: CaseStatus;
   admittedAt: string;
   birthDate: string;
+  /** The current sponsor's category, else the last sponsor's (the stay is still measured against it). */
   category: SponsorCategory | null;
   releasedAt: string | null;
   /** Accepted transitions, oldest first (the opening included). */
@@ -88,7 +89,8 @@ export function activeChains(clock: CaseClock, targets: Targets): Chain[] {
     if (!stage.statuses.includes(clock.status)) continue;
     const entry = runEntry(clock, stage.statuses);
     if (!entry) continue;
-    const start = stage.from === 'admission' ? ms(clock.admittedAt) : ms(entry.at);
+    // "From admission" counts the first time through; back again (a denial, a withdrawal) counts from then.
+    const start = stage.from === 'admission' && entry.seq === 0 ? ms(clock.admittedAt) : ms(entry.at);
     chains.push({
       key: `stage.${stage.name}.${entry.seq}`,
       rule: 'stage',
@@ -175,16 +177,20 @@ export function schedule(clock: CaseClock, targets: Targets, ledger: AlertLedger
 
   for (const chain of activeChains(clock, targets)) {
     const acked = ledger.acknowledged.get(chain.key) ?? new Set<AlertLevel>();
+    // A step already fired stays fired, even when a changed target moves its deadline.
     if (chain.warnAt !== null && chain.warnAt < chain.escalateAt) {
       const warning = alert(chain, 'warning', 0, 'supervisor', chain.warnAt);
-      if (chain.warnAt > now) later(chain.warnAt);
-      else if (!ledger.fired.has(warning.id)) due.push(warning);
-    }
-    if (chain.escalateAt > now) {
-      later(chain.escalateAt);
-      continue;
+      if (!ledger.fired.has(warning.id)) {
+        if (chain.warnAt > now) later(chain.warnAt);
+        else due.push(warning);
+      }
     }
     const first = alert(chain, 'escalation', 0, 'supervisor', chain.escalateAt);
+    if (chain.escalateAt > now) {
+      if (!ledger.fired.has(first.id)) later(chain.escalateAt);
+      else if (chain.repeatEveryMs !== null) later(chain.escalateAt + chain.repeatEveryMs);
+      continue;
+    }
     if (!ledger.fired.has(first.id)) due.push(first);
     if (chain.repeatEveryMs === null) continue;
     // The latest repeat due now, and the next one not silenced by an acknowledgement.

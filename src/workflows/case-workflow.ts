@@ -36,7 +36,7 @@ import { toCaseStatus } from '../machines/case-status';
 import type { CaseClock } from '../machines/deadlines';
 import { activeChains, schedule } from '../machines/deadlines';
 
-const { projectCase, recordAlerts, recordDeadLetter } = proxyActivities<CaseActivities>({
+const { projectCase, recordAlerts, recordDeadLetter, loadTargets } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   // The read model must catch up eventually, however long the database is away: retry forever,
   // backing off to once a minute. Permanent failures are marked non-retryable by the activity.
@@ -151,7 +151,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     status: toCaseStatus(snapshot),
     admittedAt: snapshot.context.admittedAt,
     birthDate: snapshot.context.child.birthDate,
-    category: snapshot.context.sponsor?.category ?? null,
+    category: snapshot.context.sponsor?.category ?? snapshot.context.sponsorHistory.at(-1)?.sponsor.category ?? null,
     releasedAt: snapshot.context.releasedAt,
     transitions,
   });
@@ -182,9 +182,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       await deliverAlertWebhook(alert);
     } catch (err) {
       const cause = err instanceof ActivityFailure ? err.cause : err;
+      const attempt = cause instanceof ApplicationFailure ? (cause.details?.[0] as { attempt?: number } | undefined)?.attempt : undefined;
       await recordDeadLetter({
         alertId: alert.id,
-        attempts: delivery.webhookMaxAttempts,
+        attempts: attempt ?? delivery.webhookMaxAttempts,
         lastError: cause instanceof Error ? cause.message : String(cause),
         at: new Date().toISOString(),
       });
@@ -286,9 +287,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       const record: AlertAck = { alertId: ack.alertId, actor: ack.actor, at: new Date().toISOString(), note: ack.note ?? null };
       acknowledgements.push(record);
       unrecorded.acknowledged.push(record);
-      const levels = acknowledged.get(alert.chain) ?? new Set<AlertLevel>();
-      levels.add(alert.level);
-      acknowledged.set(alert.chain, levels);
+      // Acknowledging an escalation silences its level's repeats; a warning has none to silence.
+      if (alert.kind === 'escalation') {
+        const levels = acknowledged.get(alert.chain) ?? new Set<AlertLevel>();
+        levels.add(alert.level);
+        acknowledged.set(alert.chain, levels);
+      }
       dirty = true;
       return record;
     },
@@ -341,7 +345,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     }
     if (unprojected.length > 0) {
       const batch = unprojected.splice(0, unprojected.length);
-      await projectCase(projectionOf(workflowId, snapshot, batch));
+      const projected = await projectCase(projectionOf(workflowId, snapshot, batch));
+      // Targets saved while this case was starting (or that a broadcast missed): catch up.
+      if (projected.targetsVersion !== undefined && projected.targetsVersion > targets.version) {
+        targets = VersionedTargetsSchema.parse(await loadTargets());
+        dirty = true;
+      }
       continue;
     }
     if (unrecorded.fired.length + unrecorded.resolved.length + unrecorded.acknowledged.length > 0) {

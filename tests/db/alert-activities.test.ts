@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 
 import type { AlertRecord } from '../../src/activities/case-activities';
 import { createCaseActivities, signWebhook } from '../../src/activities/case-activities';
@@ -115,12 +116,13 @@ describe('deliverAlertWebhook', () => {
     try {
       const { deliverAlertWebhook } = createCaseActivities({ prisma: db.prisma, webhook: { url: hook.url, secret: 's'.repeat(32) } });
       for (const [status, retryable] of [[503, true], [429, true], [400, false]] as const) {
-        const err = await deliverAlertWebhook(alert('UC-W2', 'warning')).catch((e: unknown) => e);
+        const err = await new MockActivityEnvironment().run(deliverAlertWebhook, alert('UC-W2', 'warning')).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ApplicationFailure);
         expect(err).toMatchObject({
           type: retryable ? CaseFailure.WEBHOOK_UNAVAILABLE : CaseFailure.WEBHOOK_REJECTED,
           nonRetryable: !retryable,
           message: expect.stringContaining(String(status)),
+          details: [{ attempt: 1 }],
         });
       }
     } finally {

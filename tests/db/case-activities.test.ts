@@ -50,7 +50,7 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
         transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification'),
       ]),
     );
-    expect(result).toEqual({ lastSeq: 1 });
+    expect(result).toEqual({ lastSeq: 1, targetsVersion: 0 });
     const row = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-1' } });
     expect(row).toMatchObject({ status: 'sponsor_identification', lastSeq: 1, careProviderId: 'shelter-tx-07' });
     const rows = await db.prisma.caseTransition.findMany({ where: { caseId: 'UC-DB-1' }, orderBy: { seq: 'asc' } });

@@ -130,12 +130,15 @@ interface StreamEvent {
 function openStream(lastEventId?: string) {
   const received: StreamEvent[] = [];
   const controller = new AbortController();
+  let connected!: () => void;
+  const ready = new Promise<void>((resolve) => (connected = resolve));
   const done = (async () => {
     const response = await fetch(`${base}/alerts/stream`, {
       headers: { authorization: `Bearer ${await tokenFor(supervisor)}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    connected();
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let buffer = '';
@@ -159,12 +162,13 @@ function openStream(lastEventId?: string) {
   })().catch((err: Error) => {
     if (err.name !== 'AbortError') throw err;
   });
-  return { received, close: async () => (controller.abort(), await done) };
+  return { received, ready, close: async () => (controller.abort(), await done) };
 }
 
 describe('alerts end to end', () => {
   it('streams alerts live, delivers them signed to a webhook that fails then recovers, and takes an acknowledgement', async () => {
     const stream = openStream();
+    await stream.ready;
     const caseId = uniqueName('UC-alert');
     failuresLeft.set(caseId, 2);
     expect((await call('POST', '/cases', openCaseRequest(caseId, { admittedAt: new Date().toISOString() }))).status).toBe(201);
@@ -226,6 +230,7 @@ describe('alerts end to end', () => {
     // A reconnect with Last-Event-ID resumes right after it: nothing missed, nothing repeated.
     const firstId = forCase[0]!.id;
     const resumed = openStream(firstId);
+    await resumed.ready;
     const all = stream.received.filter((e) => Number(e.id) > Number(firstId));
     await eventually(() => resumed.received.length, (n) => n >= all.length, 'the resumed stream');
     expect(resumed.received.slice(0, all.length).map((e) => e.id)).toEqual(all.map((e) => e.id));
@@ -250,28 +255,41 @@ describe('alerts end to end', () => {
     expect(deliveries.filter((d) => d.caseId === caseId)).toHaveLength(6);
   });
 
-  it('a targets change reaches the open cases without a restart, and is recorded', async () => {
+  it('a targets change reaches the open cases without a restart, moves their deadlines, and is recorded', async () => {
     const caseId = uniqueName('UC-targets');
-    await call('POST', '/cases', openCaseRequest(caseId, { admittedAt: new Date().toISOString() }));
-    const before = (await call<CaseView>('GET', `/cases/${caseId}`)).body.alerts.targetsVersion;
+    const admittedAt = Date.now();
+    await call('POST', '/cases', openCaseRequest(caseId, { admittedAt: new Date(admittedAt).toISOString() }));
+    // On the fast targets the 2-second escalation fires; the next deadline is its repeat a day later.
+    const before = await eventually(
+      async () => (await call<CaseView>('GET', `/cases/${caseId}`)).body.alerts,
+      (a) => a.firedCount === 2 && a.nextDeadlineAt !== null,
+      'the escalation',
+    );
+    expect(Date.parse(before.nextDeadlineAt!)).toBe(admittedAt + 2000 + 86_400_000);
+    const oneDay = { ...fastTargets, stages: fastTargets.stages.map((s) => (s.name === 'sponsor_identified' ? { ...s, days: 1 } : s)) };
     const changed = await call<{ version: number; broadcast: { workflowId: string } }>('PUT', '/targets', {
       actor: admin,
-      reason: 'Category 1 target to 12 days',
-      targets: { ...fastTargets, lengthOfStayDays: { ...fastTargets.lengthOfStayDays, '1': 12 } },
+      reason: 'Sponsor identification target back to a day',
+      targets: oneDay,
     });
     expect(changed.status).toBe(200);
-    expect(changed.body.version).toBe(before + 1);
-    await eventually(
-      async () => (await call<CaseView>('GET', `/cases/${caseId}`)).body.alerts.targetsVersion,
-      (v) => v === before + 1,
+    expect(changed.body.version).toBe(before.targetsVersion + 1);
+    const after = await eventually(
+      async () => (await call<CaseView>('GET', `/cases/${caseId}`)).body.alerts,
+      (a) => a.targetsVersion === before.targetsVersion + 1,
       'the open case on the new targets',
     );
-    expect((await call<{ version: number }>('GET', '/targets')).body.version).toBe(before + 1);
-    const recorded = await db.prisma.targetSet.findUniqueOrThrow({ where: { version: before + 1 } });
-    expect(recorded).toMatchObject({ actorId: 'admin-ola', actorRole: 'admin', reason: 'Category 1 target to 12 days' });
+    // The warning and escalation already fired stay fired; the next deadline is the first repeat of the
+    // new target (its escalation, day 1, plus the repeat interval, a day): no longer 2 s + a day.
+    expect(Date.parse(after.nextDeadlineAt!)).toBe(admittedAt + 2 * 86_400_000);
+    expect((await call<{ version: number }>('GET', '/targets')).body.version).toBe(changed.body.version);
+    const recorded = await db.prisma.targetSet.findUniqueOrThrow({ where: { version: changed.body.version } });
+    expect(recorded).toMatchObject({ actorId: 'admin-ola', actorRole: 'admin', reason: 'Sponsor identification target back to a day' });
     expect(await call('PUT', '/targets', { actor: supervisor, reason: 'x', targets: fastTargets })).toMatchObject({
       status: 403,
       body: { code: 'role_not_permitted' },
     });
+    const invalid = await call('PUT', '/targets', { actor: admin, reason: 'x', targets: { ...fastTargets, followUpOverdueDays: 10 } });
+    expect(invalid).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ path: 'targets.followUpOverdueDays' })] } });
   });
 });

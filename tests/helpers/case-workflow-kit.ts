@@ -8,6 +8,7 @@ import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from
 import { OpenCaseSchema } from '../../src/contracts/case-input';
 import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
 import { caseWorkflowId } from '../../src/contracts/ids';
+import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { caseWorkflow } from '../../src/workflows';
 import { clearPending, decisionSignal, events, openCaseRequest } from './builders';
@@ -88,6 +89,7 @@ export function fakeActivities(projected: CaseProjection[], failFirst = 0, recor
     deliverAlertWebhook: jest.fn(async () => ({ status: 0 })),
     recordDeadLetter: jest.fn(async () => undefined),
     signalOpenCases: jest.fn(async () => ({ signalled: 0 })),
+    loadTargets: jest.fn(async () => ({ version: 0, targets: DEFAULT_TARGETS })),
   };
   return activities;
 }

@@ -116,6 +116,21 @@ describe('stage deadlines', () => {
     expect(chain.escalateAt).toBe(at(3));
   });
 
+  it('back in sponsor identification (a denial, a withdrawal), the target counts from the return, not from admission', () => {
+    const c: CaseClock = {
+      ...clock('sponsor_identification', 12),
+      transitions: [
+        { seq: 0, toStatus: 'intake', at: iso(0) },
+        { seq: 1, toStatus: 'sponsor_identification', at: iso(0.5) },
+        { seq: 2, toStatus: 'application', at: iso(1) },
+        { seq: 9, toStatus: 'sponsor_identification', at: iso(12) },
+      ],
+    };
+    const chain = activeChains(c, DEFAULT_TARGETS).find((ch) => ch.rule === 'stage')!;
+    expect(chain).toMatchObject({ key: 'stage.sponsor_identified.9', escalateAt: at(15) });
+    expect(dueIds(c, 12.01).filter((id) => id.includes('stage'))).toEqual([]);
+  });
+
   it('a new entry into a stage is a new target instance', () => {
     const c: CaseClock = {
       ...clock('vetting', 2),
@@ -149,6 +164,15 @@ describe('age-out and follow-up', () => {
     const c = clock('released', 9, { releasedAt: iso(9) });
     expect(dueIds(c, 39)).toEqual(['UC-T:follow_up:warning']);
     expect(dueIds(c, 46.5)).toEqual(['UC-T:follow_up:warning', 'UC-T:follow_up:escalation-0']);
+  });
+
+  it('a step already fired is not scheduled again when a target moves it later', () => {
+    const fired = new Set(['UC-T:length_of_stay:warning', 'UC-T:length_of_stay:escalation-0']);
+    const longer: Targets = { ...LOS_ONLY, lengthOfStayDays: { ...LOS_ONLY.lengthOfStayDays, '1': 20 } };
+    const plan = schedule(clock('vetting', 0), longer, { fired, acknowledged: new Map() }, at(11));
+    expect(plan.due).toEqual([]);
+    // Not day 14 (the warning) nor day 20 (the escalation): both fired; next is the first repeat.
+    expect(plan.nextAt).toBe(at(23));
   });
 
   it('a changed target applies at once: Category 1 at 20 days moves the warning to day 14', () => {

@@ -168,6 +168,25 @@ describe('length-of-stay timers (time-skipping server)', () => {
     });
   });
 
+  it('a denial does not stop the clock: the stay is still measured against the last sponsor category', async () => {
+    await withCase(async (c) => {
+      await send(c.handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
+      await clearChecks(c.handle);
+      await send(c.handle, events.completeVetting(), events.recommend());
+      await c.at(5);
+      const denied = await decide(c.handle, events.decide('deny'));
+      expect(denied.status).toBe('sponsor_identification');
+      await c.at(7.01);
+      expect(c.fired('length_of_stay')).toEqual([`${denied.caseId}:length_of_stay:warning`]);
+      // Back in sponsor identification on day 5: that target counts from then (warning day 7.1), not from
+      // admission (which would have fired warning and escalation at once on day 5).
+      expect(c.fired('stage.sponsor_identified')).toEqual([]);
+      const seq = denied.transitions.at(-1)!.seq;
+      await c.at(7.2);
+      expect(c.fired('stage.sponsor_identified')).toEqual([`${denied.caseId}:stage.sponsor_identified.${seq}:warning`]);
+    });
+  });
+
   it('a worker restart between the warning and the escalation: exactly one of each', async () => {
     const taskQueue = uniqueName('tq');
     const recorded: Recorded = { alerts: [] };
@@ -196,6 +215,10 @@ describe('length-of-stay timers (time-skipping server)', () => {
     await withCase(async (c) => {
       await send(c.handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
       const view = await c.at(10.5);
+      // Acknowledging the warning silences nothing: a warning has no repeats.
+      await c.handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: `${view.caseId}:length_of_stay:warning`, actor: supervisor }] });
+      await c.at(13.01);
+      expect(c.fired('length_of_stay')).toContain(`${view.caseId}:length_of_stay:escalation-1`);
       const alertId = `${view.caseId}:length_of_stay:escalation-0`;
       const ack = await c.handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId, actor: supervisor, note: 'Calling the sponsor today' }] });
       expect(ack).toMatchObject({ alertId, actor: supervisor, note: 'Calling the sponsor today' });
@@ -204,11 +227,12 @@ describe('length-of-stay timers (time-skipping server)', () => {
         .catch((e: Error & { cause?: Error }) => e.cause?.message);
       expect(again).toBe(`Alert ${alertId} is already acknowledged.`);
       await c.at(18.9);
-      expect(c.fired('length_of_stay')).toEqual([`${view.caseId}:length_of_stay:warning`, alertId]);
+      // Repeat 2 (day 16) was the supervisor's: silenced.
+      expect(c.fired('length_of_stay')).toEqual([`${view.caseId}:length_of_stay:warning`, alertId, `${view.caseId}:length_of_stay:escalation-1`]);
       const later = await c.at(19.01);
       const third = later.alerts.open.find((a) => a.id === `${view.caseId}:length_of_stay:escalation-3`);
       expect(third).toMatchObject({ level: 'program_lead' });
-      expect(c.recorded.alerts.flatMap((r) => r.acknowledged.map((a) => a.alertId))).toEqual([alertId]);
+      expect(c.recorded.alerts.flatMap((r) => r.acknowledged.map((a) => a.alertId))).toEqual([`${view.caseId}:length_of_stay:warning`, alertId]);
     });
   });
 });

@@ -95,7 +95,8 @@ const ACKNOWLEDGING_ROLES = new Set(['supervisor']);
 export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app, options) => {
   const { temporal, prisma, streamPollMs = 1000, workerWaitMs = 15_000 } = options;
   const streams = new Set<ServerResponse>();
-  app.addHook('onClose', async () => {
+  // Before the server waits for connections to end: an open stream never would by itself.
+  app.addHook('preClose', async () => {
     for (const stream of streams) stream.end();
   });
 
@@ -143,7 +144,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
       schema: {
         summary: 'Live alerts (Server-Sent Events)',
         description:
-          'Each event is `alert.fired`, `alert.acknowledged` or `alert.resolved` with the alert as data and a numeric id. After a reconnect, the Last-Event-ID header (browsers send it) or `lastEventId` resumes right after the last event seen; nothing is missed.',
+          'Each event is `alert.fired`, `alert.acknowledged` or `alert.resolved` with the alert as data and a numeric id, in commit order. A new client gets what happens from now on (the past is in GET /alerts); after a reconnect, the Last-Event-ID header (browsers send it) or `lastEventId` resumes right after the last event seen.',
         tags: ['alerts'],
         querystring: StreamQuerySchema,
       },
@@ -152,7 +153,12 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
       const scope = scopeOf(principalOf(request));
       const header = request.headers['last-event-id'];
       const fromHeader = typeof header === 'string' && /^\d{1,19}$/.test(header) ? header : undefined;
-      let lastId = BigInt(fromHeader ?? request.query.lastEventId ?? '0');
+      const resumeFrom = fromHeader ?? request.query.lastEventId;
+      // A new client starts from now (the past is in GET /alerts); a returning one right after its last event.
+      let lastId =
+        resumeFrom !== undefined
+          ? BigInt(resumeFrom)
+          : ((await prisma.alertEvent.findFirst({ orderBy: { id: 'desc' }, select: { id: true } }))?.id ?? 0n);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
