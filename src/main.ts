@@ -6,9 +6,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
+import { dataConverterFrom } from './auth/settings';
 import { appOptionsFrom, buildApp } from './api/app';
 import { ConfigError, loadConfig } from './config/env';
-import { assertMigrated, migrateDatabase, openDatabase } from './db/client';
+import { prepareDatabase } from './db/client';
 import { createLogger } from './logging';
 import { startTemporal } from './temporal/server';
 import { createCaseWorker } from './worker/create-worker';
@@ -55,20 +56,20 @@ async function main(): Promise<void> {
         ? `Applying database migrations to PGlite in ${config.database.dataDir}...`
         : 'Applying database migrations to the PostgreSQL server in DATABASE_URL...',
     );
-    await migrateDatabase(process.env);
-    const db = openDatabase(config.database);
+    const db = await prepareDatabase(process.env, config.database, (message) => logger.warn(message));
     cleanups.push(() => db.close());
-    await assertMigrated(db.prisma);
 
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: temporal.namespace });
+    const dataConverter = dataConverterFrom(config);
+    const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
     if (stopping) return;
 
     progress('Bundling the case workflow and starting the worker...');
     const worker = await createCaseWorker({
+      dataConverter,
       connection: nativeConnection,
       namespace: temporal.namespace,
       taskQueue: config.temporal.taskQueue,

@@ -8,6 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Alert, AlertAck } from '../contracts/alerts';
 import { CASE_WORKFLOW_TYPE, targetsChangedSignal } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
+import type { AuditRecord } from '../audit/chain';
+import { appendAudit } from '../audit/chain';
 import { currentTargets } from '../targets/store';
 import type { CaseProjection } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
@@ -37,6 +39,36 @@ export interface AlertRecord {
 }
 
 /** The signature header value of a webhook body sent at `timestamp` (seconds). */
+/** Audit entries for what a projection carries: each accepted transition, each refused decision. */
+function auditRecordsOf(projection: CaseProjection): AuditRecord[] {
+  return [
+    ...projection.transitions.map(
+      (t): AuditRecord => ({
+        sourceKey: `transition:${t.seq}`,
+        kind: 'accepted',
+        event: t.event,
+        actor: t.actor,
+        at: t.at,
+        reason: t.reason,
+        requestId: t.requestId,
+        detail: t.fromStatus === null ? `opened in ${t.toStatus}` : `${t.fromStatus} -> ${t.toStatus}`,
+      }),
+    ),
+    ...(projection.refusedSignals ?? []).map(
+      (r, i): AuditRecord => ({
+        sourceKey: `signal:${r.requestId ?? `${r.at}:${i}`}`,
+        kind: 'refused',
+        event: r.event,
+        actor: r.actor,
+        at: r.at,
+        reason: null,
+        requestId: r.requestId,
+        detail: `${r.code}: ${r.message}`,
+      }),
+    ),
+  ];
+}
+
 /** Advisory lock key serialising alert-event writers (any constant unique to this purpose). */
 const ALERT_EVENTS_LOCK = 72_610_001;
 
@@ -77,9 +109,10 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
      * by (case, seq); the case row only moves forward (`last_seq` guards against a stale retry).
      */
     async projectCase(projection: CaseProjection): Promise<{ lastSeq: number; targetsVersion?: number }> {
-      const lastSeq = Math.max(...projection.transitions.map((t) => t.seq));
+      // A projection may carry only refused decisions (for the audit trail) and no transition.
+      const lastSeq = projection.transitions.length > 0 ? Math.max(...projection.transitions.map((t) => t.seq)) : -1;
       try {
-        await prisma.$transaction([
+        if (lastSeq >= 0) await prisma.$transaction([
           prisma.$executeRaw`
             INSERT INTO cases (id, workflow_id, care_provider_id, status, sponsor_category, admitted_at,
                                released_at, last_seq, created_at, updated_at)
@@ -109,6 +142,11 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
             skipDuplicates: true,
           }),
         ]);
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+      try {
+        await appendAudit(prisma, projection.caseId, auditRecordsOf(projection));
       } catch (err) {
         throw toActivityFailure(err);
       }

@@ -11,7 +11,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 
 import type { PrismaClient } from '../db/generated/client';
-import { tokenSettingsFrom } from '../auth/settings';
+import type { PayloadCodec } from '@temporalio/common';
+
+import { codecKeysFrom, tokenSettingsFrom } from '../auth/settings';
+import { AesGcmCodec } from '../temporal/codec';
 import type { Verify } from '../auth/tokens';
 import { createVerifier } from '../auth/tokens';
 import type { Config } from '../config/env';
@@ -20,6 +23,7 @@ import { registerAuthentication } from './auth';
 import { errorHandler } from './http-errors';
 import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
+import { codecRoutes } from './routes/codec';
 import { targetRoutes } from './routes/targets';
 
 export interface AppDeps {
@@ -38,6 +42,8 @@ export interface AppDeps {
   corsOrigins?: string[];
   /** Requests per minute per caller (token subject, else address). */
   rateLimitPerMinute?: number;
+  /** The payload codec, for the Temporal UI's codec endpoint (none: no endpoint). */
+  codec?: PayloadCodec;
 }
 
 /** The API's settings that come from configuration (the rest are the process's connections). */
@@ -48,6 +54,7 @@ export function appOptionsFrom(config: Config) {
     verify: createVerifier(tokenSettingsFrom(config)),
     corsOrigins: config.api.corsOrigins,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
+    codec: new AesGcmCodec(codecKeysFrom(config)),
   };
 }
 
@@ -128,5 +135,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     workerWaitMs: deps.workerWaitMs,
   });
   await app.register(targetRoutes, { temporal: deps.temporal, prisma: deps.prisma, taskQueue: deps.taskQueue });
+  if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
   return app;
 }

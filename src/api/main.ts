@@ -4,6 +4,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 
+import { dataConverterFrom } from '../auth/settings';
 import { ConfigError, loadConfig } from '../config/env';
 import { assertMigrated, openDatabase } from '../db/client';
 import { createLogger } from '../logging';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.database);
   await assertMigrated(db.prisma);
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFrom(config) });
   const app = await buildApp({
     temporal: client,
     prisma: db.prisma,

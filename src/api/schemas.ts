@@ -85,3 +85,23 @@ export const CaseCommandBodySchema = z.discriminatedUnion(
 export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: true }).superRefine(refineDecision);
 
 export const OpenCaseBodySchema = OpenCaseSchema.omit({ openedBy: true });
+
+export const AuditTrailSchema = z.object({
+  entries: z.array(
+    z.object({
+      seq: z.number(),
+      sourceKey: z.string(),
+      kind: z.enum(['accepted', 'refused']),
+      event: z.string(),
+      actor: z.object({ id: z.string(), role: z.string() }),
+      at: z.string(),
+      reason: z.string().nullable(),
+      requestId: z.string().nullable(),
+      detail: z.string().nullable(),
+      prevHash: z.string(),
+      hash: z.string(),
+    }),
+  ),
+  verified: z.boolean(),
+  brokenAt: z.number().nullable(),
+});

@@ -7,12 +7,12 @@ import { join } from 'node:path';
  * tokens from `npm run token` stay valid across restarts. Production sets AUTH_JWT_SECRET or
  * AUTH_JWKS_URL instead.
  */
-export function localSecret(dataDir: string, name = 'auth-secret'): string {
+export function localSecret(dataDir: string, name = 'auth-secret', make = () => randomBytes(48).toString('base64url')): string {
   const file = join(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     try {
-      writeFileSync(file, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+      writeFileSync(file, make(), { flag: 'wx', mode: 0o600 });
       chmodSync(file, 0o600);
     } catch (err) {
       // Another process made it first: use theirs.

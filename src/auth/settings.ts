@@ -1,4 +1,10 @@
+import { randomBytes } from 'node:crypto';
+
+import type { DataConverter } from '@temporalio/common';
+
 import type { Config } from '../config/env';
+import type { CodecKey } from '../temporal/codec';
+import { AesGcmCodec, parseCodecKeys } from '../temporal/codec';
 import { localSecret } from './local-secret';
 import type { TokenSettings } from './tokens';
 
@@ -10,4 +16,15 @@ export function tokenSettingsFrom(config: Config): TokenSettings {
     issuer,
     audience,
   };
+}
+
+/** The payload codec's keys: REUNIFY_CODEC_KEYS, or one made once in the data folder. */
+export function codecKeysFrom(config: Config): CodecKey[] {
+  const spec = config.codecKeys ?? localSecret(config.dataDir, 'codec-keys', () => `local:${randomBytes(32).toString('base64')}`);
+  return parseCodecKeys(spec);
+}
+
+/** The data converter every Temporal client and worker of a configuration uses. */
+export function dataConverterFrom(config: Config): DataConverter {
+  return { payloadCodecs: [new AesGcmCodec(codecKeysFrom(config))] };
 }

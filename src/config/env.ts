@@ -40,6 +40,14 @@ export const ConfigSchema = z
     AUTH_AUDIENCE: z.string().trim().min(1).default('reunify-api'),
     API_CORS_ORIGINS: optional(z.string().trim().min(1)),
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    REUNIFY_CODEC_KEYS: optional(
+      z
+        .string()
+        .regex(
+          /^\s*[\w.-]+:[A-Za-z0-9+/]{43}=\s*(,\s*[\w.-]+:[A-Za-z0-9+/]{43}=\s*)*$/,
+          'must be "id:<base64 of 32 bytes>[,id:<...>]" (the first seals new payloads; e.g. `openssl rand -base64 32`)',
+        ),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
@@ -72,6 +80,8 @@ export const ConfigSchema = z
       corsOrigins: env.API_CORS_ORIGINS?.split(',').map((o) => o.trim()),
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     },
+    /** Unset: one key made once in the data folder (src/auth/settings.ts). */
+    codecKeys: env.REUNIFY_CODEC_KEYS,
     auth: {
       /** Neither set: the embedded default, a secret made once in the data folder (see src/auth/local-secret.ts). */
       key: env.AUTH_JWKS_URL

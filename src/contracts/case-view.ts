@@ -93,4 +93,6 @@ export interface CaseProjection {
   admittedAt: string;
   releasedAt: string | null;
   transitions: CaseTransition[];
+  /** Reviewer decisions the case refused since the last projection: they go to the audit trail. */
+  refusedSignals?: RefusedSignal[];
 }

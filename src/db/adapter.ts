@@ -73,6 +73,7 @@ export function openDatabaseAdapter(target: DatabaseTarget): DatabaseAdapter {
   return {
     factory: new PrismaPGlite(db),
     close: async () => {
+      await db.waitReady;
       if (!db.closed) await db.close();
     },
   };

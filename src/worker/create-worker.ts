@@ -9,6 +9,8 @@ export interface CaseWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: CaseActivityDeps;
+  /** Encrypts payloads (src/temporal/codec.ts); must match the clients'. */
+  dataConverter?: WorkerOptions['dataConverter'];
   /** A prebuilt bundle (tests build one per file); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -24,5 +26,6 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createCaseActivities(options.deps),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }

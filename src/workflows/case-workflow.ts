@@ -81,6 +81,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const refusedSignals: RefusedSignal[] = [];
   /** Transitions accepted but not yet projected, oldest first. */
   const unprojected: CaseTransition[] = [];
+  /** Refused reviewer decisions not yet written to the audit trail. */
+  const unauditedRefusals: RefusedSignal[] = [];
 
   // Alerts: what fired (ids), what is open, who acknowledged which level, and what to persist next.
   const fired = new Set<string>();
@@ -249,20 +251,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     if (!parsedSignal.success) {
       // A signal cannot be answered: keep what was refused and why, and change nothing else.
       const actor = payload?.decision?.actor;
-      refusedSignals.push({
+      const refused: RefusedSignal = {
         requestId: typeof payload?.requestId === 'string' ? payload.requestId : null,
         event: 'DECIDE_RELEASE',
         actor: { id: String(actor?.id ?? 'unknown'), role: String(actor?.role ?? 'unknown') },
         at,
         code: 'invalid_payload',
         message: formatIssues(parsedSignal.error),
-      });
+      };
+      refusedSignals.push(refused);
+      unauditedRefusals.push(refused);
       return;
     }
     const { requestId, decision } = parsedSignal.data;
     const refusal = apply(decision, requestId);
     if (refusal) {
-      refusedSignals.push({ requestId, event: 'DECIDE_RELEASE', actor: decision.actor, at, code: refusal.code, message: refusal.message });
+      const refused: RefusedSignal = { requestId, event: 'DECIDE_RELEASE', actor: decision.actor, at, code: refusal.code, message: refusal.message };
+      refusedSignals.push(refused);
+      unauditedRefusals.push(refused);
       log.warn('Release decision refused', { caseId: open.caseId, code: refusal.code });
     }
   });
@@ -343,9 +349,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         nextDeadlineAt = null;
       }
     }
-    if (unprojected.length > 0) {
+    if (unprojected.length > 0 || unauditedRefusals.length > 0) {
       const batch = unprojected.splice(0, unprojected.length);
-      const projected = await projectCase(projectionOf(workflowId, snapshot, batch));
+      const refusals = unauditedRefusals.splice(0, unauditedRefusals.length);
+      const projected = await projectCase({ ...projectionOf(workflowId, snapshot, batch), refusedSignals: refusals });
       // Targets saved while this case was starting (or that a broadcast missed): catch up.
       if (projected.targetsVersion !== undefined && projected.targetsVersion > targets.version) {
         targets = VersionedTargetsSchema.parse(await loadTargets());
@@ -366,10 +373,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     if (snapshot.status === 'done') {
       // Closed, and everything written. Let handlers and deliveries still running finish first.
       await condition(() => allHandlersFinished() && deliveriesInFlight === 0);
-      if (unprojected.length === 0 && !dirty) return view();
+      if (unprojected.length === 0 && unauditedRefusals.length === 0 && !dirty) return view();
       continue;
     }
-    const woken = () => dirty || unprojected.length > 0;
+    const woken = () => dirty || unprojected.length > 0 || unauditedRefusals.length > 0;
     if (nextDeadlineAt === null) await condition(woken);
     else await condition(woken, Math.max(nextDeadlineAt - Date.now(), 1));
   }

@@ -8,18 +8,11 @@ import type { AlertRecord } from '../../src/activities/case-activities';
 import { createCaseActivities, signWebhook } from '../../src/activities/case-activities';
 import type { Alert } from '../../src/contracts/alerts';
 import { CaseFailure } from '../../src/contracts/failures';
-import type { TestDatabase } from '../helpers/test-db';
-import { createTestDatabase } from '../helpers/test-db';
+import { useTestDatabase } from '../helpers/test-db';
 
 jest.setTimeout(60_000);
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.destroy();
-});
+const testDb = useTestDatabase();
 
 const alert = (caseId: string, step: string, extra: Partial<Alert> = {}): Alert => ({
   id: `${caseId}:length_of_stay:${step}`,
@@ -39,18 +32,18 @@ const alert = (caseId: string, step: string, extra: Partial<Alert> = {}): Alert 
 
 describe('recordAlerts', () => {
   it('writes each alert and each stream event once, however often it runs', async () => {
-    const { recordAlerts } = createCaseActivities({ prisma: db.prisma });
+    const { recordAlerts } = createCaseActivities({ prisma: testDb.db.prisma });
     const record: AlertRecord = { fired: [alert('UC-A1', 'warning')], resolved: [], acknowledged: [] };
     expect(await recordAlerts(record)).toEqual({ webhook: false });
     await recordAlerts(record);
-    expect(await db.prisma.alert.count({ where: { caseId: 'UC-A1' } })).toBe(1);
-    expect(await db.prisma.alertEvent.findMany({ where: { alertId: 'UC-A1:length_of_stay:warning' }, select: { type: true } })).toEqual([
+    expect(await testDb.db.prisma.alert.count({ where: { caseId: 'UC-A1' } })).toBe(1);
+    expect(await testDb.db.prisma.alertEvent.findMany({ where: { alertId: 'UC-A1:length_of_stay:warning' }, select: { type: true } })).toEqual([
       { type: 'fired' },
     ]);
   });
 
   it('records an acknowledgement and a resolution once each, the first one winning', async () => {
-    const { recordAlerts } = createCaseActivities({ prisma: db.prisma });
+    const { recordAlerts } = createCaseActivities({ prisma: testDb.db.prisma });
     const fired = alert('UC-A2', 'escalation-0');
     await recordAlerts({ fired: [fired], resolved: [], acknowledged: [] });
     const ack = { alertId: fired.id, actor: { id: 'sup-carla', role: 'supervisor' as const }, at: '2026-11-12T09:00:00.000Z', note: 'On it' };
@@ -58,22 +51,22 @@ describe('recordAlerts', () => {
     await recordAlerts({ fired: [], resolved: [], acknowledged: [{ ...ack, at: '2026-11-13T09:00:00.000Z', note: 'again' }] });
     await recordAlerts({ fired: [], resolved: [{ alertId: fired.id, at: '2026-11-14T09:00:00.000Z' }], acknowledged: [] });
     await recordAlerts({ fired: [], resolved: [{ alertId: fired.id, at: '2026-11-15T09:00:00.000Z' }], acknowledged: [] });
-    const row = await db.prisma.alert.findUniqueOrThrow({ where: { id: fired.id } });
+    const row = await testDb.db.prisma.alert.findUniqueOrThrow({ where: { id: fired.id } });
     expect(row).toMatchObject({ acknowledgedById: 'sup-carla', acknowledgedByRole: 'supervisor', ackNote: 'On it' });
     expect(row.acknowledgedAt?.toISOString()).toBe('2026-11-12T09:00:00.000Z');
     expect(row.resolvedAt?.toISOString()).toBe('2026-11-14T09:00:00.000Z');
-    const types = await db.prisma.alertEvent.findMany({ where: { alertId: fired.id }, orderBy: { id: 'asc' }, select: { type: true } });
+    const types = await testDb.db.prisma.alertEvent.findMany({ where: { alertId: fired.id }, orderBy: { id: 'asc' }, select: { type: true } });
     expect(types.map((t) => t.type)).toEqual(['fired', 'acknowledged', 'resolved']);
   });
 
   it('keeps a dead letter once', async () => {
-    const { recordAlerts, recordDeadLetter } = createCaseActivities({ prisma: db.prisma });
+    const { recordAlerts, recordDeadLetter } = createCaseActivities({ prisma: testDb.db.prisma });
     const fired = alert('UC-A3', 'warning');
     await recordAlerts({ fired: [fired], resolved: [], acknowledged: [] });
     const letter = { alertId: fired.id, attempts: 3, lastError: 'The alert webhook answered 500', at: '2026-11-09T15:00:00.000Z' };
     await recordDeadLetter(letter);
     await recordDeadLetter(letter);
-    expect(await db.prisma.webhookDeadLetter.count({ where: { alertId: fired.id } })).toBe(1);
+    expect(await testDb.db.prisma.webhookDeadLetter.count({ where: { alertId: fired.id } })).toBe(1);
   });
 });
 
@@ -99,7 +92,7 @@ describe('deliverAlertWebhook', () => {
     const hook = await receiver([204]);
     try {
       const secret = 'a-test-secret-of-at-least-32-characters!';
-      const { deliverAlertWebhook } = createCaseActivities({ prisma: db.prisma, webhook: { url: hook.url, secret } });
+      const { deliverAlertWebhook } = createCaseActivities({ prisma: testDb.db.prisma, webhook: { url: hook.url, secret } });
       await expect(deliverAlertWebhook(alert('UC-W1', 'warning'))).resolves.toEqual({ status: 204 });
       const [request] = hook.received;
       expect(JSON.parse(request!.body)).toEqual({ type: 'alert.fired', alert: alert('UC-W1', 'warning') });
@@ -114,7 +107,7 @@ describe('deliverAlertWebhook', () => {
   it('a 5xx or 429 is retryable; another 4xx is final', async () => {
     const hook = await receiver([503, 429, 400]);
     try {
-      const { deliverAlertWebhook } = createCaseActivities({ prisma: db.prisma, webhook: { url: hook.url, secret: 's'.repeat(32) } });
+      const { deliverAlertWebhook } = createCaseActivities({ prisma: testDb.db.prisma, webhook: { url: hook.url, secret: 's'.repeat(32) } });
       for (const [status, retryable] of [[503, true], [429, true], [400, false]] as const) {
         const err = await new MockActivityEnvironment().run(deliverAlertWebhook, alert('UC-W2', 'warning')).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ApplicationFailure);

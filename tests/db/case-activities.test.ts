@@ -1,23 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createCaseActivities } from '../../src/activities/case-activities';
-import { assertMigrated, openDatabase } from '../../src/db/client';
+import { MIGRATIONS_DIR, assertMigrated, openDatabase } from '../../src/db/client';
 import type { CaseProjection, CaseTransition } from '../../src/contracts/case-view';
 import { caseManager, reviewer } from '../helpers/builders';
-import type { TestDatabase } from '../helpers/test-db';
-import { createTestDatabase } from '../helpers/test-db';
+import { useTestDatabase } from '../helpers/test-db';
 
 jest.setTimeout(60_000);
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.destroy();
-});
+const testDb = useTestDatabase();
 
 const transition = (seq: number, event: CaseTransition['event'], from: CaseTransition['fromStatus'], to: CaseTransition['toStatus']): CaseTransition => ({
   seq,
@@ -43,7 +36,7 @@ const projection = (caseId: string, status: CaseProjection['status'], transition
 
 describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' : 'PGlite'}`, () => {
   it('writes the case row and one row per transition', async () => {
-    const { projectCase } = createCaseActivities({ prisma: db.prisma });
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
     const result = await projectCase(
       projection('UC-DB-1', 'sponsor_identification', [
         transition(0, 'OPEN_CASE', null, 'intake'),
@@ -51,9 +44,9 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
       ]),
     );
     expect(result).toEqual({ lastSeq: 1, targetsVersion: 0 });
-    const row = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-1' } });
+    const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-1' } });
     expect(row).toMatchObject({ status: 'sponsor_identification', lastSeq: 1, careProviderId: 'shelter-tx-07' });
-    const rows = await db.prisma.caseTransition.findMany({ where: { caseId: 'UC-DB-1' }, orderBy: { seq: 'asc' } });
+    const rows = await testDb.db.prisma.caseTransition.findMany({ where: { caseId: 'UC-DB-1' }, orderBy: { seq: 'asc' } });
     expect(rows.map((r) => [r.seq, r.event, r.toStatus, r.actorRole])).toEqual([
       [0, 'OPEN_CASE', 'intake', 'case_manager'],
       [1, 'COMPLETE_INTAKE', 'sponsor_identification', 'case_manager'],
@@ -61,18 +54,18 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
   });
 
   it('is idempotent: running the same projection again changes nothing', async () => {
-    const { projectCase } = createCaseActivities({ prisma: db.prisma });
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
     const input = projection('UC-DB-2', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]);
     await projectCase(input);
-    const before = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-2' } });
+    const before = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-2' } });
     await projectCase(input);
-    const after = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-2' } });
+    const after = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-2' } });
     expect(after).toEqual(before);
-    expect(await db.prisma.caseTransition.count({ where: { caseId: 'UC-DB-2' } })).toBe(1);
+    expect(await testDb.db.prisma.caseTransition.count({ where: { caseId: 'UC-DB-2' } })).toBe(1);
   });
 
   it('never lets a late retry of an older projection move the case backwards', async () => {
-    const { projectCase } = createCaseActivities({ prisma: db.prisma });
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
     const older = projection('UC-DB-3', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]);
     const newer = projection('UC-DB-3', 'vetting', [
       transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification'),
@@ -81,15 +74,15 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
     await projectCase(older);
     await projectCase(newer);
     await projectCase(older);
-    const row = await db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-3' } });
+    const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-3' } });
     expect(row).toMatchObject({ status: 'vetting', lastSeq: 2, sponsorCategory: '1' });
-    expect(await db.prisma.caseTransition.count({ where: { caseId: 'UC-DB-3' } })).toBe(3);
+    expect(await testDb.db.prisma.caseTransition.count({ where: { caseId: 'UC-DB-3' } })).toBe(3);
   });
 
   it('reads PostgreSQL catalog types (name, "char") through the driver adapter', async () => {
     // @prisma/adapter-pg 6.19 refuses these type ids unless src/db/adapter.ts retypes them; the
     // schema engine reads them during `migrate deploy`, so this guards the server path too.
-    const rows = await db.prisma.$queryRaw<{ typname: string; typtype: string }[]>`
+    const rows = await testDb.db.prisma.$queryRaw<{ typname: string; typtype: string }[]>`
       SELECT typname, typtype FROM pg_type WHERE typname = 'name'`;
     expect(rows).toEqual([{ typname: 'name', typtype: 'b' }]);
   });
@@ -97,15 +90,17 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
 
 describe('assertMigrated', () => {
   it('passes on a migrated database', async () => {
-    await expect(assertMigrated(db.prisma)).resolves.toBeUndefined();
+    await expect(assertMigrated(testDb.db.prisma)).resolves.toBeUndefined();
   });
 
   it('names the missing migrations and the fix on a database that was never migrated', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reunify-unmigrated-'));
     const empty = openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
     try {
+      const all = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+      expect(all[0]).toBe('20261123000000_init');
       await expect(assertMigrated(empty.prisma)).rejects.toThrow(
-        /The database lacks 2 migration\(s\): 20261123000000_init, 20261124000000_alerts\. Run `npm run db:migrate`/,
+        `The database lacks ${all.length} migration(s): ${all.join(', ')}. Run \`npm run db:migrate\``,
       );
     } finally {
       await empty.close();

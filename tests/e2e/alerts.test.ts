@@ -1,21 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
 
 import { signWebhook } from '../../src/activities/case-activities';
-import { buildApp } from '../../src/api/app';
 import type { CaseView } from '../../src/contracts/case-view';
 import type { Targets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
-import { createCaseWorker } from '../../src/worker/create-worker';
 import { events, openCaseRequest } from '../helpers/builders';
-import { asHttp, testVerify, tokenFor } from '../helpers/auth';
-import type { TestDatabase } from '../helpers/test-db';
-import { createTestDatabase } from '../helpers/test-db';
-import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from '../helpers/temporal';
+import { asHttp, tokenFor } from '../helpers/auth';
+import { useStack } from '../helpers/stack';
+import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
 
@@ -27,14 +21,6 @@ const SECOND_IN_DAYS = 1 / 86_400;
 const SECRET = 'e2e-webhook-secret-with-32-characters!!';
 const admin = { id: 'admin-ola', role: 'admin' } as const;
 const supervisor = { id: 'sup-carla', role: 'supervisor' } as const;
-
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let workerRun: Promise<void>;
-let app: FastifyInstance;
-let base: string;
-const taskQueue = uniqueName('e2e-alerts');
 
 /** The webhook receiver: per case, how many deliveries to fail before answering 204 (Infinity: never). */
 const failuresLeft = new Map<string, number>();
@@ -65,44 +51,22 @@ const fastTargets: Targets = {
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const [temporalEnv, testDb, bundle] = await Promise.all([createDevServerEnv(), createTestDatabase(), bundleCaseWorkflows()]);
-  env = temporalEnv;
-  db = testDb;
-  worker = await createCaseWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: { prisma: db.prisma, webhook: { url: webhookUrl, secret: SECRET }, temporal: env.client },
-    workflowBundle: bundle,
-  });
-  workerRun = worker.run();
-  app = await buildApp({
-    temporal: env.client,
-    prisma: db.prisma,
-    taskQueue,
-    alertDelivery: { webhookMaxAttempts: 3, webhookInitialIntervalMs: 200 },
-    alertStreamPollMs: 100,
-    verify: testVerify,
-  });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+const stack = useStack(() => ({
+  worker: { webhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, secret: SECRET } },
+  app: { alertDelivery: { webhookMaxAttempts: 3, webhookInitialIntervalMs: 200 }, alertStreamPollMs: 100 },
+}));
+beforeAll(async () => {
   const changed = await call('PUT', '/targets', { actor: admin, reason: 'Seconds, for the end-to-end test', targets: fastTargets });
   expect(changed.status).toBe(200);
 });
-
 afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await workerRun;
-  await db?.destroy();
-  await env?.teardown();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
-/** A request as the actor in its body (else a case manager); the actor goes into the bearer token. */
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const request = await asHttp(body, { id: 'cm-ana', role: 'case_manager' });
-  const response = await fetch(`${base}${path}`, {
+  const response = await fetch(`${stack.base}${path}`, {
     method,
     headers: { authorization: request.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(request.body),
@@ -133,7 +97,7 @@ function openStream(lastEventId?: string) {
   let connected!: () => void;
   const ready = new Promise<void>((resolve) => (connected = resolve));
   const done = (async () => {
-    const response = await fetch(`${base}/alerts/stream`, {
+    const response = await fetch(`${stack.base}/alerts/stream`, {
       headers: { authorization: `Bearer ${await tokenFor(supervisor)}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
       signal: controller.signal,
     });
@@ -193,7 +157,7 @@ describe('alerts end to end', () => {
     expect(delivered.slice(0, 2).map((d) => d.status)).toEqual([500, 500]);
     expect(delivered.every((d) => d.signatureValid)).toBe(true);
     expect(new Set(delivered.filter((d) => d.status === 204).map((d) => d.alertId))).toEqual(new Set([warningId, escalationId]));
-    expect(await db.prisma.webhookDeadLetter.count({ where: { alertId: { startsWith: caseId } } })).toBe(0);
+    expect(await stack.db.prisma.webhookDeadLetter.count({ where: { alertId: { startsWith: caseId } } })).toBe(0);
 
     // Listing: open alerts for the care provider, the escalation included.
     const listed = await call<{ items: { id: string; level: string }[] }>('GET', '/alerts?open=true&careProviderId=shelter-tx-07&level=supervisor');
@@ -243,7 +207,7 @@ describe('alerts end to end', () => {
     failuresLeft.set(caseId, Infinity);
     expect((await call('POST', '/cases', openCaseRequest(caseId, { admittedAt: new Date().toISOString() }))).status).toBe(201);
     const letters = await eventually(
-      () => db.prisma.webhookDeadLetter.findMany({ where: { alertId: { startsWith: caseId } }, orderBy: { alertId: 'asc' } }),
+      () => stack.db.prisma.webhookDeadLetter.findMany({ where: { alertId: { startsWith: caseId } }, orderBy: { alertId: 'asc' } }),
       (rows) => rows.length === 2,
       'two dead letters',
     );
@@ -283,7 +247,7 @@ describe('alerts end to end', () => {
     // new target (its escalation, day 1, plus the repeat interval, a day): no longer 2 s + a day.
     expect(Date.parse(after.nextDeadlineAt!)).toBe(admittedAt + 2 * 86_400_000);
     expect((await call<{ version: number }>('GET', '/targets')).body.version).toBe(changed.body.version);
-    const recorded = await db.prisma.targetSet.findUniqueOrThrow({ where: { version: changed.body.version } });
+    const recorded = await stack.db.prisma.targetSet.findUniqueOrThrow({ where: { version: changed.body.version } });
     expect(recorded).toMatchObject({ actorId: 'admin-ola', actorRole: 'admin', reason: 'Sponsor identification target back to a day' });
     expect(await call('PUT', '/targets', { actor: supervisor, reason: 'x', targets: fastTargets })).toMatchObject({
       status: 403,

@@ -1,53 +1,18 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 
 import { buildApp } from '../../src/api/app';
 import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
 import type { CaseView } from '../../src/contracts/case-view';
-import { createCaseWorker } from '../../src/worker/create-worker';
 import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { asHttp, testVerify, tokenFor } from '../helpers/auth';
-import type { TestDatabase } from '../helpers/test-db';
-import { createTestDatabase } from '../helpers/test-db';
-import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from '../helpers/temporal';
+import { useStack } from '../helpers/stack';
+import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(90_000);
 
 /** The whole stack on real parts: the CLI's dev server, the database, a worker, the API over HTTP. */
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let workerRun: Promise<void>;
-let app: FastifyInstance;
-let base: string;
-const taskQueue = uniqueName('e2e');
-
-beforeAll(async () => {
-  const [temporalEnv, testDb, bundle] = await Promise.all([createDevServerEnv(), createTestDatabase(), bundleCaseWorkflows()]);
-  env = temporalEnv;
-  db = testDb;
-  worker = await createCaseWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: { prisma: db.prisma },
-    workflowBundle: bundle,
-  });
-  workerRun = worker.run();
-  // A generous wait for decisions: CI machines are busy, and the test wants the applied answer.
-  app = await buildApp({ temporal: env.client, prisma: db.prisma, taskQueue, decisionWaitMs: 15_000, verify: testVerify });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-
-afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await workerRun;
-  await db?.destroy();
-  await env?.teardown();
-});
+const stack = useStack({ app: { decisionWaitMs: 15_000 } });
 
 interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -57,7 +22,7 @@ interface Reply<T = Record<string, unknown>> {
 /** A request as the actor in its body (or a case manager): the actor goes into the bearer token. */
 async function http<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
   const request = typeof body === 'string' ? { body, authorization: `Bearer ${await tokenFor(caseManager)}` } : await asHttp(body, caseManager);
-  const response = await fetch(`${base}${path}`, {
+  const response = await fetch(`${stack.base}${path}`, {
     method,
     headers: {
       authorization: request.authorization,
@@ -180,7 +145,7 @@ describe('one case, intake to release, over HTTP', () => {
       (r) => r.body.items.some((i) => i.caseId === caseId),
     );
     expect(closedList.body.items.map((i) => i.caseId)).toContain(caseId);
-    expect(await db.prisma.caseTransition.count({ where: { caseId } })).toBe(view.body.transitions.length);
+    expect(await stack.db.prisma.caseTransition.count({ where: { caseId } })).toBe(view.body.transitions.length);
 
     const afterRelease = await post(`/cases/${caseId}/events`, events.releaseChild());
     expect(afterRelease).toMatchObject({ status: 409, body: { code: 'case_closed', allowedEvents: [] } });
@@ -240,7 +205,7 @@ describe('one case, intake to release, over HTTP', () => {
 
   it('never reuses a case id the read model knows, even once Temporal has forgotten the workflow', async () => {
     const caseId = uniqueName('UC-old');
-    await db.prisma.case.create({
+    await stack.db.prisma.case.create({
       data: {
         id: caseId,
         workflowId: `case-${caseId}`,
@@ -285,7 +250,7 @@ describe('bad input gets 400 (or 404) naming the field and the reason, and chang
         expect.objectContaining({ where: 'body', path: 'admittedAt' }),
       ]),
     );
-    await expect(env.client.workflow.getHandle('case-UC bad id').describe()).rejects.toThrow(WorkflowNotFoundError);
+    await expect(stack.env.client.workflow.getHandle('case-UC bad id').describe()).rejects.toThrow(WorkflowNotFoundError);
   });
 
   it('an invalid case id in the path', async () => {
@@ -310,7 +275,7 @@ describe('with no worker running', () => {
   let idleBase: string;
   beforeAll(async () => {
     // Same server and database, but a task queue no worker polls.
-    idle = await buildApp({ temporal: env.client, prisma: db.prisma, taskQueue: uniqueName('nobody'), workerWaitMs: 1_000, verify: testVerify });
+    idle = await buildApp({ temporal: stack.env.client, prisma: stack.db.prisma, taskQueue: uniqueName('nobody'), workerWaitMs: 1_000, verify: testVerify });
     idleBase = await idle.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => idle?.close());

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
@@ -34,9 +35,10 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The CLI's dev server, in memory, with the same SQLite pragmas as `npm start`. */
-export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+export function createDevServerEnv(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
+    ...(dataConverter ? { client: { dataConverter } } : {}),
     server: {
       executable: temporalExecutable('temporal'),
       ip: '127.0.0.1',

@@ -6,7 +6,7 @@ import pg from 'pg';
 
 import type { DatabaseTarget } from '../../src/db/adapter';
 import type { Database } from '../../src/db/client';
-import { assertMigrated, migrateDatabase, openDatabase } from '../../src/db/client';
+import { prepareDatabase } from '../../src/db/client';
 
 export interface TestDatabase extends Database {
   target: DatabaseTarget;
@@ -24,12 +24,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (!serverUrl) {
     const dataRoot = mkdtempSync(join(tmpdir(), 'reunify-test-'));
     const env = { ...process.env, REUNIFY_DATA_DIR: dataRoot };
-    const output = await migrateDatabase(env);
     const target: DatabaseTarget = { kind: 'pglite', dataDir: join(dataRoot, 'pglite') };
-    const db = openDatabase(target);
-    await assertMigrated(db.prisma).catch((err: Error) => {
-      throw new Error(`${err.message}\nprisma migrate deploy said:\n${output}`);
-    });
+    const db = await prepareDatabase(env, target, (message) => process.stderr.write(`${message}\n`));
     return {
       ...db,
       target,
@@ -47,9 +43,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const target: DatabaseTarget = { kind: 'server', url: url.toString() };
-  await migrateDatabase({ ...process.env, DATABASE_URL: target.url });
-  const db = openDatabase(target);
-  await assertMigrated(db.prisma);
+  const db = await prepareDatabase({ ...process.env, DATABASE_URL: target.url }, target);
   return {
     ...db,
     target,
@@ -59,6 +53,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
+    },
+  };
+}
+
+/** Registers a fresh database for the test file (beforeAll/afterAll); filled in once it is up. */
+export function useTestDatabase(): { readonly db: TestDatabase } {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('The test database is not up yet: use it inside tests');
+      return db;
     },
   };
 }

@@ -5,6 +5,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CaseCommand, ReleaseDecision } from '../../contracts/case-events';
 import type { OpenCase } from '../../contracts/case-input';
 import { actorOf } from '../../auth/tokens';
+import { randomUUID } from 'node:crypto';
+
+import { appendAudit, readAudit } from '../../audit/chain';
+import type { Principal } from '../../auth/tokens';
 import { assertInScope, principalOf, scopeOf } from '../auth';
 import { CaseStatusSchema } from '../../contracts/case-status';
 import type { AlertDelivery } from '../../contracts/alerts';
@@ -22,6 +26,7 @@ import { currentTargets } from '../../targets/store';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { HttpError, fromTemporalError, isDeadlineExceeded } from '../http-errors';
 import {
+  AuditTrailSchema,
   CaseCommandBodySchema,
   CaseListSchema,
   CaseParamsSchema,
@@ -163,22 +168,25 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
       const caseId = request.params.id;
       const principal = principalOf(request);
       const event = { ...request.body, actor: actorOf(principal) } as CaseCommand;
-      if (!EVENT_ROLES[event.type].includes(principal.role)) {
-        throw new HttpError(403, 'role_not_permitted', `${event.type} may be sent by ${EVENT_ROLES[event.type].join(' or ')}, not by ${principal.role}.`);
-      }
-      assertInScope(principal, await careProviderOf(caseId), 'The case');
-      const idempotencyKey = request.headers['idempotency-key'];
-      try {
-        return await withWorker(() =>
-          handleFor(caseId).executeUpdate(caseCommandUpdate, {
-            args: [event],
-            ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
-          }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) await explainClosedCase(caseId);
-        return fromTemporalError(err, caseId);
-      }
+      const careProviderId = await careProviderOf(caseId);
+      return auditingRefusals(caseId, principal, event.type, request.id, async () => {
+        if (!EVENT_ROLES[event.type].includes(principal.role)) {
+          throw new HttpError(403, 'role_not_permitted', `${event.type} may be sent by ${EVENT_ROLES[event.type].join(' or ')}, not by ${principal.role}.`);
+        }
+        assertInScope(principal, careProviderId, 'The case');
+        const idempotencyKey = request.headers['idempotency-key'];
+        try {
+          return await withWorker(() =>
+            handleFor(caseId).executeUpdate(caseCommandUpdate, {
+              args: [event],
+              ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
+            }),
+          );
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) await explainClosedCase(caseId);
+          return fromTemporalError(err, caseId);
+        }
+      });
     },
   );
 
@@ -207,7 +215,9 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
       const principal = principalOf(request);
       const decision: ReleaseDecision = { ...request.body, actor: actorOf(principal) };
       if (!EVENT_ROLES.DECIDE_RELEASE.includes(principal.role)) {
-        throw new HttpError(403, 'role_not_permitted', `DECIDE_RELEASE may be sent by ${EVENT_ROLES.DECIDE_RELEASE.join(' or ')}, not by ${principal.role}.`);
+        const refusal = new HttpError(403, 'role_not_permitted', `DECIDE_RELEASE may be sent by ${EVENT_ROLES.DECIDE_RELEASE.join(' or ')}, not by ${principal.role}.`);
+        if (await caseExists(caseId)) await recordRefusal(caseId, principal, 'DECIDE_RELEASE', request.id, refusal);
+        throw refusal;
       }
       // Refuse at once what the case clearly will not take. With no worker to ask, deliver anyway:
       // the signal is durable, and the case applies or refuses it when a worker runs.
@@ -217,7 +227,10 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
       });
       if (before) {
         const refusal = precheckDecision(before, decision.actor.role);
-        if (refusal) throw refusal;
+        if (refusal) {
+          await recordRefusal(caseId, principal, 'DECIDE_RELEASE', request.id, refusal);
+          throw refusal;
+        }
       } else if (!(await caseExists(caseId))) {
         throw new HttpError(404, 'case_not_found', `No case with id ${caseId}.`);
       }
@@ -250,6 +263,25 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
         applied: null,
         message: 'Decision delivered; the case applies it when its worker next runs. GET the case to see the outcome.',
       });
+    },
+  );
+
+  app.get(
+    '/cases/:id/audit',
+    {
+      schema: {
+        summary: "A case's audit trail",
+        description:
+          'Every accepted event and every refused attempt, oldest first, each with actor, role, time, reason and request id, hash-chained; `verified` says whether every link checks out, `brokenAt` where the first does not.',
+        tags: ['cases'],
+        params: CaseParamsSchema,
+        response: { 200: AuditTrailSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const caseId = request.params.id;
+      assertInScope(principalOf(request), await careProviderOf(caseId), 'The case');
+      return readAudit(prisma, caseId);
     },
   );
 
@@ -306,6 +338,33 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
       };
     },
   );
+
+  /** Runs a command; a refusal (403, 409) is written to the case's audit trail before it is answered. */
+  async function auditingRefusals<T>(caseId: string, principal: Principal, event: string, requestId: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof HttpError && (err.statusCode === 403 || err.statusCode === 409)) {
+        await recordRefusal(caseId, principal, event, requestId, err);
+      }
+      throw err;
+    }
+  }
+
+  async function recordRefusal(caseId: string, principal: Principal, event: string, requestId: string, err: HttpError): Promise<void> {
+    await appendAudit(prisma, caseId, [
+      {
+        sourceKey: `request:${randomUUID()}`,
+        kind: 'refused',
+        event,
+        actor: actorOf(principal),
+        at: new Date().toISOString(),
+        reason: null,
+        requestId,
+        detail: `${err.code}: ${err.message}`,
+      },
+    ]).catch((auditErr: unknown) => app.log.error({ err: auditErr, caseId }, 'could not record a refusal in the audit trail'));
+  }
 
   /** The case's care provider: from the read model, else (a case opened a moment ago) from the case itself. */
   async function careProviderOf(caseId: string): Promise<string> {

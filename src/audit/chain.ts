@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+
+import type { PrismaClient } from '../db/generated/client';
+
+/**
+ * The audit trail of a case: entries appended under a per-case lock, each hashed over its content
+ * and the previous entry's hash. Changing, removing or reordering a row breaks every hash after it.
+ */
+
+export interface AuditRecord {
+  /** Identifies what the entry stands for, so that writing it again (a retry) changes nothing. */
+  sourceKey: string;
+  kind: 'accepted' | 'refused';
+  event: string;
+  actor: { id: string; role: string };
+  at: string;
+  reason: string | null;
+  requestId: string | null;
+  /** For a refusal: the code and message the caller got. */
+  detail: string | null;
+}
+
+export interface AuditEntryView extends AuditRecord {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The hash of an entry: SHA-256 over the previous hash and the entry's fields, in a fixed order. */
+export function entryHash(caseId: string, seq: number, record: AuditRecord, prevHash: string): string {
+  const content = JSON.stringify([
+    caseId,
+    seq,
+    record.sourceKey,
+    record.kind,
+    record.event,
+    record.actor.id,
+    record.actor.role,
+    new Date(record.at).toISOString(),
+    record.reason,
+    record.requestId,
+    record.detail,
+  ]);
+  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+}
+
+/** Appends records to a case's chain, once each (by source key), in order. */
+export async function appendAudit(prisma: PrismaClient, caseId: string, records: readonly AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await prisma.$transaction(async (tx) => {
+    // One writer per case at a time: the worker's projections and the API's refusals share a chain.
+    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`audit:${caseId}`}))) AS l`;
+    const existing = await tx.auditEntry.findMany({
+      where: { caseId, sourceKey: { in: records.map((r) => r.sourceKey) } },
+      select: { sourceKey: true },
+    });
+    const written = new Set(existing.map((e) => e.sourceKey));
+    const last = await tx.auditEntry.findFirst({ where: { caseId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    let seq = last?.seq ?? -1;
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const rows = [];
+    for (const record of records) {
+      if (written.has(record.sourceKey)) continue;
+      written.add(record.sourceKey);
+      seq += 1;
+      const hash = entryHash(caseId, seq, record, prevHash);
+      rows.push({
+        caseId,
+        seq,
+        sourceKey: record.sourceKey,
+        kind: record.kind,
+        event: record.event,
+        actorId: record.actor.id,
+        actorRole: record.actor.role,
+        at: new Date(record.at),
+        reason: record.reason,
+        requestId: record.requestId,
+        detail: record.detail,
+        prevHash,
+        hash,
+      });
+      prevHash = hash;
+    }
+    if (rows.length > 0) await tx.auditEntry.createMany({ data: rows });
+  });
+}
+
+export interface AuditTrail {
+  entries: AuditEntryView[];
+  /** True when every entry's hash matches its content and the one before it. */
+  verified: boolean;
+  /** The first entry that does not verify, if any. */
+  brokenAt: number | null;
+}
+
+/** A case's trail, oldest first, checked link by link. */
+export async function readAudit(prisma: PrismaClient, caseId: string): Promise<AuditTrail> {
+  const rows = await prisma.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+  let prevHash = GENESIS_HASH;
+  let brokenAt: number | null = null;
+  const entries = rows.map((row, index): AuditEntryView => {
+    const record: AuditRecord = {
+      sourceKey: row.sourceKey,
+      kind: row.kind === 'refused' ? 'refused' : 'accepted',
+      event: row.event,
+      actor: { id: row.actorId, role: row.actorRole },
+      at: row.at.toISOString(),
+      reason: row.reason,
+      requestId: row.requestId,
+      detail: row.detail,
+    };
+    const expected = entryHash(caseId, row.seq, record, prevHash);
+    if (brokenAt === null && (row.seq !== index || row.prevHash !== prevHash || row.hash !== expected)) brokenAt = row.seq;
+    prevHash = row.hash;
+    return { ...record, seq: row.seq, prevHash: row.prevHash, hash: row.hash };
+  });
+  return { entries, verified: brokenAt === null, brokenAt };
+}

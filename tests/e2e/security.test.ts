@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+
+import { buildApp } from '../../src/api/app';
+import { signToken } from '../../src/auth/tokens';
+import type { CaseEventType } from '../../src/contracts/case-events';
+import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
+import type { CaseView } from '../../src/contracts/case-view';
+import { caseWorkflowId } from '../../src/contracts/ids';
+import { caseCommandUpdate, releaseDecisionSignal } from '../../src/contracts/messages';
+import type { Actor } from '../../src/contracts/roles';
+import { EVENT_ROLES } from '../../src/machines/policy';
+import { AesGcmCodec } from '../../src/temporal/codec';
+import { TEST_TOKENS, testVerify, tokenFor } from '../helpers/auth';
+import { caseManager, coordinator, decisionSignal, events, openCaseRequest, reviewer } from '../helpers/builders';
+import { useStack } from '../helpers/stack';
+import { uniqueName } from '../helpers/temporal';
+
+jest.setTimeout(120_000);
+
+/**
+ * Who may act, what is kept of every act, and what the workflow engine sees of a child: on the dev
+ * server with the payload codec on, the database, a worker and the API.
+ */
+const codec = new AesGcmCodec([{ id: 'k2', key: randomBytes(32) }]);
+const dataConverter = { payloadCodecs: [codec] };
+const secret = (TEST_TOKENS.key as { secret: string }).secret;
+const otherManager: Actor = { id: 'cm-bo', role: 'case_manager' };
+const supervisor: Actor = { id: 'sup-carla', role: 'supervisor' };
+const admin: Actor = { id: 'admin-ola', role: 'admin' };
+const PERSON_ROLES: Actor[] = [caseManager, coordinator, reviewer, supervisor, admin];
+
+const stack = useStack({ dataConverter, app: { codec, decisionWaitMs: 15_000 } });
+
+async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { as?: Actor; token?: string; careProvider?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const token = options.token ?? (await tokenFor(options.as ?? caseManager, options.careProvider));
+  const response = await fetch(`${stack.base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+  });
+  return { status: response.status, body: (await response.json()) as T, headers: response.headers };
+}
+
+/** A request body without its actor: the token says who acts. */
+const bodyOf = (request: unknown): unknown => {
+  const { actor: _a, openedBy: _o, ...rest } = request as Record<string, unknown>;
+  return rest;
+};
+
+async function openCase(overrides: Parameters<typeof openCaseRequest>[1] = {}): Promise<string> {
+  const caseId = uniqueName('UC-sec');
+  const created = await call('POST', '/cases', { body: bodyOf(openCaseRequest(caseId, overrides)) });
+  expect(created.status).toBe(201);
+  return caseId;
+}
+
+describe('tokens', () => {
+  const sign = (claims: Record<string, unknown>, options: { secret?: string; audience?: string; issuer?: string; expiresIn?: string | number } = {}) =>
+    signToken(options.secret ?? secret, claims as never, {
+      issuer: options.issuer ?? TEST_TOKENS.issuer,
+      audience: options.audience ?? TEST_TOKENS.audience,
+      expiresIn: options.expiresIn ?? '1h',
+    });
+
+  it.each([
+    ['no token', async () => '', 'unauthenticated', /Send "Authorization: Bearer <token>"/],
+    ['an expired token', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), 'invalid_token', /expired/],
+    ['a wrong signature', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { secret: 'another-secret-of-enough-length-1234567' }), 'invalid_token', /signature does not verify/],
+    ['a wrong audience', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { audience: 'payroll' }), 'invalid_token', /another audience: this API accepts "reunify-api"/],
+    ['a wrong issuer', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { issuer: 'elsewhere' }), 'invalid_token', /another issuer/],
+    ['no role claim', () => sign({ sub: 'cm-ana' }), 'invalid_token', /claims are invalid \(role: /],
+    ['an unknown role', () => sign({ sub: 'cm-ana', role: 'janitor' }), 'invalid_token', /claims are invalid \(role: /],
+    ['a case manager without a care provider', () => sign({ sub: 'cm-ana', role: 'case_manager' }), 'invalid_token', /needs a care_provider claim/],
+    ['not a JWT', async () => 'not-a-jwt', 'invalid_token', /malformed/],
+  ])('%s gets 401 saying which, and changes nothing', async (_label, makeToken, code, message) => {
+    const before = await stack.db.prisma.case.count();
+    const caseId = uniqueName('UC-401');
+    const token = await makeToken();
+    const reply = await call('POST', '/cases', { token, body: bodyOf(openCaseRequest(caseId)) });
+    expect(reply).toMatchObject({ status: 401, body: { code, message: expect.stringMatching(message) } });
+    expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer realm="reunify"/);
+    expect(await stack.db.prisma.case.count()).toBe(before);
+    expect((await call('GET', `/cases/${caseId}`, { as: reviewer })).status).toBe(404);
+  });
+
+  it('leaves the health check and the docs open', async () => {
+    expect((await fetch(`${stack.base}/health`)).status).toBe(200);
+    expect((await fetch(`${stack.base}/docs/json`)).status).toBe(200);
+  });
+});
+
+describe('care-provider scope', () => {
+  it("a case manager works their own provider's cases only", async () => {
+    const caseId = await openCase();
+    const other = { as: otherManager, careProvider: 'shelter-ca-02' };
+    expect(await call('GET', `/cases/${caseId}`, other)).toMatchObject({ status: 403, body: { code: 'out_of_scope' } });
+    expect(await call('POST', `/cases/${caseId}/events`, { ...other, body: bodyOf(events.completeIntake()) })).toMatchObject({
+      status: 403,
+      body: { code: 'out_of_scope', message: 'The case belongs to another care provider; your token is for shelter-ca-02.' },
+    });
+    expect(await call('POST', '/cases', { ...other, body: bodyOf(openCaseRequest(uniqueName('UC-x'))) })).toMatchObject({ status: 403 });
+    expect(await call('GET', '/cases?careProviderId=shelter-tx-07', other)).toMatchObject({ status: 403 });
+    const theirs = await call<{ items: { careProviderId: string }[] }>('GET', '/cases', other);
+    expect(theirs.body.items.every((c) => c.careProviderId === 'shelter-ca-02')).toBe(true);
+    expect(await call('GET', `/cases/${caseId}/audit`, other)).toMatchObject({ status: 403 });
+    // ORR sees every provider's cases.
+    expect((await call('GET', `/cases/${caseId}`, { as: reviewer })).status).toBe(200);
+    expect((await call<CaseView>('GET', `/cases/${caseId}`)).body.status).toBe('intake');
+  });
+});
+
+describe('roles', () => {
+  /** A valid body of each event type. */
+  const samples: Record<CaseEventType, unknown> = {
+    COMPLETE_INTAKE: events.completeIntake(),
+    IDENTIFY_SPONSOR: events.identifySponsor('1'),
+    NO_VIABLE_SPONSOR: events.noViableSponsor(),
+    COMPLETE_ASSESSMENT: events.completeAssessment(),
+    CLEAR_CHECK: events.clearCheck('identity'),
+    FLAG_CHECK: events.flagCheck('identity'),
+    COMPLETE_VETTING: events.completeVetting(),
+    REQUEST_HOME_STUDY: events.requestHomeStudy(),
+    COMPLETE_HOME_STUDY: events.completeHomeStudy(),
+    RECOMMEND_RELEASE: events.recommend(),
+    REVIEW_CASE: events.review(),
+    DECIDE_RELEASE: events.approve(),
+    RELEASE_CHILD: events.releaseChild(),
+    COMPLETE_FOLLOW_UP: events.completeFollowUp(),
+    SPONSOR_WITHDREW: events.sponsorWithdrew(),
+    TRANSFER_CARE_PROVIDER: events.transfer('shelter-tx-07'),
+    AGE_OUT: events.ageOut(),
+    DEPART: events.depart(),
+  };
+
+  it('every role x event pair: 403 exactly when the policy table does not let that role send it', async () => {
+    const caseId = await openCase();
+    const pairs: [Actor, CaseEventType, number][] = [];
+    for (const type of CASE_EVENT_TYPES) {
+      for (const actor of PERSON_ROLES) {
+        const path = type === 'DECIDE_RELEASE' ? `/cases/${caseId}/decision` : `/cases/${caseId}/events`;
+        const reply = await call('POST', path, { as: actor, body: bodyOf(samples[type]) });
+        pairs.push([actor, type, reply.status]);
+        if (EVENT_ROLES[type].includes(actor.role)) expect([type, actor.role, reply.status]).not.toEqual([type, actor.role, 403]);
+        else expect([type, actor.role, reply.status, reply.body['code']]).toEqual([type, actor.role, 403, 'role_not_permitted']);
+      }
+    }
+    const forbidden = pairs.filter(([, , status]) => status === 403).length;
+    console.log(`role x event matrix: ${pairs.length} pairs, ${forbidden} refused with 403, ${pairs.length - forbidden} let through to the case`);
+    expect(pairs).toHaveLength(CASE_EVENT_TYPES.length * PERSON_ROLES.length);
+  });
+
+  it('a caller that reaches Temporal directly meets the same rules in the workflow', async () => {
+    const caseId = await openCase();
+    const handle = stack.env.client.workflow.getHandle(caseWorkflowId(caseId));
+    const err = await handle
+      .executeUpdate(caseCommandUpdate, { args: [{ type: 'COMPLETE_INTAKE', actor: { id: 'ffs-ben', role: 'orr_reviewer' } }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((err as WorkflowUpdateFailedError).cause?.message).toBe('COMPLETE_INTAKE may be sent by case_manager, not by orr_reviewer.');
+    // A decision signalled by a case manager is recorded as refused, never applied, and audited.
+    await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(caseManager), 'direct-signal'));
+    const trail = await eventuallyAudit(caseId, (t) => t.entries.some((e) => e.requestId === 'direct-signal'));
+    expect(trail.entries.find((e) => e.requestId === 'direct-signal')).toMatchObject({
+      kind: 'refused',
+      event: 'DECIDE_RELEASE',
+      actor: { id: 'cm-ana', role: 'case_manager' },
+    });
+  });
+});
+
+interface Trail {
+  entries: { seq: number; kind: string; event: string; actor: Actor; reason: string | null; requestId: string | null; detail: string | null }[];
+  verified: boolean;
+  brokenAt: number | null;
+}
+
+async function eventuallyAudit(caseId: string, done: (trail: Trail) => boolean): Promise<Trail> {
+  for (let i = 0; i < 150; i += 1) {
+    const trail = (await call<Trail>('GET', `/cases/${caseId}/audit`, { as: reviewer })).body;
+    if (done(trail)) return trail;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the audit trail did not catch up');
+}
+
+describe('audit trail', () => {
+  it('keeps every accepted event and every refused attempt, chained; a tampered row fails verification', async () => {
+    const caseId = await openCase();
+    await call('POST', `/cases/${caseId}/events`, { body: bodyOf(events.completeIntake()) });
+    await call('POST', `/cases/${caseId}/events`, { body: bodyOf(events.identifySponsor('1')) });
+    const refusedRole = await call('POST', `/cases/${caseId}/events`, { as: reviewer, body: bodyOf(events.completeAssessment()) });
+    expect(refusedRole.status).toBe(403);
+    const refusedState = await call('POST', `/cases/${caseId}/events`, { body: bodyOf(events.releaseChild()) });
+    expect(refusedState.status).toBe(409);
+    const trail = await eventuallyAudit(caseId, (t) => t.entries.filter((e) => e.kind === 'accepted').length === 3);
+    expect(trail.verified).toBe(true);
+    expect(trail.entries.map((e) => [e.kind, e.event, e.actor.role])).toEqual(
+      expect.arrayContaining([
+        ['accepted', 'OPEN_CASE', 'case_manager'],
+        ['accepted', 'COMPLETE_INTAKE', 'case_manager'],
+        ['accepted', 'IDENTIFY_SPONSOR', 'case_manager'],
+        ['refused', 'COMPLETE_ASSESSMENT', 'orr_reviewer'],
+        ['refused', 'RELEASE_CHILD', 'case_manager'],
+      ]),
+    );
+    const identified = trail.entries.find((e) => e.event === 'IDENTIFY_SPONSOR')!;
+    expect(identified).toMatchObject({ reason: 'Sponsor located through the child, phone interview done', requestId: expect.any(String) });
+    expect(trail.entries.find((e) => e.event === 'RELEASE_CHILD')!.detail).toBe('not_allowed_in_state: RELEASE_CHILD is not allowed while the case is in application.');
+
+    await stack.db.prisma.$executeRawUnsafe('ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only');
+    try {
+      await stack.db.prisma.$executeRaw`UPDATE audit_entries SET actor_id = 'someone-else' WHERE case_id = ${caseId} AND event = 'IDENTIFY_SPONSOR'`;
+    } finally {
+      await stack.db.prisma.$executeRawUnsafe('ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only');
+    }
+    const tampered = (await call<Trail>('GET', `/cases/${caseId}/audit`, { as: reviewer })).body;
+    expect(tampered).toMatchObject({ verified: false, brokenAt: identified.seq });
+  });
+});
+
+describe("children's data", () => {
+  it('the Temporal server holds none of a test child\'s data in the clear; the codec endpoint decodes for ORR only', async () => {
+    const birthDate = '2011-07-29';
+    const reason = 'Aunt Rosa Quintanilla located in Houston';
+    const caseId = await openCase({ child: { birthDate, abuseVictim: true } });
+    await call('POST', `/cases/${caseId}/events`, { body: bodyOf(events.completeIntake()) });
+    await call('POST', `/cases/${caseId}/events`, { body: { type: 'IDENTIFY_SPONSOR', sponsor: { category: '2A' }, reason } });
+    // Read the history as the server stores it: a client with no codec.
+    const raw = new Client({ connection: stack.env.connection, namespace: 'default' });
+    const history = await raw.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+    const text = JSON.stringify(history);
+    expect(text.length).toBeGreaterThan(1000);
+    for (const secretText of [birthDate, reason, 'Rosa', 'abuseVictim', '"2A"']) expect(text).not.toContain(secretText);
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    expect(Buffer.from(started!.metadata!['encoding']!).toString()).toBe('binary/encrypted');
+    expect(Buffer.from(started!.metadata!['encryption-key-id']!).toString()).toBe('k2');
+
+    const wire = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(started!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          data: Buffer.from(started!.data!).toString('base64'),
+        },
+      ],
+    };
+    const decoded = await call<{ payloads: { data: string }[] }>('POST', '/codec/decode', { as: reviewer, body: wire });
+    expect(decoded.status).toBe(200);
+    expect(Buffer.from(decoded.body.payloads[0]!.data, 'base64').toString()).toContain(birthDate);
+    expect(await call('POST', '/codec/decode', { body: wire })).toMatchObject({ status: 403 });
+    expect(await call('POST', '/codec/decode', { token: '', body: wire })).toMatchObject({ status: 401 });
+  });
+});
+
+describe('hardening', () => {
+  it('sends security headers, no CORS headers by default, and no stack traces', async () => {
+    const reply = await call('GET', '/cases', { headers: { origin: 'https://evil.example' } });
+    expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(reply.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(reply.headers.get('strict-transport-security')).toBeTruthy();
+    expect(reply.headers.get('access-control-allow-origin')).toBeNull();
+    const malformed = await call('POST', '/cases', { body: '{"caseId": ' });
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(malformed.body)).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it('refuses a body over 64 KiB with 413, changing nothing', async () => {
+    const reply = await call('POST', '/cases', { body: { ...(bodyOf(openCaseRequest(uniqueName('UC-big'))) as object), padding: 'x'.repeat(70_000) } });
+    expect(reply.status).toBe(413);
+  });
+
+  it('limits each caller to their rate, then 429 with when to retry', async () => {
+    const limited = await buildApp({ temporal: stack.env.client, prisma: stack.db.prisma, taskQueue: stack.taskQueue, verify: testVerify, rateLimitPerMinute: 3 });
+    const url = await limited.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const token = await tokenFor(reviewer);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) statuses.push((await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      // Another caller has a budget of their own.
+      expect((await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${await tokenFor(supervisor)}` } })).status).toBe(200);
+      const body = (await (await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).json()) as { code: string; message: string };
+      expect(body).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/More than 3 requests a minute; retry in \d+ s\./) });
+    } finally {
+      await limited.close();
+    }
+  });
+});
