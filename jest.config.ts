@@ -21,6 +21,8 @@ const config: Config = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
     // `npm start` itself, on the embedded defaults.
     { ...common, displayName: 'start', testMatch: ['<rootDir>/tests/start/**/*.test.ts'] },
+    // The benchmark's smoke run: it must finish, not meet numbers.
+    { ...common, displayName: 'bench', testMatch: ['<rootDir>/tests/bench/**/*.test.ts'] },
   ],
 };
 

@@ -57,6 +57,24 @@ export class CatalogTextClient extends pg.Client {
   }
 }
 
+/**
+ * @prisma/adapter-pg 6.19 runs a migration script by splitting it on every ";", which cuts a
+ * function body ($$ ... $$) in pieces. PostgreSQL takes a whole script in one simple query: send it so.
+ */
+function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  const connect = factory.connect.bind(factory);
+  return Object.assign(Object.create(factory) as PrismaPg, {
+    async connect() {
+      const adapter = await connect();
+      return Object.assign(adapter, {
+        async executeScript(script: string): Promise<void> {
+          await pool.query(script);
+        },
+      });
+    },
+  });
+}
+
 export function openDatabaseAdapter(target: DatabaseTarget): DatabaseAdapter {
   if (target.kind === 'server') {
     const pool = new pg.Pool({
@@ -64,7 +82,7 @@ export function openDatabaseAdapter(target: DatabaseTarget): DatabaseAdapter {
       Client: CatalogTextClient,
       allowExitOnIdle: true,
     });
-    return { factory: new PrismaPg(pool), close: () => pool.end() };
+    return { factory: wholeScripts(new PrismaPg(pool), pool), close: () => pool.end() };
   }
   // PGlite 0.5 does not create parent folders.
   mkdirSync(target.dataDir, { recursive: true });
