@@ -6,7 +6,7 @@
  * timers, memory, and how late their alerts fire. Writes JSON and Markdown under bench/results.
  *
  *   npm run bench -- [--cases 200] [--concurrency 16] [--open-cases 10000] [--timer-seconds 120]
- *                    [--baseline 300] [--duration 0] [--smoke]
+ *                    [--baseline 300] [--duration 0] [--smoke] [--no-codec]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '0' },
     out: { type: 'string', default: join(__dirname, 'results') },
     smoke: { type: 'boolean', default: false },
+    'no-codec': { type: 'boolean', default: false },
   },
 });
 const count = (name: keyof typeof values, min = 0): number => {
@@ -123,7 +124,8 @@ async function main(): Promise<void> {
     cleanups.push(() => temporal.shutdown());
     const db = await prepareDatabase(process.env.DATABASE_URL ? process.env : { ...process.env, REUNIFY_DATA_DIR: dataDir }, config.database, progress);
     cleanups.push(() => db.close());
-    const dataConverter = dataConverterFrom(config);
+    // --no-codec: payloads in the clear, to measure what encryption costs (never in production).
+    const dataConverter = values['no-codec'] ? undefined : dataConverterFrom(config);
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect({ address: temporal.address });
@@ -335,7 +337,11 @@ async function main(): Promise<void> {
     const result = {
       at: new Date(started).toISOString(),
       machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      stack: { temporal: config.temporal.address ?? 'dev server (SQLite WAL)', database: config.database.kind, codec: 'AES-256-GCM' },
+      stack: {
+        temporal: config.temporal.address ?? 'dev server (SQLite WAL)',
+        database: config.database.kind,
+        codec: values['no-codec'] ? 'none (--no-codec)' : 'AES-256-GCM',
+      },
       params,
       baseline: { sequentialMs: percentiles(baselineSequential), concurrentMs: percentiles(baselineConcurrent) },
       reunify: {

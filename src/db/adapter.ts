@@ -82,6 +82,9 @@ export function openDatabaseAdapter(target: DatabaseTarget): DatabaseAdapter {
       Client: CatalogTextClient,
       allowExitOnIdle: true,
     });
+    // An idle connection the server ends (a restart, a dropped database) emits 'error' on the pool;
+    // unhandled, that would crash the process. The pool opens a new one on next use.
+    pool.on('error', () => undefined);
     return { factory: wholeScripts(new PrismaPg(pool), pool), close: () => pool.end() };
   }
   // PGlite 0.5 does not create parent folders.
