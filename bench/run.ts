@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       namespace: temporal.namespace,
       taskQueue,
       dataConverter,
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
       deps: { prisma: db.prisma, temporal: client },
     });
     const baselineWorker = await Worker.create({
@@ -174,20 +175,31 @@ async function main(): Promise<void> {
     progress(`Stack up in ${((Date.now() - started) / 1000).toFixed(1)} s; API at ${api}`);
 
     // 1. Baseline: Temporal's own Update round trip on a no-op workflow, same server, same codec.
-    const baselineHandle = await client.workflow.start('baselineWorkflow', { taskQueue: `${taskQueue}-baseline`, workflowId: `bench-baseline-${started}` });
+    // One baseline workflow per concurrent caller, as each Reunify lifecycle has its own case.
+    const baselineHandles = await Promise.all(
+      Array.from({ length: params.concurrency }, (_, i) =>
+        client.workflow.start('baselineWorkflow', { taskQueue: `${taskQueue}-baseline`, workflowId: `bench-baseline-${started}-${i}` }),
+      ),
+    );
     const baselineSequential: number[] = [];
     for (let i = 0; i < params.baseline; i += 1) {
       const t0 = performance.now();
-      await baselineHandle.executeUpdate(ping, { args: [i] });
+      await baselineHandles[0]!.executeUpdate(ping, { args: [i] });
       baselineSequential.push(performance.now() - t0);
     }
     const baselineConcurrent: number[] = [];
-    await pool(params.baseline, params.concurrency, async (i) => {
-      const t0 = performance.now();
-      await baselineHandle.executeUpdate(ping, { args: [i] });
-      baselineConcurrent.push(performance.now() - t0);
-    });
-    await baselineHandle.signal(stop);
+    let slot = 0;
+    await Promise.all(
+      baselineHandles.map(async (handle) => {
+        while (slot < params.baseline) {
+          slot += 1;
+          const t0 = performance.now();
+          await handle.executeUpdate(ping, { args: [slot] });
+          baselineConcurrent.push(performance.now() - t0);
+        }
+      }),
+    );
+    await Promise.all(baselineHandles.map((handle) => handle.signal(stop)));
     progress(`Baseline: ${params.baseline} Updates sequentially and ${params.concurrency} at a time`);
 
     // 2. Reunify: full lifecycles over HTTP, `concurrency` cases at a time.
@@ -338,6 +350,7 @@ async function main(): Promise<void> {
       at: new Date(started).toISOString(),
       machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
       stack: {
+        workerMaxCachedWorkflows: config.workerMaxCachedWorkflows,
         temporal: config.temporal.address ?? 'dev server (SQLite WAL)',
         database: config.database.kind,
         codec: values['no-codec'] ? 'none (--no-codec)' : 'AES-256-GCM',

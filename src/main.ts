@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     progress('Bundling the case workflow and starting the worker...');
     const worker = await createCaseWorker({
       dataConverter,
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
       connection: nativeConnection,
       namespace: temporal.namespace,
       taskQueue: config.temporal.taskQueue,

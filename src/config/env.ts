@@ -40,6 +40,7 @@ export const ConfigSchema = z
     AUTH_AUDIENCE: z.string().trim().min(1).default('reunify-api'),
     API_CORS_ORIGINS: optional(z.string().trim().min(1)),
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
     REUNIFY_CODEC_KEYS: optional(
       z
         .string()
@@ -80,6 +81,11 @@ export const ConfigSchema = z
       corsOrigins: env.API_CORS_ORIGINS?.split(',').map((o) => o.trim()),
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     },
+    /**
+     * Open cases a worker keeps in memory (the SDK's default grows with the heap); one not cached
+     * is rebuilt from its history on its next event or timer.
+     */
+    workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     /** Unset: one key made once in the data folder (src/auth/settings.ts). */
     codecKeys: env.REUNIFY_CODEC_KEYS,
     auth: {

@@ -9,6 +9,8 @@ export interface CaseWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: CaseActivityDeps;
+  /** Open cases kept in memory (the rest are replayed from history when they next wake). */
+  maxCachedWorkflows?: number;
   /** Encrypts payloads (src/temporal/codec.ts); must match the clients'. */
   dataConverter?: WorkerOptions['dataConverter'];
   /** A prebuilt bundle (tests build one per file); otherwise the workflows are bundled now. */
@@ -27,5 +29,6 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createCaseActivities(options.deps),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

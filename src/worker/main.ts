@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   try {
     const worker = await createCaseWorker({
       dataConverter,
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
