@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { DatabaseTarget } from './adapter';
@@ -95,6 +95,18 @@ export async function prepareDatabase(
   target: DatabaseTarget,
   log: (message: string) => void = () => undefined,
 ): Promise<Database & { migrateOutput: string }> {
+  if (target.kind === 'pglite' && existsSync(join(target.dataDir, 'PG_VERSION'))) {
+    // A restart: when every migration is already applied, no other process touches the folder.
+    // (A PGlite folder closed here, opened by the CLI's process, which exits without closing it,
+    // then reopened here, aborted PGlite in 3 runs of 6: avoid that round trip when it is not needed.)
+    const existing = openDatabase(target);
+    const complete = await assertMigrated(existing.prisma).then(
+      () => true,
+      () => false,
+    );
+    if (complete) return { ...existing, migrateOutput: 'All migrations already applied.' };
+    await existing.close();
+  }
   let migrateOutput = await migrateDatabase(environment);
   let db = openDatabase(target);
   try {
