@@ -18,7 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 import { appOptionsFrom, buildApp } from '../src/api/app';
-import { dataConverterFrom, tokenSettingsFrom } from '../src/auth/settings';
+import { codecFrom, dataConverterOf, tokenSettingsFrom } from '../src/auth/settings';
 import { signToken } from '../src/auth/tokens';
 import { parseConfig } from '../src/config/env';
 import { caseCommandUpdate } from '../src/contracts/messages';
@@ -125,7 +125,8 @@ async function main(): Promise<void> {
     const db = await prepareDatabase(process.env.DATABASE_URL ? process.env : { ...process.env, REUNIFY_DATA_DIR: dataDir }, config.database, progress);
     cleanups.push(() => db.close());
     // --no-codec: payloads in the clear, to measure what encryption costs (never in production).
-    const dataConverter = values['no-codec'] ? undefined : dataConverterFrom(config);
+    const codec = codecFrom(config);
+    const dataConverter = values['no-codec'] ? undefined : dataConverterOf(codec);
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect({ address: temporal.address });
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
       baselineWorker.shutdown();
       await Promise.allSettled(runs);
     });
-    const app = await buildApp({ ...appOptionsFrom(config), temporal: client, prisma: db.prisma, taskQueue, rateLimitPerMinute: 100_000_000 });
+    const app = await buildApp({ ...appOptionsFrom(config, codec), temporal: client, prisma: db.prisma, taskQueue, rateLimitPerMinute: 100_000_000 });
     const api = await app.listen({ host: '127.0.0.1', port: 0 });
     cleanups.push(() => app.close());
 

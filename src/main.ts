@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
-import { dataConverterFrom } from './auth/settings';
+import { codecFrom, dataConverterOf } from './auth/settings';
 import { appOptionsFrom, buildApp } from './api/app';
 import { ConfigError, loadConfig } from './config/env';
 import { prepareDatabase } from './db/client';
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
-    const dataConverter = dataConverterFrom(config);
+    const codec = codecFrom(config);
+    const dataConverter = dataConverterOf(codec);
     const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
     if (stopping) return;
 
@@ -89,13 +90,7 @@ async function main(): Promise<void> {
       void stop().then(() => process.exit(1));
     });
 
-    const app = await buildApp({
-      temporal: client,
-      prisma: db.prisma,
-      taskQueue: config.temporal.taskQueue,
-      logger,
-      ...appOptionsFrom(config),
-    });
+    const app = await buildApp({ temporal: client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
     await app.listen({ host: config.api.host, port: config.api.port });
     cleanups.push(() => app.close());
     if (stopping) return;

@@ -13,8 +13,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../db/generated/client';
 import type { PayloadCodec } from '@temporalio/common';
 
-import { codecKeysFrom, tokenSettingsFrom } from '../auth/settings';
-import { AesGcmCodec } from '../temporal/codec';
+import { tokenSettingsFrom } from '../auth/settings';
 import type { Verify } from '../auth/tokens';
 import { createVerifier } from '../auth/tokens';
 import type { Config } from '../config/env';
@@ -47,14 +46,15 @@ export interface AppDeps {
 }
 
 /** The API's settings that come from configuration (the rest are the process's connections). */
-export function appOptionsFrom(config: Config) {
+export function appOptionsFrom(config: Config, codec: PayloadCodec) {
   return {
+    taskQueue: config.temporal.taskQueue,
     alertDelivery: config.alerts.delivery,
     alertStreamPollMs: config.alerts.streamPollMs,
     verify: createVerifier(tokenSettingsFrom(config)),
     corsOrigins: config.api.corsOrigins,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
-    codec: new AesGcmCodec(codecKeysFrom(config)),
+    codec,
   };
 }
 

@@ -58,3 +58,15 @@ export function assertInScope(principal: Principal, careProviderId: string, what
     throw new HttpError(403, 'out_of_scope', `${what} belongs to another care provider; your token is for ${scope}.`);
   }
 }
+
+/**
+ * The care provider a list is filtered to: the caller's own when scoped (asking for another's is a
+ * 403), else the one asked for, if any.
+ */
+export function listScope(principal: Principal, requested: string | undefined, what: string): string | undefined {
+  const scope = scopeOf(principal);
+  if (scope && requested && requested !== scope) {
+    throw new HttpError(403, 'out_of_scope', `Your token is for care provider ${scope}; you cannot list ${requested}'s ${what}.`);
+  }
+  return scope ?? requested;
+}

@@ -4,7 +4,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 
-import { dataConverterFrom } from '../auth/settings';
+import { codecFrom, dataConverterOf } from '../auth/settings';
 import { ConfigError, loadConfig } from '../config/env';
 import { assertMigrated, openDatabase } from '../db/client';
 import { createLogger } from '../logging';
@@ -23,14 +23,9 @@ async function main(): Promise<void> {
   const db = openDatabase(config.database);
   await assertMigrated(db.prisma);
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFrom(config) });
-  const app = await buildApp({
-    temporal: client,
-    prisma: db.prisma,
-    taskQueue: config.temporal.taskQueue,
-    logger,
-    ...appOptionsFrom(config),
-  });
+  const codec = codecFrom(config);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterOf(codec) });
+  const app = await buildApp({ temporal: client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
   await app.listen({ host: config.api.host, port: config.api.port });
   const stop = async (): Promise<void> => {
     await app.close();

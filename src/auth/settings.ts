@@ -24,7 +24,12 @@ export function codecKeysFrom(config: Config): CodecKey[] {
   return parseCodecKeys(spec);
 }
 
-/** The data converter every Temporal client and worker of a configuration uses. */
-export function dataConverterFrom(config: Config): DataConverter {
-  return { payloadCodecs: [new AesGcmCodec(codecKeysFrom(config))] };
+/** The payload codec of a configuration: one per process, shared by its clients, worker and API. */
+export function codecFrom(config: Config): AesGcmCodec {
+  return new AesGcmCodec(codecKeysFrom(config));
+}
+
+/** The data converter every Temporal client and worker uses, over a process's codec. */
+export function dataConverterOf(codec: AesGcmCodec): DataConverter {
+  return { payloadCodecs: [codec] };
 }

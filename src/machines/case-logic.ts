@@ -45,7 +45,8 @@ export function checkStatuses(snapshot: CaseSnapshot): Record<Check, CheckStatus
   return statuses;
 }
 
-function vettingRegions(snapshot: CaseSnapshot): Record<string, string> | undefined {
+/** Each check region's state while vetting runs (deciding, pending, notRequired, cleared, flagged). */
+export function vettingRegions(snapshot: CaseSnapshot): Record<string, string> | undefined {
   if (!snapshot.matches({ open: { sponsored: 'vetting' } })) return undefined;
   const value = snapshot.value as { open: { sponsored: { vetting: Record<string, string> } } };
   return value.open.sponsored.vetting;

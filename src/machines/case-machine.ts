@@ -80,6 +80,21 @@ const allChecksResolved = and(
   CHECKS.map((check) => or([checkIn(check, 'cleared'), checkIn(check, 'flagged'), checkIn(check, 'notRequired')])),
 );
 
+/** Everything the case knows about its current sponsor, as it is when there is none. */
+const NO_SPONSOR = {
+  sponsor: null,
+  profileId: null,
+  homeStudyTriggers: [],
+  homeStudy: null,
+  flags: [],
+  checkResults: {},
+  expedited: false,
+  recommendation: null,
+  review: null,
+  decision: null,
+  postReleaseServices: false,
+} as const satisfies Partial<CaseContext>;
+
 const newSponsor = (
   context: CaseContext,
   sponsor: Sponsor,
@@ -89,16 +104,11 @@ const newSponsor = (
   const profile = profileAt(when, profiles);
   const triggers = homeStudyTriggers(context.child, sponsor, when, profile);
   return {
+    ...NO_SPONSOR,
     sponsor,
     profileId: profile.id,
     homeStudyTriggers: triggers,
-    homeStudy: null,
-    flags: [],
-    checkResults: {},
     expedited: expeditedEligible(sponsor, triggers, false),
-    recommendation: null,
-    review: null,
-    decision: null,
   };
 };
 
@@ -145,17 +155,7 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
         sponsorHistory: context.sponsor
           ? [...context.sponsorHistory, { sponsor: context.sponsor, outcome: params.outcome, at: at(event) }]
           : context.sponsorHistory,
-        sponsor: null,
-        profileId: null,
-        homeStudyTriggers: [],
-        homeStudy: null,
-        flags: [],
-        checkResults: {},
-        expedited: false,
-        recommendation: null,
-        review: null,
-        decision: null,
-        postReleaseServices: false,
+        ...NO_SPONSOR,
       })),
       recordFlag: assign(({ context, event }) => {
         if (event.type !== 'FLAG_CHECK' || !context.sponsor) return {};
@@ -230,18 +230,8 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
     initial: 'open',
     context: ({ input }) => ({
       ...input,
-      sponsor: null,
+      ...NO_SPONSOR,
       sponsorHistory: [],
-      profileId: null,
-      homeStudyTriggers: [],
-      homeStudy: null,
-      flags: [],
-      checkResults: {},
-      expedited: false,
-      recommendation: null,
-      review: null,
-      decision: null,
-      postReleaseServices: false,
       releasedAt: null,
       closure: null,
       closedAt: null,

@@ -147,6 +147,8 @@ export interface Schedule {
   due: Alert[];
   /** The earliest deadline still ahead (epoch ms), or null when nothing is pending. */
   nextAt: number | null;
+  /** The targets that apply now (chain keys): an open alert of any other is resolved. */
+  active: string[];
 }
 
 /**
@@ -175,7 +177,8 @@ export function schedule(clock: CaseClock, targets: Targets, ledger: AlertLedger
     message: `${clock.caseId}: ${chain.describe(kind)}${repeat > 0 ? ` (reminder ${repeat})` : ''}.`,
   });
 
-  for (const chain of activeChains(clock, targets)) {
+  const chains = activeChains(clock, targets);
+  for (const chain of chains) {
     const acked = ledger.acknowledged.get(chain.key) ?? new Set<AlertLevel>();
     // A step already fired stays fired, even when a changed target moves its deadline.
     if (chain.warnAt !== null && chain.warnAt < chain.escalateAt) {
@@ -211,5 +214,5 @@ export function schedule(clock: CaseClock, targets: Targets, ledger: AlertLedger
     }
   }
   due.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
-  return { due, nextAt };
+  return { due, nextAt, active: chains.map((c) => c.key) };
 }

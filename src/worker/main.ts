@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
-import { dataConverterFrom } from '../auth/settings';
+import { codecFrom, dataConverterOf } from '../auth/settings';
 import { ConfigError, loadConfig } from '../config/env';
 import { assertMigrated, openDatabase } from '../db/client';
 import { createLogger } from '../logging';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   await assertMigrated(db.prisma);
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
-  const dataConverter = dataConverterFrom(config);
+  const dataConverter = dataConverterOf(codecFrom(config));
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
   try {
     const worker = await createCaseWorker({

@@ -34,7 +34,7 @@ import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot } f
 import type { CaseSnapshot } from '../machines/case-status';
 import { toCaseStatus } from '../machines/case-status';
 import type { CaseClock } from '../machines/deadlines';
-import { activeChains, schedule } from '../machines/deadlines';
+import { schedule } from '../machines/deadlines';
 
 const { projectCase, recordAlerts, recordDeadLetter, loadTargets } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
@@ -168,7 +168,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       unrecorded.fired.push(alert);
       log.info('Alert fired', { caseId: open.caseId, alertId: alert.id, level: alert.level });
     }
-    const active = new Set(activeChains(clock(), targets.targets).map((c) => c.key));
+    const active = new Set(plan.active);
     for (const [id, alert] of openAlerts) {
       if (active.has(alert.chain)) continue;
       openAlerts.delete(id);

@@ -6,6 +6,7 @@ import type { Role } from '../../src/contracts/roles';
 import { RoleSchema } from '../../src/contracts/roles';
 import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
 import { caseMachine } from '../../src/machines/case-machine';
+import { vettingRegions } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { EVENT_ROLES } from '../../src/machines/policy';
 
@@ -23,8 +24,7 @@ const by = (type: CaseEventType) => ({ actor: { id: `model-${EVENT_ROLES[type][0
 
 /** A check region's live state, when vetting runs. */
 function regionOf(snapshot: CaseSnapshot, check: Check): string | undefined {
-  if (!snapshot.matches({ open: { sponsored: 'vetting' } })) return undefined;
-  return (snapshot.value as { open: { sponsored: { vetting: Record<string, string> } } }).open.sponsored.vetting[check];
+  return vettingRegions(snapshot)?.[check];
 }
 
 /** The first check pending in vetting now, in table order (one order keeps the space small; every region is still reached). */

@@ -6,7 +6,7 @@ import { CASE_EVENT_TYPES, CHECKS, SponsorSchema } from '../../src/contracts/cas
 import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
 import { caseMachine, createCaseMachine } from '../../src/machines/case-machine';
 import type { RefusalCode } from '../../src/machines/case-logic';
-import { allowedEvents, evaluateEvent, openCaseSnapshot } from '../../src/machines/case-logic';
+import { allowedEvents, evaluateEvent, openCaseSnapshot, vettingRegions } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { toCaseStatus } from '../../src/machines/case-status';
 import type { PolicyProfile } from '../../src/machines/policy';
@@ -53,10 +53,7 @@ const EVERY_CHECK_CONDITIONAL: PolicyProfile = {
 };
 
 const vettingId = 'case.open.sponsored.vetting';
-const regionsOf = (s: CaseSnapshot): Record<string, string> | undefined =>
-  s.matches({ open: { sponsored: 'vetting' } })
-    ? (s.value as { open: { sponsored: { vetting: Record<string, string> } } }).open.sponsored.vetting
-    : undefined;
+const regionsOf = vettingRegions;
 
 interface Exploration {
   states: CaseSnapshot[];

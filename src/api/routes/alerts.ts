@@ -13,7 +13,7 @@ import { acknowledgeAlertUpdate } from '../../contracts/messages';
 import type { PrismaClient } from '../../db/generated/client';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { actorOf } from '../../auth/tokens';
-import { assertInScope, principalOf, scopeOf } from '../auth';
+import { assertInScope, listScope, principalOf, scopeOf } from '../auth';
 import { HttpError, fromTemporalError } from '../http-errors';
 import { ErrorSchema } from '../schemas';
 
@@ -113,11 +113,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     },
     async (request) => {
       const { open, level, category, limit, after } = request.query;
-      const scope = scopeOf(principalOf(request));
-      if (scope && request.query.careProviderId && request.query.careProviderId !== scope) {
-        throw new HttpError(403, 'out_of_scope', `Your token is for care provider ${scope}; you cannot list ${request.query.careProviderId}'s alerts.`);
-      }
-      const careProviderId = scope ?? request.query.careProviderId;
+      const careProviderId = listScope(principalOf(request), request.query.careProviderId, 'alerts');
       const cursor = after ? decodeCursor(after) : undefined;
       const rows = await prisma.alert.findMany({
         where: {

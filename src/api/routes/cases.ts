@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 
 import { appendAudit, readAudit } from '../../audit/chain';
 import type { Principal } from '../../auth/tokens';
-import { assertInScope, principalOf, scopeOf } from '../auth';
+import { assertInScope, listScope, principalOf, scopeOf } from '../auth';
 import { CaseStatusSchema } from '../../contracts/case-status';
 import type { AlertDelivery } from '../../contracts/alerts';
 import type { CaseView } from '../../contracts/case-view';
@@ -298,11 +298,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRoutesOptions> = async (app, 
     },
     async (request) => {
       const { status, limit, after } = request.query;
-      const scope = scopeOf(principalOf(request));
-      if (scope && request.query.careProviderId && request.query.careProviderId !== scope) {
-        throw new HttpError(403, 'out_of_scope', `Your token is for care provider ${scope}; you cannot list ${request.query.careProviderId}'s cases.`);
-      }
-      const careProviderId = scope ?? request.query.careProviderId;
+      const careProviderId = listScope(principalOf(request), request.query.careProviderId, 'cases');
       const cursor = after ? decodeCursor(after) : undefined;
       const rows = await prisma.case.findMany({
         where: {
