@@ -8,8 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Alert, AlertAck } from '../contracts/alerts';
 import { CASE_WORKFLOW_TYPE, targetsChangedSignal } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
-import type { AuditRecord } from '../audit/chain';
-import { appendAudit } from '../audit/chain';
+import type { AuditHead, AuditRecord, AuditRow } from '../audit/chain';
+import { GENESIS_HASH, appendAudit, chainRows } from '../audit/chain';
 import { currentTargets } from '../targets/store';
 import type { CaseProjection } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
@@ -69,6 +69,100 @@ function auditRecordsOf(projection: CaseProjection): AuditRecord[] {
   ];
 }
 
+export interface ProjectionResult {
+  lastSeq: number;
+  /** The newest targets version saved, so that a case running on an older one catches up. */
+  targetsVersion?: number;
+  /** How it was written: one statement onto a known chain end, or the careful way under the case's lock. */
+  written?: 'one statement' | 'under lock';
+}
+
+/** How many cases' audit chain heads a worker keeps in memory. */
+const AUDIT_HEADS_KEPT = 20_000;
+
+/**
+ * The whole projection as one statement (one round trip, no explicit transaction): the case row,
+ * its new transitions, the audit entries linked onto `head` (inserted only if the chain still ends
+ * there), and the newest targets version. Answers how many audit entries went in, or throws: a
+ * concurrent append to the same chain collides on (case, seq) and the statement changes nothing.
+ */
+async function projectInOneStatement(
+  prisma: PrismaClient,
+  projection: CaseProjection,
+  lastSeq: number,
+  head: AuditHead,
+  rows: AuditRow[],
+): Promise<{ audited: number; targetsVersion: number }> {
+  const transitions = JSON.stringify(
+    projection.transitions.map((t) => ({
+      seq: t.seq,
+      event: t.event,
+      from_status: t.fromStatus,
+      to_status: t.toStatus,
+      actor_id: t.actor.id,
+      actor_role: t.actor.role,
+      reason: t.reason,
+      occurred_at: t.at,
+    })),
+  );
+  const audit = JSON.stringify(
+    rows.map((r) => ({
+      seq: r.seq,
+      source_key: r.sourceKey,
+      kind: r.kind,
+      event: r.event,
+      actor_id: r.actorId,
+      actor_role: r.actorRole,
+      at: r.at.toISOString(),
+      reason: r.reason,
+      request_id: r.requestId,
+      detail: r.detail,
+      prev_hash: r.prevHash,
+      hash: r.hash,
+    })),
+  );
+  const [result] = await prisma.$queryRaw<{ audited: number; targets_version: number }[]>`
+    WITH upserted AS (
+      INSERT INTO cases (id, workflow_id, care_provider_id, status, sponsor_category, admitted_at,
+                         released_at, last_seq, created_at, updated_at)
+      SELECT ${projection.caseId}::text, ${projection.workflowId}::text, ${projection.careProviderId}::text,
+             ${projection.status}::text, ${projection.sponsorCategory}::text, ${projection.admittedAt}::timestamptz,
+             ${projection.releasedAt}::timestamptz, ${lastSeq}::int, now(), now()
+      WHERE ${lastSeq}::int >= 0
+      ON CONFLICT (id) DO UPDATE SET
+        care_provider_id = EXCLUDED.care_provider_id,
+        status = EXCLUDED.status,
+        sponsor_category = EXCLUDED.sponsor_category,
+        released_at = EXCLUDED.released_at,
+        last_seq = EXCLUDED.last_seq,
+        updated_at = now()
+      WHERE cases.last_seq < EXCLUDED.last_seq
+      RETURNING 1
+    ), transitions AS (
+      INSERT INTO case_transitions (case_id, seq, event, from_status, to_status, actor_id, actor_role, reason, occurred_at)
+      SELECT ${projection.caseId}::text, t.seq, t.event, t.from_status, t.to_status, t.actor_id, t.actor_role, t.reason, t.occurred_at
+      FROM json_to_recordset(${transitions}::json) AS t(seq int, event text, from_status text, to_status text,
+           actor_id text, actor_role text, reason text, occurred_at timestamptz)
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    ), chain_end AS (
+      SELECT COALESCE((SELECT hash FROM audit_entries WHERE case_id = ${projection.caseId}::text ORDER BY seq DESC LIMIT 1),
+                      ${GENESIS_HASH}::text) AS hash
+    ), audited AS (
+      INSERT INTO audit_entries (case_id, seq, source_key, kind, event, actor_id, actor_role, at, reason,
+                                 request_id, detail, prev_hash, hash)
+      SELECT ${projection.caseId}::text, a.seq, a.source_key, a.kind, a.event, a.actor_id, a.actor_role, a.at, a.reason,
+             a.request_id, a.detail, a.prev_hash, a.hash
+      FROM json_to_recordset(${audit}::json) AS a(seq int, source_key text, kind text, event text, actor_id text,
+           actor_role text, at timestamptz, reason text, request_id text, detail text, prev_hash text, hash text)
+      WHERE (SELECT hash FROM chain_end) = ${head.hash}::text
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM audited)::int AS audited,
+           (SELECT COALESCE(max(version), 0) FROM target_sets)::int AS targets_version`;
+  return { audited: result?.audited ?? 0, targetsVersion: result?.targets_version ?? 0 };
+}
+
 /** Advisory lock key serialising alert-event writers (any constant unique to this purpose). */
 const ALERT_EVENTS_LOCK = 72_610_001;
 
@@ -81,6 +175,14 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
  * runs activities at least once, so a second run with the same input changes nothing.
  */
 export function createCaseActivities({ prisma, webhook, temporal }: CaseActivityDeps) {
+  // Where each case's audit chain ended when this worker last wrote it; a hint, checked on use.
+  // Bounded: the oldest case is forgotten first (and then written the careful way once).
+  const auditHeads = new Map<string, AuditHead>();
+  const rememberHead = (caseId: string, head: AuditHead): void => {
+    auditHeads.delete(caseId);
+    auditHeads.set(caseId, { seq: head.seq, hash: head.hash });
+    if (auditHeads.size > AUDIT_HEADS_KEPT) auditHeads.delete(auditHeads.keys().next().value!);
+  };
   return {
     /**
      * Signals new targets to every running case. Heartbeats its progress; on a retry it signals
@@ -105,12 +207,28 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
     },
 
     /**
-     * Projects a case's new transitions and current row into the read model. Transitions are keyed
-     * by (case, seq); the case row only moves forward (`last_seq` guards against a stale retry).
+     * Projects a case's new transitions and current row into the read model, and appends them (and
+     * refused decisions) to the case's audit trail. Transitions are keyed by (case, seq); the case row
+     * only moves forward (`last_seq` guards against a stale retry); audit entries are keyed by source.
+     *
+     * One statement when this worker knows where the case's audit chain ends (it wrote the last
+     * entry): the entries are linked onto that head and written only if the chain still ends there.
+     * Otherwise (first write here, an entry appended by the API or another worker, a retry) the
+     * projection is written the careful way: under the case's audit lock, reading the chain first.
      */
-    async projectCase(projection: CaseProjection): Promise<{ lastSeq: number; targetsVersion?: number }> {
+    async projectCase(projection: CaseProjection): Promise<ProjectionResult> {
       // A projection may carry only refused decisions (for the audit trail) and no transition.
       const lastSeq = projection.transitions.length > 0 ? Math.max(...projection.transitions.map((t) => t.seq)) : -1;
+      const records = auditRecordsOf(projection);
+      const head = auditHeads.get(projection.caseId);
+      if (head) {
+        const rows = chainRows(projection.caseId, head, records);
+        const written = await projectInOneStatement(prisma, projection, lastSeq, head, rows).catch(() => null);
+        if (written && written.audited === rows.length) {
+          rememberHead(projection.caseId, rows.at(-1) ?? head);
+          return { lastSeq, targetsVersion: written.targetsVersion, written: 'one statement' };
+        }
+      }
       try {
         if (lastSeq >= 0) await prisma.$transaction([
           prisma.$executeRaw`
@@ -142,16 +260,13 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
             skipDuplicates: true,
           }),
         ]);
-      } catch (err) {
-        throw toActivityFailure(err);
-      }
-      try {
-        await appendAudit(prisma, projection.caseId, auditRecordsOf(projection));
+        const newHead = await appendAudit(prisma, projection.caseId, records);
+        if (newHead) rememberHead(projection.caseId, newHead);
       } catch (err) {
         throw toActivityFailure(err);
       }
       const latest = await prisma.targetSet.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
-      return { lastSeq, targetsVersion: latest?.version ?? 0 };
+      return { lastSeq, targetsVersion: latest?.version ?? 0, written: 'under lock' };
     },
 
     /** The targets in force, for a case that learns it runs on an older version. */

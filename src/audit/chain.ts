@@ -46,10 +46,50 @@ export function entryHash(caseId: string, seq: number, record: AuditRecord, prev
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
-/** Appends records to a case's chain, once each (by source key), in order. */
-export async function appendAudit(prisma: PrismaClient, caseId: string, records: readonly AuditRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  await prisma.$transaction(async (tx) => {
+/** Where a case's chain ends: the last entry's seq and hash (seq -1 and the genesis hash when empty). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+export const EMPTY_HEAD: AuditHead = { seq: -1, hash: GENESIS_HASH };
+
+/** A chain entry as stored: the record, its place and its links. */
+export type AuditRow = ReturnType<typeof chainRows>[number];
+
+/** Links records onto a chain that ends at `head`: each gets the next seq and its hash. */
+export function chainRows(caseId: string, head: AuditHead, records: readonly AuditRecord[]) {
+  let { seq, hash: prevHash } = head;
+  return records.map((record) => {
+    seq += 1;
+    const hash = entryHash(caseId, seq, record, prevHash);
+    const row = {
+      caseId,
+      seq,
+      sourceKey: record.sourceKey,
+      kind: record.kind,
+      event: record.event,
+      actorId: record.actor.id,
+      actorRole: record.actor.role,
+      at: new Date(record.at),
+      reason: record.reason,
+      requestId: record.requestId,
+      detail: record.detail,
+      prevHash,
+      hash,
+    };
+    prevHash = hash;
+    return row;
+  });
+}
+
+/**
+ * Appends records to a case's chain, once each (by source key), in order, and answers where the
+ * chain now ends.
+ */
+export async function appendAudit(prisma: PrismaClient, caseId: string, records: readonly AuditRecord[]): Promise<AuditHead | null> {
+  if (records.length === 0) return null;
+  return prisma.$transaction(async (tx) => {
     // One writer per case at a time: the worker's projections and the API's refusals share a chain.
     await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`audit:${caseId}`}))) AS l`;
     const existing = await tx.auditEntry.findMany({
@@ -57,33 +97,16 @@ export async function appendAudit(prisma: PrismaClient, caseId: string, records:
       select: { sourceKey: true },
     });
     const written = new Set(existing.map((e) => e.sourceKey));
-    const last = await tx.auditEntry.findFirst({ where: { caseId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-    let seq = last?.seq ?? -1;
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    const rows = [];
-    for (const record of records) {
-      if (written.has(record.sourceKey)) continue;
+    const head = (await tx.auditEntry.findFirst({ where: { caseId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } })) ?? EMPTY_HEAD;
+    const fresh = records.filter((record) => {
+      if (written.has(record.sourceKey)) return false;
       written.add(record.sourceKey);
-      seq += 1;
-      const hash = entryHash(caseId, seq, record, prevHash);
-      rows.push({
-        caseId,
-        seq,
-        sourceKey: record.sourceKey,
-        kind: record.kind,
-        event: record.event,
-        actorId: record.actor.id,
-        actorRole: record.actor.role,
-        at: new Date(record.at),
-        reason: record.reason,
-        requestId: record.requestId,
-        detail: record.detail,
-        prevHash,
-        hash,
-      });
-      prevHash = hash;
-    }
+      return true;
+    });
+    const rows = chainRows(caseId, head, fresh);
     if (rows.length > 0) await tx.auditEntry.createMany({ data: rows });
+    const last = rows.at(-1);
+    return last ? { seq: last.seq, hash: last.hash } : head;
   });
 }
 

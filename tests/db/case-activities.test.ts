@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createCaseActivities } from '../../src/activities/case-activities';
+import { appendAudit, readAudit } from '../../src/audit/chain';
 import { MIGRATIONS_DIR, assertMigrated, openDatabase } from '../../src/db/client';
 import type { CaseProjection, CaseTransition } from '../../src/contracts/case-view';
 import { caseManager, reviewer } from '../helpers/builders';
@@ -43,7 +44,7 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
         transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification'),
       ]),
     );
-    expect(result).toEqual({ lastSeq: 1, targetsVersion: 0 });
+    expect(result).toEqual({ lastSeq: 1, targetsVersion: 0, written: 'under lock' });
     const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-1' } });
     expect(row).toMatchObject({ status: 'sponsor_identification', lastSeq: 1, careProviderId: 'shelter-tx-07' });
     const rows = await testDb.db.prisma.caseTransition.findMany({ where: { caseId: 'UC-DB-1' }, orderBy: { seq: 'asc' } });
@@ -77,6 +78,79 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
     const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-3' } });
     expect(row).toMatchObject({ status: 'vetting', lastSeq: 2, sponsorCategory: '1' });
     expect(await testDb.db.prisma.caseTransition.count({ where: { caseId: 'UC-DB-3' } })).toBe(3);
+  });
+
+  it('writes a case it wrote before in one statement, linked onto the audit chain it remembers', async () => {
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
+    const first = await projectCase(projection('UC-DB-4', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]));
+    const second = await projectCase(projection('UC-DB-4', 'sponsor_identification', [transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification')]));
+    const third = await projectCase(
+      projection('UC-DB-4', 'vetting', [transition(2, 'IDENTIFY_SPONSOR', 'sponsor_identification', 'application'), transition(3, 'COMPLETE_ASSESSMENT', 'application', 'vetting')]),
+    );
+    expect([first.written, second.written, third.written]).toEqual(['under lock', 'one statement', 'one statement']);
+    expect(third).toMatchObject({ lastSeq: 3, targetsVersion: 0 });
+    const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-4' } });
+    expect(row).toMatchObject({ status: 'vetting', lastSeq: 3, sponsorCategory: '1' });
+    const rows = await testDb.db.prisma.caseTransition.findMany({ where: { caseId: 'UC-DB-4' }, orderBy: { seq: 'asc' } });
+    expect(rows.map((r) => [r.seq, r.event, r.toStatus, r.occurredAt.toISOString()])).toEqual([
+      [0, 'OPEN_CASE', 'intake', '2026-11-02T14:00:00.000Z'],
+      [1, 'COMPLETE_INTAKE', 'sponsor_identification', '2026-11-02T14:01:00.000Z'],
+      [2, 'IDENTIFY_SPONSOR', 'application', '2026-11-02T14:02:00.000Z'],
+      [3, 'COMPLETE_ASSESSMENT', 'vetting', '2026-11-02T14:03:00.000Z'],
+    ]);
+    const trail = await readAudit(testDb.db.prisma, 'UC-DB-4');
+    expect(trail.verified).toBe(true);
+    expect(trail.entries.map((e) => [e.seq, e.sourceKey, e.event, e.requestId])).toEqual([
+      [0, 'transition:0', 'OPEN_CASE', 'req-0'],
+      [1, 'transition:1', 'COMPLETE_INTAKE', 'req-1'],
+      [2, 'transition:2', 'IDENTIFY_SPONSOR', 'req-2'],
+      [3, 'transition:3', 'COMPLETE_ASSESSMENT', 'req-3'],
+    ]);
+  });
+
+  it('takes the lock when the chain moved on without it (an entry the API appended, another worker, a retry)', async () => {
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
+    await projectCase(projection('UC-DB-5', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]));
+    // The API audits a refused command on the same chain.
+    await appendAudit(testDb.db.prisma, 'UC-DB-5', [
+      { sourceKey: 'request:r-1', kind: 'refused', event: 'RELEASE_CHILD', actor: caseManager, at: '2026-11-02T14:00:30.000Z', reason: null, requestId: 'r-1', detail: 'not_allowed_in_state: no' },
+    ]);
+    const next = projection('UC-DB-5', 'sponsor_identification', [transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification')]);
+    expect((await projectCase(next)).written).toBe('under lock');
+    // A retry of what was just written: the one statement collides with the entry already there and
+    // changes nothing; under the lock the entry is found written.
+    expect((await projectCase(next)).written).toBe('under lock');
+    const elsewhere = createCaseActivities({ prisma: testDb.db.prisma });
+    expect((await elsewhere.projectCase(projection('UC-DB-5', 'vetting', [transition(2, 'IDENTIFY_SPONSOR', 'sponsor_identification', 'vetting')]))).written).toBe('under lock');
+    const trail = await readAudit(testDb.db.prisma, 'UC-DB-5');
+    expect(trail.verified).toBe(true);
+    expect(trail.entries.map((e) => e.sourceKey)).toEqual(['transition:0', 'request:r-1', 'transition:1', 'transition:2']);
+    expect(await testDb.db.prisma.caseTransition.count({ where: { caseId: 'UC-DB-5' } })).toBe(3);
+  });
+
+  it('keeps one unbroken chain when projections and the API append to the same case at once', async () => {
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
+    await projectCase(projection('UC-DB-6', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]));
+    const refused = (i: number) => ({
+      sourceKey: `request:r-${i}`, kind: 'refused' as const, event: 'RELEASE_CHILD', actor: caseManager,
+      at: '2026-11-02T14:00:30.000Z', reason: null, requestId: `r-${i}`, detail: 'not_allowed_in_state: no',
+    });
+    const steps = [1, 2, 3, 4, 5, 6];
+    await Promise.all([
+      (async () => {
+        for (const seq of steps) {
+          await projectCase(projection('UC-DB-6', 'intake', [{ ...transition(seq, 'COMPLETE_INTAKE', 'intake', 'intake') }]));
+        }
+      })(),
+      ...steps.map((i) => appendAudit(testDb.db.prisma, 'UC-DB-6', [refused(i)])),
+    ]);
+    const trail = await readAudit(testDb.db.prisma, 'UC-DB-6');
+    expect(trail.verified).toBe(true);
+    expect(trail.entries).toHaveLength(13);
+    expect(new Set(trail.entries.map((e) => e.sourceKey)).size).toBe(13);
+    expect(trail.entries.filter((e) => e.sourceKey.startsWith('transition:')).map((e) => e.sourceKey)).toEqual(
+      [0, ...steps].map((seq) => `transition:${seq}`),
+    );
   });
 
   it('reads PostgreSQL catalog types (name, "char") through the driver adapter', async () => {
