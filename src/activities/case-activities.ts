@@ -9,7 +9,7 @@ import type { Alert, AlertAck } from '../contracts/alerts';
 import { CASE_WORKFLOW_TYPE, targetsChangedSignal } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
 import type { AuditHead, AuditRecord, AuditRow } from '../audit/chain';
-import { GENESIS_HASH, appendAudit, chainRows } from '../audit/chain';
+import { EMPTY_HEAD, GENESIS_HASH, appendAudit, chainRows } from '../audit/chain';
 import { currentTargets } from '../targets/store';
 import type { CaseProjection } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
@@ -212,7 +212,8 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
      * only moves forward (`last_seq` guards against a stale retry); audit entries are keyed by source.
      *
      * One statement when this worker knows where the case's audit chain ends (it wrote the last
-     * entry): the entries are linked onto that head and written only if the chain still ends there.
+     * entry, or the projection opens the case and the chain is empty): the entries are linked onto
+     * that head and written only if the chain still ends there.
      * Otherwise (first write here, an entry appended by the API or another worker, a retry) the
      * projection is written the careful way: under the case's audit lock, reading the chain first.
      */
@@ -220,7 +221,8 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
       // A projection may carry only refused decisions (for the audit trail) and no transition.
       const lastSeq = projection.transitions.length > 0 ? Math.max(...projection.transitions.map((t) => t.seq)) : -1;
       const records = auditRecordsOf(projection);
-      const head = auditHeads.get(projection.caseId);
+      // A projection that starts at seq 0 opens the case: its chain is empty unless this is a retry.
+      const head = auditHeads.get(projection.caseId) ?? (projection.transitions[0]?.seq === 0 ? EMPTY_HEAD : undefined);
       if (head) {
         const rows = chainRows(projection.caseId, head, records);
         const written = await projectInOneStatement(prisma, projection, lastSeq, head, rows).catch(() => null);

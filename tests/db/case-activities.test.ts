@@ -44,7 +44,7 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
         transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification'),
       ]),
     );
-    expect(result).toEqual({ lastSeq: 1, targetsVersion: 0, written: 'under lock' });
+    expect(result).toEqual({ lastSeq: 1, targetsVersion: 0, written: 'one statement' });
     const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-1' } });
     expect(row).toMatchObject({ status: 'sponsor_identification', lastSeq: 1, careProviderId: 'shelter-tx-07' });
     const rows = await testDb.db.prisma.caseTransition.findMany({ where: { caseId: 'UC-DB-1' }, orderBy: { seq: 'asc' } });
@@ -59,6 +59,9 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
     const input = projection('UC-DB-2', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]);
     await projectCase(input);
     const before = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-2' } });
+    // A retry on another worker (which assumes the opened case's chain is empty) and on this one.
+    expect((await createCaseActivities({ prisma: testDb.db.prisma }).projectCase(input)).written).toBe('under lock');
+    expect(await testDb.db.prisma.auditEntry.count({ where: { caseId: 'UC-DB-2' } })).toBe(1);
     await projectCase(input);
     const after = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-2' } });
     expect(after).toEqual(before);
@@ -87,7 +90,8 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' :
     const third = await projectCase(
       projection('UC-DB-4', 'vetting', [transition(2, 'IDENTIFY_SPONSOR', 'sponsor_identification', 'application'), transition(3, 'COMPLETE_ASSESSMENT', 'application', 'vetting')]),
     );
-    expect([first.written, second.written, third.written]).toEqual(['under lock', 'one statement', 'one statement']);
+    // The first opens the case: its chain is known to be empty.
+    expect([first.written, second.written, third.written]).toEqual(['one statement', 'one statement', 'one statement']);
     expect(third).toMatchObject({ lastSeq: 3, targetsVersion: 0 });
     const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-4' } });
     expect(row).toMatchObject({ status: 'vetting', lastSeq: 3, sponsorCategory: '1' });
