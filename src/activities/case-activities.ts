@@ -83,8 +83,9 @@ const AUDIT_HEADS_KEPT = 20_000;
 /**
  * The whole projection as one statement (one round trip, no explicit transaction): the case row,
  * its new transitions, the audit entries linked onto `head` (inserted only if the chain still ends
- * there), and the newest targets version. Answers how many audit entries went in, or throws: a
- * concurrent append to the same chain collides on (case, seq) and the statement changes nothing.
+ * there), and the newest targets version, holding the case's audit lock while it inserts. Answers how
+ * many audit entries went in, or throws: an append committed since the statement began collides on
+ * (case, seq) and the statement changes nothing.
  */
 async function projectInOneStatement(
   prisma: PrismaClient,
@@ -145,6 +146,9 @@ async function projectInOneStatement(
            actor_id text, actor_role text, reason text, occurred_at timestamptz)
       ON CONFLICT DO NOTHING
       RETURNING 1
+    ), chain_lock AS (
+      -- The API's appends read the chain's end and insert under this lock: hold it while inserting.
+      SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`audit:${projection.caseId}`}::text))) AS l
     ), chain_end AS (
       SELECT COALESCE((SELECT hash FROM audit_entries WHERE case_id = ${projection.caseId}::text ORDER BY seq DESC LIMIT 1),
                       ${GENESIS_HASH}::text) AS hash
@@ -153,7 +157,7 @@ async function projectInOneStatement(
                                  request_id, detail, prev_hash, hash)
       SELECT ${projection.caseId}::text, a.seq, a.source_key, a.kind, a.event, a.actor_id, a.actor_role, a.at, a.reason,
              a.request_id, a.detail, a.prev_hash, a.hash
-      FROM json_to_recordset(${audit}::json) AS a(seq int, source_key text, kind text, event text, actor_id text,
+      FROM chain_lock, json_to_recordset(${audit}::json) AS a(seq int, source_key text, kind text, event text, actor_id text,
            actor_role text, at timestamptz, reason text, request_id text, detail text, prev_hash text, hash text)
       WHERE (SELECT hash FROM chain_end) = ${head.hash}::text
       RETURNING 1
