@@ -236,43 +236,15 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
         }
       }
       try {
-        if (lastSeq >= 0) await prisma.$transaction([
-          prisma.$executeRaw`
-            INSERT INTO cases (id, workflow_id, care_provider_id, status, sponsor_category, admitted_at,
-                               released_at, last_seq, created_at, updated_at)
-            VALUES (${projection.caseId}, ${projection.workflowId}, ${projection.careProviderId},
-                    ${projection.status}, ${projection.sponsorCategory}, ${new Date(projection.admittedAt)},
-                    ${projection.releasedAt ? new Date(projection.releasedAt) : null}, ${lastSeq}, now(), now())
-            ON CONFLICT (id) DO UPDATE SET
-              care_provider_id = EXCLUDED.care_provider_id,
-              status = EXCLUDED.status,
-              sponsor_category = EXCLUDED.sponsor_category,
-              released_at = EXCLUDED.released_at,
-              last_seq = EXCLUDED.last_seq,
-              updated_at = now()
-            WHERE cases.last_seq < EXCLUDED.last_seq`,
-          prisma.caseTransition.createMany({
-            data: projection.transitions.map((t) => ({
-              caseId: projection.caseId,
-              seq: t.seq,
-              event: t.event,
-              fromStatus: t.fromStatus,
-              toStatus: t.toStatus,
-              actorId: t.actor.id,
-              actorRole: t.actor.role,
-              reason: t.reason,
-              occurredAt: new Date(t.at),
-            })),
-            skipDuplicates: true,
-          }),
-        ]);
+        // The case row and its transitions as in the one statement, with no audit entries; then the
+        // entries under the case's audit lock, after reading where the chain ends.
+        const { targetsVersion } = await projectInOneStatement(prisma, projection, lastSeq, EMPTY_HEAD, []);
         const newHead = await appendAudit(prisma, projection.caseId, records);
         if (newHead) rememberHead(projection.caseId, newHead);
+        return { lastSeq, targetsVersion, written: 'under lock' };
       } catch (err) {
         throw toActivityFailure(err);
       }
-      const latest = await prisma.targetSet.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
-      return { lastSeq, targetsVersion: latest?.version ?? 0, written: 'under lock' };
     },
 
     /** The targets in force, for a case that learns it runs on an older version. */
