@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Reunify on the real stack against Temporal's own round trip. Brings up the
- * dev server (or TEMPORAL_ADDRESS), PGlite (or DATABASE_URL), a worker and the API in this process,
+ * dev server (or TEMPORAL_ADDRESS), the embedded PostgreSQL server (or DATABASE_URL), the case worker
+ * in its own process (`npm run start:worker`, as deployed) and the API in this process,
  * then: (1) the baseline, a no-op Workflow Update; (2) full case lifecycles over HTTP, concurrently,
  * every transition timed from request to response; (3) capacity: many open cases with pending
  * timers, memory, and how late their alerts fire. Writes JSON and Markdown under bench/results.
@@ -8,8 +9,8 @@
  *   npm run bench -- [--cases 200] [--concurrency 16] [--open-cases 10000] [--timer-seconds 120]
  *                    [--due-per-second 10] [--baseline 300] [--duration 0] [--smoke] [--no-codec] [--one-process]
  *
- * On a PostgreSQL server (DATABASE_URL) the case worker runs in its own process, as deployed, and its
- * memory is measured alone; on PGlite (one process per database) everything shares this process.
+ * The worker's memory is measured alone. `--one-process` (or `--no-codec`, whose clients a separate
+ * worker would not match) runs the worker in this process instead.
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
@@ -28,6 +29,7 @@ import { parseConfig } from '../src/config/env';
 import { caseCommandUpdate } from '../src/contracts/messages';
 import { DEFAULT_TARGETS } from '../src/contracts/targets';
 import { prepareDatabase } from '../src/db/client';
+import { startDatabaseServer } from '../src/db/locate';
 import { startTemporal } from '../src/temporal/server';
 import { createCaseWorker } from '../src/worker/create-worker';
 import { ping, stop } from './baseline-workflow';
@@ -154,14 +156,17 @@ async function main(): Promise<void> {
     REUNIFY_DATA_DIR: dataDir,
     TEMPORAL_PORT: process.env['TEMPORAL_PORT'] ?? String(await freePort()),
     TEMPORAL_UI_PORT: process.env['TEMPORAL_UI_PORT'] ?? String(await freePort()),
+    REUNIFY_POSTGRES_PORT: process.env['REUNIFY_POSTGRES_PORT'] ?? String(await freePort()),
   });
   const cleanups: (() => Promise<unknown>)[] = [];
   const started = Date.now();
   try {
-    progress(`Starting the stack (${config.temporal.address ? `Temporal at ${config.temporal.address}` : 'dev server'}, ${config.database.kind === 'pglite' ? 'PGlite' : 'PostgreSQL server'})...`);
+    progress(`Starting the stack (${config.temporal.address ? `Temporal at ${config.temporal.address}` : 'dev server'}, ${config.database.kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL server'})...`);
     const temporal = await startTemporal(config, progress);
     cleanups.push(() => temporal.shutdown());
-    const db = await prepareDatabase(process.env.DATABASE_URL ? process.env : { ...process.env, REUNIFY_DATA_DIR: dataDir }, config.database, progress);
+    const database = await startDatabaseServer(config.database, progress);
+    cleanups.push(() => database.stop());
+    const db = await prepareDatabase(database.url);
     cleanups.push(() => db.close());
     // --no-codec: payloads in the clear, to measure what encryption costs (never in production).
     const codec = codecFrom(config);
@@ -172,8 +177,8 @@ async function main(): Promise<void> {
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
     const taskQueue = `bench-cases-${started.toString(36)}`;
-    // A separate worker process needs a database server; with --no-codec it would not match the clients.
-    const separateWorker = config.database.kind === 'server' && !values['one-process'] && !values['no-codec'];
+    // With --no-codec a separate worker (which always seals payloads) would not match the clients.
+    const separateWorker = !values['one-process'] && !values['no-codec'];
     let workerProcess: ChildProcess | undefined;
     if (separateWorker) {
       progress('Starting the case worker in its own process...');
@@ -181,6 +186,7 @@ async function main(): Promise<void> {
         TEMPORAL_ADDRESS: temporal.address,
         TEMPORAL_NAMESPACE: temporal.namespace,
         TEMPORAL_TASK_QUEUE: taskQueue,
+        // It finds the embedded server through the data folder (or uses DATABASE_URL, inherited).
         REUNIFY_DATA_DIR: dataDir,
         // Its "running" line is logged at info.
         LOG_LEVEL: 'info',
@@ -547,7 +553,7 @@ function markdown(r: Record<string, any>): string {
     rows.push(
       ['open cases', `${cap.openCases} (opened at ${cap.opensPerSecond}/s)`, 'goal 10,000'],
       ...(cap.memoryWithOpenCases.workerProcessRssMiB === null
-        ? [['process RSS with open cases (worker + API + PGlite + load)', `${cap.memoryWithOpenCases.processRssMiB} MiB (${cap.memoryWithOpenCases.processRssAfterTimersMiB} after the timers)`, 'goal: worker < 1.5 GB']]
+        ? [['process RSS with open cases (worker + API + load, one process)', `${cap.memoryWithOpenCases.processRssMiB} MiB (${cap.memoryWithOpenCases.processRssAfterTimersMiB} after the timers)`, 'goal: worker < 1.5 GB']]
         : [
             ['worker process RSS with open cases', `${cap.memoryWithOpenCases.workerProcessRssMiB} MiB (${cap.memoryWithOpenCases.workerProcessRssAfterTimersMiB} after the timers)`, 'goal < 1.5 GB'],
             ['API + load process RSS', `${cap.memoryWithOpenCases.processRssMiB} MiB`, ''],

@@ -14,9 +14,11 @@ const optional = <T extends z.ZodType>(schema: T) =>
 export const ConfigSchema = z
   .object({
     DATABASE_URL: optional(
-      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL; unset it to use the embedded PGlite'),
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL; unset it to use the embedded PostgreSQL server'),
     ),
     REUNIFY_DATA_DIR: z.string().trim().min(1).default('data'),
+    // Not PostgreSQL's 5432, so that it never meets a system server.
+    REUNIFY_POSTGRES_PORT: port.default(54329),
     TEMPORAL_ADDRESS: optional(
       z.string().regex(/^[^\s/:]+:\d+$/, 'must be host:port (e.g. temporal.example.org:7233); unset it to start the embedded dev server'),
     ),
@@ -61,7 +63,7 @@ export const ConfigSchema = z
   .transform((env) => ({
     database: env.DATABASE_URL
       ? ({ kind: 'server', url: env.DATABASE_URL } as const)
-      : ({ kind: 'pglite', dataDir: resolve(env.REUNIFY_DATA_DIR, 'pglite') } as const),
+      : ({ kind: 'embedded', dataDir: resolve(env.REUNIFY_DATA_DIR), port: env.REUNIFY_POSTGRES_PORT } as const),
     dataDir: resolve(env.REUNIFY_DATA_DIR),
     toolsDir: resolve(env.REUNIFY_TOOLS_DIR),
     temporal: {

@@ -1,17 +1,10 @@
-import { mkdirSync } from 'node:fs';
-
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-
-/** Where the database lives: a PostgreSQL server, or PGlite embedded in a data folder. */
-export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'pglite'; dataDir: string };
 
 export interface DatabaseAdapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
-  /** Releases what the adapter opened (PGlite keeps Node alive until it is closed). */
+  /** Ends the connection pool. */
   close(): Promise<void>;
 }
 
@@ -75,27 +68,18 @@ function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriver
   });
 }
 
-export function openDatabaseAdapter(target: DatabaseTarget): DatabaseAdapter {
-  if (target.kind === 'server') {
-    const pool = new pg.Pool({
-      connectionString: target.url,
-      Client: CatalogTextClient,
-      allowExitOnIdle: true,
-    });
-    // An idle connection the server ends (a restart, a dropped database) emits 'error' on the pool;
-    // unhandled, that would crash the process. The pool opens a new one on next use.
-    pool.on('error', () => undefined);
-    return { factory: wholeScripts(new PrismaPg(pool), pool), close: () => pool.end() };
-  }
-  // PGlite 0.5 does not create parent folders.
-  mkdirSync(target.dataDir, { recursive: true });
-  // Without this setting PGlite 0.4+ keeps a startup-progress timer that holds Node open forever.
-  const db = new PGlite(target.dataDir, { postgresqlconf: ['log_startup_progress_interval=0'] });
-  return {
-    factory: new PrismaPGlite(db),
-    close: async () => {
-      await db.waitReady;
-      if (!db.closed) await db.close();
-    },
-  };
+/**
+ * The one way the project reaches PostgreSQL, embedded or not: a pg pool under Prisma's adapter, for
+ * the application and for the Prisma CLI alike.
+ */
+export function openDatabaseAdapter(url: string): DatabaseAdapter {
+  const pool = new pg.Pool({
+    connectionString: url,
+    Client: CatalogTextClient,
+    allowExitOnIdle: true,
+  });
+  // An idle connection the server ends (a restart, a dropped database) emits 'error' on the pool;
+  // unhandled, that would crash the process. The pool opens a new one on next use.
+  pool.on('error', () => undefined);
+  return { factory: wholeScripts(new PrismaPg(pool), pool), close: () => pool.end() };
 }

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { DatabaseTarget } from './adapter';
 import { openDatabaseAdapter } from './adapter';
 import { PrismaClient } from './generated/client';
 
@@ -11,9 +10,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The one place that creates a PrismaClient: over PGlite or a PostgreSQL server, by config. */
-export function openDatabase(target: DatabaseTarget): Database {
-  const adapter = openDatabaseAdapter(target);
+/** The one place that creates a PrismaClient, over the PostgreSQL server at `url`. */
+export function openDatabase(url: string): Database {
+  const adapter = openDatabaseAdapter(url);
   const prisma = new PrismaClient({ adapter: adapter.factory });
   return {
     prisma,
@@ -29,16 +28,15 @@ export class MigrationError extends Error {
 }
 
 /**
- * Applies the committed migrations with Prisma Migrate (`prisma migrate deploy`), in a child
- * process that reads the same environment. Must run before this process opens a PGlite folder:
- * one process owns a PGlite folder at a time.
+ * Applies the committed migrations with Prisma Migrate (`prisma migrate deploy`) to the database at
+ * `url`, in a child process, exactly as `npm run db:migrate` does.
  */
-export async function migrateDatabase(environment: NodeJS.ProcessEnv): Promise<string> {
+export async function migrateDatabase(url: string, environment: NodeJS.ProcessEnv = process.env): Promise<string> {
   const cli = require.resolve('prisma/build/index.js');
   const output: string[] = [];
   const code = await new Promise<number | null>((resolvePromise, reject) => {
     const child = spawn(process.execPath, [cli, 'migrate', 'deploy'], {
-      env: { ...environment, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      env: { ...environment, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -47,9 +45,7 @@ export async function migrateDatabase(environment: NodeJS.ProcessEnv): Promise<s
     child.on('exit', resolvePromise);
   });
   if (code !== 0) {
-    throw new MigrationError(
-      `prisma migrate deploy failed (exit ${code}). Check DATABASE_URL, or the data folder for PGlite. Its output:\n${output.join('').trim()}`,
-    );
+    throw new MigrationError(`prisma migrate deploy failed (exit ${code}). Its output:\n${output.join('').trim()}`);
   }
   return output.join('');
 }
@@ -83,44 +79,15 @@ export async function assertMigrated(prisma: PrismaClient, migrationsDir = MIGRA
   }
 }
 
-/**
- * Migrates the database and opens it, checked: every committed migration must be visible to this
- * process. If they are not after the CLI said they were applied (seen now and then with PGlite on a
- * loaded machine, never reproduced alone), migrate once more, loudly, before giving up. (Making the
- * PGlite folder in this process first, then migrating in the CLI's, was measured much worse: the
- * reopened folder aborted PGlite in 3 runs of 6.)
- */
-export async function prepareDatabase(
-  environment: NodeJS.ProcessEnv,
-  target: DatabaseTarget,
-  log: (message: string) => void = () => undefined,
-): Promise<Database & { migrateOutput: string }> {
-  if (target.kind === 'pglite' && existsSync(join(target.dataDir, 'PG_VERSION'))) {
-    // A restart: when every migration is already applied, no other process touches the folder.
-    // (A PGlite folder closed here, opened by the CLI's process, which exits without closing it,
-    // then reopened here, aborted PGlite in 3 runs of 6: avoid that round trip when it is not needed.)
-    const existing = openDatabase(target);
-    const complete = await assertMigrated(existing.prisma).then(
-      () => true,
-      () => false,
-    );
-    if (complete) return { ...existing, migrateOutput: 'All migrations already applied.' };
-    await existing.close();
-  }
-  let migrateOutput = await migrateDatabase(environment);
-  let db = openDatabase(target);
+/** Migrates the database at `url` and opens it, checked: every committed migration must be applied. */
+export async function prepareDatabase(url: string, environment: NodeJS.ProcessEnv = process.env): Promise<Database & { migrateOutput: string }> {
+  const migrateOutput = await migrateDatabase(url, environment);
+  const db = openDatabase(url);
   try {
     await assertMigrated(db.prisma);
   } catch (err) {
-    if (target.kind !== 'pglite') throw err;
-    log(`PGlite did not show the migrations just applied (${(err as Error).message}); applying them again.`);
     await db.close();
-    migrateOutput += await migrateDatabase(environment);
-    db = openDatabase(target);
-    await assertMigrated(db.prisma).catch(async (again: Error) => {
-      await db.close();
-      throw new MigrationError(`${again.message}\nprisma migrate deploy said:\n${migrateOutput}`);
-    });
+    throw new MigrationError(`${(err as Error).message}\nprisma migrate deploy said:\n${migrateOutput}`);
   }
   return { ...db, migrateOutput };
 }

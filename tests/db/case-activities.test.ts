@@ -1,13 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 
 import { createCaseActivities } from '../../src/activities/case-activities';
 import { appendAudit, readAudit } from '../../src/audit/chain';
 import { MIGRATIONS_DIR, assertMigrated, openDatabase } from '../../src/db/client';
 import type { CaseProjection, CaseTransition } from '../../src/contracts/case-view';
 import { caseManager, reviewer } from '../helpers/builders';
-import { useTestDatabase } from '../helpers/test-db';
+import { createEmptyDatabase, useTestDatabase } from '../helpers/test-db';
 
 jest.setTimeout(60_000);
 
@@ -35,7 +33,7 @@ const projection = (caseId: string, status: CaseProjection['status'], transition
   transitions,
 });
 
-describe(`projectCase on ${process.env['DATABASE_URL'] ? 'a PostgreSQL server' : 'PGlite'}`, () => {
+describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server in DATABASE_URL' : 'the embedded PostgreSQL server'}`, () => {
   it('writes the case row and one row per transition', async () => {
     const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
     const result = await projectCase(
@@ -172,8 +170,8 @@ describe('assertMigrated', () => {
   });
 
   it('names the missing migrations and the fix on a database that was never migrated', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reunify-unmigrated-'));
-    const empty = openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
+    const database = await createEmptyDatabase();
+    const empty = openDatabase(database.url);
     try {
       const all = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
       expect(all[0]).toBe('20261123000000_init');
@@ -182,7 +180,7 @@ describe('assertMigrated', () => {
       );
     } finally {
       await empty.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 });

@@ -1,60 +1,60 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import pg from 'pg';
 
-import type { DatabaseTarget } from '../../src/db/adapter';
 import type { Database } from '../../src/db/client';
-import { prepareDatabase } from '../../src/db/client';
+import { openDatabase } from '../../src/db/client';
+import { SERVER_URL_VARIABLE, TEMPLATE_VARIABLE, withDatabase } from '../setup/database-server';
 
 export interface TestDatabase extends Database {
-  target: DatabaseTarget;
-  /** Closes and deletes the database. */
+  url: string;
+  /** Closes and drops the database. */
   destroy(): Promise<void>;
 }
 
+let counter = 0;
+
 /**
- * A fresh, migrated database for one test file: PGlite in a temporary folder by default, or a new
- * database on the PostgreSQL server that DATABASE_URL names (dropped afterwards). Migrated by the
- * same `prisma migrate deploy` that `npm start` runs.
+ * A fresh, migrated database for one test file, on the run's PostgreSQL server (the embedded one
+ * the jest global setup started, or the server in DATABASE_URL): a copy of the database that setup
+ * migrated with `prisma migrate deploy`, dropped afterwards.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env['DATABASE_URL'];
-  if (!serverUrl) {
-    const dataRoot = mkdtempSync(join(tmpdir(), 'reunify-test-'));
-    const env = { ...process.env, REUNIFY_DATA_DIR: dataRoot };
-    const target: DatabaseTarget = { kind: 'pglite', dataDir: join(dataRoot, 'pglite') };
-    const db = await prepareDatabase(env, target, (message) => process.stderr.write(`${message}\n`));
-    return {
-      ...db,
-      target,
-      async destroy() {
-        await db.close();
-        rmSync(dataRoot, { recursive: true, force: true });
-      },
-    };
+  const serverUrl = process.env[SERVER_URL_VARIABLE];
+  const template = process.env[TEMPLATE_VARIABLE];
+  if (!serverUrl || !template) {
+    throw new Error('No test database server: this project needs globalSetup tests/setup/database-server.ts in jest.config.ts.');
   }
-  const name = `reunify_test_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const target: DatabaseTarget = { kind: 'server', url: url.toString() };
-  const db = await prepareDatabase({ ...process.env, DATABASE_URL: target.url }, target);
+  counter += 1;
+  const name = `reunify_test_${process.pid}_${Date.now().toString(36)}_${counter}`;
+  await onServer(serverUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const url = withDatabase(serverUrl, name);
+  const db = openDatabase(url);
   return {
     ...db,
-    target,
+    url,
     async destroy() {
       await db.close();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** An empty database (never migrated) on the run's server, for tests of what a missing migration does. */
+export async function createEmptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = process.env[SERVER_URL_VARIABLE]!;
+  counter += 1;
+  const name = `reunify_empty_${process.pid}_${Date.now().toString(36)}_${counter}`;
+  await onServer(serverUrl, `CREATE DATABASE ${name}`);
+  return { url: withDatabase(serverUrl, name), drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Registers a fresh database for the test file (beforeAll/afterAll); filled in once it is up. */

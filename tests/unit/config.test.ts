@@ -5,7 +5,7 @@ import { ConfigError, parseConfig } from '../../src/config/env';
 describe('config', () => {
   it('defaults to the embedded stack', () => {
     const config = parseConfig({});
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: resolve('data', 'pglite') });
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: resolve('data'), port: 54329 });
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', devServerPort: 7233, devServerUiPort: 8233 });
     expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: undefined, rateLimitPerMinute: 600 });
     expect(config.auth).toEqual({ key: { kind: 'local' }, issuer: 'reunify', audience: 'reunify-api' });
@@ -34,17 +34,19 @@ describe('config', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(parseConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: ' ' }).database.kind).toBe('pglite');
+    expect(parseConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: ' ' }).database.kind).toBe('embedded');
+    expect(parseConfig({ REUNIFY_POSTGRES_PORT: '6543' }).database).toMatchObject({ kind: 'embedded', port: 6543 });
   });
 
   it('fails fast, naming every bad variable and why', () => {
     expect(() => parseConfig({ API_PORT: 'eighty', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'http://t:1' })).toThrow(ConfigError);
+    expect(() => parseConfig({ REUNIFY_POSTGRES_PORT: '70000' })).toThrow(/REUNIFY_POSTGRES_PORT: /);
     try {
       parseConfig({ API_PORT: 'eighty', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'http://t:1' });
     } catch (err) {
       const message = (err as Error).message;
       expect(message).toMatch(/API_PORT: /);
-      expect(message).toMatch(/DATABASE_URL: must be a postgresql:\/\/ URL; unset it to use the embedded PGlite/);
+      expect(message).toMatch(/DATABASE_URL: must be a postgresql:\/\/ URL; unset it to use the embedded PostgreSQL server/);
       expect(message).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
     }
   });

@@ -1,0 +1,121 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** Reunify's processes for start-up tests and scripts. Entry points run as a person runs them, without npm in between (signals reach them). */
+export const ENTRY_POINTS = {
+  start: 'src/main.ts',
+  worker: 'src/worker/main.ts',
+  api: 'src/api/main.ts',
+  db: 'src/db/main.ts',
+} as const;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Running {
+  child: ChildProcessWithoutNullStreams;
+  output: string[];
+  /** Milliseconds from spawn to the ready line. */
+  readyMs: number;
+}
+
+/** Spawns an entry point and resolves once its output contains `ready`; rejects with its output if it exits first. */
+export async function startProcess(entry: keyof typeof ENTRY_POINTS, env: NodeJS.ProcessEnv, ready: string, timeoutMs = 170_000): Promise<Running> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY_POINTS[entry]], { env, cwd: join(__dirname, '..') });
+  const output: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} did not print "${ready}" within ${timeoutMs / 1000} s:\n${output.join('')}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output.push(chunk.toString());
+      if (output.join('').includes(ready)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited with ${code} before it was ready:\n${output.join('')}`));
+    });
+  });
+  return { child, output, readyMs: performance.now() - started };
+}
+
+/** Ctrl-C: resolves with the exit code once the process has stopped. */
+export function stopProcess({ child }: Running, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill(signal);
+  });
+}
+
+/** Every process descended from `pid` (by parent id, across sessions), deepest first. */
+export function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    for (const [child, ppid] of parents) {
+      if (ppid === parent) {
+        walk(child);
+        found.push(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** `kill -9` of a process and everything it started, as a power cut of the tree would: parents first, so none restarts a child. */
+export async function killTree({ child }: Running): Promise<number[]> {
+  const pids = [child.pid!, ...descendantsOf(child.pid!).reverse()];
+  child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await exited;
+  // Wait until the kernel has reaped or re-parented every one of them.
+  for (let i = 0; i < 100 && pids.some(isAlive); i += 1) await new Promise((r) => setTimeout(r, 50));
+  return pids;
+}
+
+/** Alive and not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return state !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,42 @@
+import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+
+export interface TemporalConnections {
+  /** For workers. */
+  native: NativeConnection;
+  /** For clients: the API, broadcasts, the benchmark's load. */
+  client: Client;
+  close(): Promise<void>;
+}
+
+/**
+ * The connections an entry point needs to one Temporal frontend, every payload sealed by the same
+ * data converter. `worker: false` opens the client's only (an API process runs no worker).
+ */
+export async function connectTemporal(options: { address: string; namespace: string; dataConverter?: DataConverter }): Promise<TemporalConnections>;
+export async function connectTemporal(options: {
+  address: string;
+  namespace: string;
+  dataConverter?: DataConverter;
+  worker: false;
+}): Promise<Omit<TemporalConnections, 'native'>>;
+export async function connectTemporal(options: {
+  address: string;
+  namespace: string;
+  dataConverter?: DataConverter;
+  worker?: false;
+}): Promise<TemporalConnections | Omit<TemporalConnections, 'native'>> {
+  const { address, namespace, dataConverter } = options;
+  const native = options.worker === false ? undefined : await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address }).catch(async (err: unknown) => {
+    await native?.close();
+    throw err;
+  });
+  const client = new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
+  const close = async (): Promise<void> => {
+    await connection.close();
+    await native?.close();
+  };
+  return native ? { native, client, close } : { client, close };
+}

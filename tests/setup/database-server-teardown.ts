@@ -1,0 +1,3 @@
+import { tearDownDatabaseServer } from './database-server';
+
+export default tearDownDatabaseServer;
