@@ -8,7 +8,7 @@ import type { CaseMachineEvent, CaseMachineInput } from './case-machine';
 import { caseMachine, isRequired } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
-import { ageInYears, EVENT_ROLES, profileById } from './policy';
+import { ageInYears, EVENT_ROLES, profileById } from '../domain/policy';
 
 /**
  * The decisions a host needs, as pure functions over snapshots: open a case, say which events are

@@ -33,8 +33,8 @@ import type { Refusal } from '../machines/case-logic';
 import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot } from '../machines/case-logic';
 import type { CaseSnapshot } from '../machines/case-status';
 import { toCaseStatus } from '../machines/case-status';
-import type { CaseClock } from '../machines/deadlines';
-import { schedule } from '../machines/deadlines';
+import type { CaseClock } from '../domain/deadlines';
+import { schedule } from '../domain/deadlines';
 
 const { projectCase, recordAlerts, recordDeadLetter, loadTargets } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',

@@ -8,7 +8,7 @@ import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-mach
 import { caseMachine } from '../../src/machines/case-machine';
 import { vettingRegions } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
-import { EVENT_ROLES } from '../../src/machines/policy';
+import { EVENT_ROLES } from '../../src/domain/policy';
 
 /**
  * The case machine as a model to explore: the events a test offers in each state, a state key that

@@ -9,8 +9,8 @@ import type { RefusalCode } from '../../src/machines/case-logic';
 import { allowedEvents, evaluateEvent, openCaseSnapshot, vettingRegions } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { toCaseStatus } from '../../src/machines/case-status';
-import type { PolicyProfile } from '../../src/machines/policy';
-import { EVENT_ROLES, POLICY_PROFILES, checkRequired, profileAt } from '../../src/machines/policy';
+import type { PolicyProfile } from '../../src/domain/policy';
+import { EVENT_ROLES, POLICY_PROFILES, checkRequired, profileAt } from '../../src/domain/policy';
 import {
   MODEL_AT,
   ROLES,

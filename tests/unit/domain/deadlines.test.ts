@@ -1,9 +1,9 @@
-import type { AlertLevel } from '../../src/contracts/alerts';
-import type { CaseStatus } from '../../src/contracts/case-status';
-import type { Targets } from '../../src/contracts/targets';
-import { DEFAULT_TARGETS, TargetsSchema } from '../../src/contracts/targets';
-import type { CaseClock } from '../../src/machines/deadlines';
-import { activeChains, eighteenthBirthday, levelOf, schedule } from '../../src/machines/deadlines';
+import type { AlertLevel } from '../../../src/contracts/alerts';
+import type { CaseStatus } from '../../../src/contracts/case-status';
+import type { Targets } from '../../../src/contracts/targets';
+import { DEFAULT_TARGETS, TargetsSchema } from '../../../src/contracts/targets';
+import type { CaseClock } from '../../../src/domain/deadlines';
+import { activeChains, eighteenthBirthday, levelOf, schedule } from '../../../src/domain/deadlines';
 
 const DAY = 86_400_000;
 const ADMITTED = Date.parse('2026-11-02T00:00:00.000Z');
