@@ -1,4 +1,5 @@
 import type { AnyStateNode, TransitionDefinition } from 'xstate';
+import { getNextTransitions } from 'xstate';
 
 import type { CaseEventType, Check } from '../../src/contracts/case-events';
 import { CHECKS } from '../../src/contracts/case-events';
@@ -150,4 +151,13 @@ export function machineStateNodes(machine: CaseMachine = caseMachine): { resting
   };
   visit(machine.root);
   return { resting, transient };
+}
+
+/**
+ * The event types a snapshot has transitions for, guards aside, as XState's `getNextTransitions`
+ * lists them (eventless ones left out). A derivation independent of the host's, which reads the
+ * active state nodes' own events: the two must agree in every reachable state.
+ */
+export function transitionEventTypes(snapshot: CaseSnapshot): Set<string> {
+  return new Set(getNextTransitions(snapshot).flatMap((t) => (t.eventType ? [t.eventType] : [])));
 }
