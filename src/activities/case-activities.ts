@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 
-import type { Alert, AlertAck } from '../contracts/alerts';
+import type { Alert, AlertRecord } from '../contracts/alerts';
 import { CASE_WORKFLOW_TYPE, targetsChangedSignal } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
 import type { AuditHead, AuditRecord, AuditRow } from '../audit/chain';
@@ -29,13 +29,6 @@ export interface CaseActivityDeps {
   webhook?: AlertWebhook;
   /** For activities that message other workflows (the targets broadcast). */
   temporal?: Client;
-}
-
-/** What the case hands over about its alerts: newly fired, resolved (the case moved on), acknowledged. */
-export interface AlertRecord {
-  fired: Alert[];
-  resolved: { alertId: string; at: string }[];
-  acknowledged: AlertAck[];
 }
 
 /** The signature header value of a webhook body sent at `timestamp` (seconds). */

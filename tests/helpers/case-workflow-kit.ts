@@ -3,7 +3,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker as TemporalWorker } from '@temporalio/worker';
 
-import type { AlertRecord, CaseActivities } from '../../src/activities/case-activities';
+import type { CaseActivities } from '../../src/activities/case-activities';
+import type { AlertRecord } from '../../src/contracts/alerts';
 import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from '../../src/contracts/case-events';
 import { OpenCaseSchema } from '../../src/contracts/case-input';
 import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
