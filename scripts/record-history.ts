@@ -54,6 +54,16 @@ async function main(): Promise<void> {
   };
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
   const webhookWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record-webhook', workflowBundle: bundle, activities: webhookActivities });
+  /** A Category 1 case left idle past day 10: a supervisor acknowledges its escalation. */
+  const acknowledgeDayTenEscalation = async (handle: CaseHandle, note?: string): Promise<void> => {
+    await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
+    await env.sleep('252 hours');
+    const view = await handle.query(caseViewQuery);
+    const escalation = view.alerts.open.find((a) => a.id.endsWith('length_of_stay:escalation-0'));
+    if (!escalation) throw new Error('expected the day-10 escalation to have fired');
+    const actor = { id: 'sup-carla', role: 'supervisor' } as const;
+    await handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: escalation.id, actor, ...(note ? { note } : {}) }] });
+  };
   const scenarios: Record<string, (handle: CaseHandle) => Promise<void>> = {
     // Expedited Category 1, closed after the follow-up; a refused reviewer signal along the way.
     'expedited-category-1-closed': async (handle) => {
@@ -86,24 +96,14 @@ async function main(): Promise<void> {
     },
     // Alerts: a Category 1 case idle past day 10, the escalation acknowledged, the targets changed; left open.
     'alerts-acknowledged-targets-open': async (handle) => {
-      await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
-      await env.sleep('252 hours');
-      const view = await handle.query(caseViewQuery);
-      const escalation = view.alerts.open.find((a) => a.id.endsWith('length_of_stay:escalation-0'));
-      if (!escalation) throw new Error('expected the day-10 escalation to have fired');
-      await handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: escalation.id, actor: { id: 'sup-carla', role: 'supervisor' } }] });
+      await acknowledgeDayTenEscalation(handle);
       await handle.signal(targetsChangedSignal, { version: 1, targets: { ...DEFAULT_TARGETS, repeatEveryDays: 1 } });
       await env.sleep('2 days');
     },
     // Alerts through the webhook (a warning delivered, escalations kept as dead letters), targets
     // caught up at a write, an acknowledgement, refused decisions; closed with alerts open.
     'alerts-webhook-catch-up-closed': async (handle) => {
-      await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
-      await env.sleep('252 hours');
-      const view = await handle.query(caseViewQuery);
-      const escalation = view.alerts.open.find((a) => a.id.endsWith('length_of_stay:escalation-0'));
-      if (!escalation) throw new Error('expected the day-10 escalation to have fired');
-      await handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: escalation.id, actor: { id: 'sup-carla', role: 'supervisor' }, note: 'Calling the sponsor' }] });
+      await acknowledgeDayTenEscalation(handle, 'Calling the sponsor');
       await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(), 'too-early'));
       await handle.signal(releaseDecisionSignal, { requestId: 'malformed', decision: { type: 'DECIDE_RELEASE' } } as never);
       await env.sleep('2 days');
