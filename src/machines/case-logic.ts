@@ -4,11 +4,11 @@ import type { CaseEvent, CaseEventType, Check } from '../contracts/case-events';
 import { CASE_EVENT_TYPES, CHECKS } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { Actor, Role } from '../contracts/roles';
+import { ageInYears, EVENT_ROLES, profileById } from '../domain/policy';
 import type { CaseMachineEvent, CaseMachineInput } from './case-machine';
 import { caseMachine, isRequired } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
-import { ageInYears, EVENT_ROLES, profileById } from '../domain/policy';
 
 /**
  * The decisions a host needs, as pure functions over snapshots: open a case, say which events are
