@@ -2,21 +2,23 @@
  * Records the history of representative cases, run on the time-skipping test server, into
  * tests/fixtures/histories/. The replay test (tests/workflows/replay.test.ts) replays them against
  * the current workflow code, so a change that would break cases already in flight fails first.
- * Run after a deliberate, versioned change of the workflow: `npm run record:histories`.
+ * Run after a deliberate, versioned change of the workflow: `npm run record:histories`. To add a
+ * scenario without re-recording the others: `npm run record:histories -- <scenario name>...`.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 
 import type { CaseActivities } from '../src/activities/case-activities';
 import { OpenCaseSchema } from '../src/contracts/case-input';
 import { caseWorkflowId } from '../src/contracts/ids';
-import { acknowledgeAlertUpdate, caseViewQuery, targetsChangedSignal } from '../src/contracts/messages';
+import { acknowledgeAlertUpdate, caseViewQuery, releaseDecisionSignal, targetsChangedSignal } from '../src/contracts/messages';
 import { DEFAULT_TARGETS } from '../src/contracts/targets';
 import { caseWorkflow } from '../src/workflows';
-import { caseManager, events, openCaseRequest } from '../tests/helpers/builders';
+import { caseManager, decisionSignal, events, openCaseRequest } from '../tests/helpers/builders';
 import type { CaseHandle } from '../tests/helpers/case-workflow-kit';
 import { clearChecks, decide, send } from '../tests/helpers/case-workflow-kit';
 import { bundleCaseWorkflows, createTimeSkippingEnv, temporalExecutable } from '../tests/helpers/temporal';
@@ -36,7 +38,32 @@ async function main(): Promise<void> {
     signalOpenCases: async () => ({ signalled: 0 }),
     loadTargets: async () => ({ version: 0, targets: DEFAULT_TARGETS }),
   };
+  // A read model that learns of newer targets from the third projection on, and a webhook that
+  // takes warnings and refuses escalations for good (they become dead letters).
+  let projections = 0;
+  const newerTargets = { version: 2, targets: { ...DEFAULT_TARGETS, repeatEveryDays: 1 } };
+  const webhookActivities: CaseActivities = {
+    ...activities,
+    projectCase: async (p) => ({ lastSeq: Math.max(-1, ...p.transitions.map((t) => t.seq)), targetsVersion: ++projections > 2 ? 2 : 0 }),
+    recordAlerts: async () => ({ webhook: true }),
+    deliverAlertWebhook: async (alert) => {
+      if (alert.kind === 'warning') return { status: 204 };
+      throw ApplicationFailure.create({ type: 'WebhookRejected', message: 'The alert webhook answered 410 Gone', nonRetryable: true, details: [{ attempt: 1 }] });
+    },
+    loadTargets: async () => newerTargets,
+  };
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
+  const webhookWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record-webhook', workflowBundle: bundle, activities: webhookActivities });
+  /** A Category 1 case left idle past day 10: a supervisor acknowledges its escalation. */
+  const acknowledgeDayTenEscalation = async (handle: CaseHandle, note?: string): Promise<void> => {
+    await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
+    await env.sleep('252 hours');
+    const view = await handle.query(caseViewQuery);
+    const escalation = view.alerts.open.find((a) => a.id.endsWith('length_of_stay:escalation-0'));
+    if (!escalation) throw new Error('expected the day-10 escalation to have fired');
+    const actor = { id: 'sup-carla', role: 'supervisor' } as const;
+    await handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: escalation.id, actor, ...(note ? { note } : {}) }] });
+  };
   const scenarios: Record<string, (handle: CaseHandle) => Promise<void>> = {
     // Expedited Category 1, closed after the follow-up; a refused reviewer signal along the way.
     'expedited-category-1-closed': async (handle) => {
@@ -69,35 +96,52 @@ async function main(): Promise<void> {
     },
     // Alerts: a Category 1 case idle past day 10, the escalation acknowledged, the targets changed; left open.
     'alerts-acknowledged-targets-open': async (handle) => {
-      await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
-      await env.sleep('252 hours');
-      const view = await handle.query(caseViewQuery);
-      const escalation = view.alerts.open.find((a) => a.id.endsWith('length_of_stay:escalation-0'));
-      if (!escalation) throw new Error('expected the day-10 escalation to have fired');
-      await handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: escalation.id, actor: { id: 'sup-carla', role: 'supervisor' } }] });
+      await acknowledgeDayTenEscalation(handle);
       await handle.signal(targetsChangedSignal, { version: 1, targets: { ...DEFAULT_TARGETS, repeatEveryDays: 1 } });
       await env.sleep('2 days');
     },
+    // Alerts through the webhook (a warning delivered, escalations kept as dead letters), targets
+    // caught up at a write, an acknowledgement, refused decisions; closed with alerts open.
+    'alerts-webhook-catch-up-closed': async (handle) => {
+      await acknowledgeDayTenEscalation(handle, 'Calling the sponsor');
+      await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(), 'too-early'));
+      await handle.signal(releaseDecisionSignal, { requestId: 'malformed', decision: { type: 'DECIDE_RELEASE' } } as never);
+      await env.sleep('2 days');
+      await clearChecks(handle);
+      await send(handle, events.completeVetting(), events.recommend());
+      await decide(handle, events.approve());
+      await send(handle, events.releaseChild());
+      await env.sleep('31 days');
+      await send(handle, events.completeFollowUp());
+    },
   };
-  await worker.runUntil(async () => {
-    for (const [name, drive] of Object.entries(scenarios)) {
-      const caseId = `REC-${name}`;
-      const handle = await env.client.workflow.start(caseWorkflow, {
-        workflowId: caseWorkflowId(caseId),
-        taskQueue: 'record',
-        args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(await env.currentTimeMs()).toISOString() })) }],
-      });
-      await drive(handle);
-      await env.sleep('1 minute'); // let the projection run
-      // The CLI writes the history in the JSON form that Worker.runReplayHistory reads.
-      const file = join(FIXTURES, `${name}.json`);
-      const json = execFileSync(temporalCli, ['workflow', 'show', '--address', env.address, '--workflow-id', handle.workflowId, '--output', 'json'], {
-        encoding: 'utf8',
-      });
-      writeFileSync(file, json);
-      console.log(`recorded ${JSON.parse(json).events.length} events of ${handle.workflowId} into ${file}`);
-    }
-  });
+  const onWebhook = new Set(['alerts-webhook-catch-up-closed']);
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !(name in scenarios));
+  if (unknown.length > 0) throw new Error(`No scenario named ${unknown.join(', ')}; there are ${Object.keys(scenarios).join(', ')}`);
+  // Both workers run while the scenarios do.
+  await webhookWorker.runUntil(
+    worker.runUntil(async () => {
+      for (const [name, drive] of Object.entries(scenarios)) {
+        if (only.length > 0 && !only.includes(name)) continue;
+        const caseId = `REC-${name}`;
+        const handle = await env.client.workflow.start(caseWorkflow, {
+          workflowId: caseWorkflowId(caseId),
+          taskQueue: onWebhook.has(name) ? 'record-webhook' : 'record',
+          args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(await env.currentTimeMs()).toISOString() })) }],
+        });
+        await drive(handle);
+        await env.sleep('1 minute'); // let the projection run
+        // The CLI writes the history in the JSON form that Worker.runReplayHistory reads.
+        const file = join(FIXTURES, `${name}.json`);
+        const json = execFileSync(temporalCli, ['workflow', 'show', '--address', env.address, '--workflow-id', handle.workflowId, '--output', 'json'], {
+          encoding: 'utf8',
+        });
+        writeFileSync(file, json);
+        console.log(`recorded ${JSON.parse(json).events.length} events of ${handle.workflowId} into ${file}`);
+      }
+    }),
+  );
   await env.teardown();
 }
 

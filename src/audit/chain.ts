@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { PrismaClient } from '../db/generated/client';
+import { Prisma } from '../db/generated/client';
 
 /**
  * The audit trail of a case: entries appended under a per-case lock, each hashed over its content
@@ -54,6 +55,14 @@ export interface AuditHead {
 
 export const EMPTY_HEAD: AuditHead = { seq: -1, hash: GENESIS_HASH };
 
+/**
+ * Takes the case's audit lock for the rest of the transaction (or statement): one writer of a case's
+ * chain at a time. Every writer takes it through this one expression, so all agree on the key.
+ */
+export function lockAuditChain(caseId: string): Prisma.Sql {
+  return Prisma.sql`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`audit:${caseId}`}::text))) AS l`;
+}
+
 /** A chain entry as stored: the record, its place and its links. */
 export type AuditRow = ReturnType<typeof chainRows>[number];
 
@@ -91,7 +100,7 @@ export async function appendAudit(prisma: PrismaClient, caseId: string, records:
   if (records.length === 0) return null;
   return prisma.$transaction(async (tx) => {
     // One writer per case at a time: the worker's projections and the API's refusals share a chain.
-    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`audit:${caseId}`}))) AS l`;
+    await tx.$queryRaw(lockAuditChain(caseId));
     const existing = await tx.auditEntry.findMany({
       where: { caseId, sourceKey: { in: records.map((r) => r.sourceKey) } },
       select: { sourceKey: true },

@@ -41,6 +41,13 @@ export type AcknowledgeAlert = z.infer<typeof AcknowledgeAlertSchema>;
 export const AlertAckSchema = z.object({ alertId: z.string(), actor: ActorSchema, at: z.string(), note: z.string().nullable() });
 export type AlertAck = z.infer<typeof AlertAckSchema>;
 
+/** What a case hands to the read model about its alerts: newly fired, resolved (the case moved on), acknowledged. */
+export interface AlertRecord {
+  fired: Alert[];
+  resolved: { alertId: string; at: string }[];
+  acknowledged: AlertAck[];
+}
+
 /** How the case delivers alerts to the webhook (fixed when the case starts, from configuration). */
 export const AlertDeliverySchema = z.strictObject({
   webhookMaxAttempts: z.int().min(1).max(100),

@@ -1,14 +1,14 @@
-import { initialTransition, transition } from 'xstate';
+import { getStateNodes, initialTransition, transition } from 'xstate';
 
 import type { CaseEvent, CaseEventType, Check } from '../contracts/case-events';
 import { CASE_EVENT_TYPES, CHECKS } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { Actor, Role } from '../contracts/roles';
+import { ageInYears, EVENT_ROLES, profileById } from '../domain/policy';
 import type { CaseMachineEvent, CaseMachineInput } from './case-machine';
 import { caseMachine, isRequired } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
-import { ageInYears, EVENT_ROLES, profileById } from './policy';
 
 /**
  * The decisions a host needs, as pure functions over snapshots: open a case, say which events are
@@ -20,9 +20,13 @@ export function openCaseSnapshot(input: CaseMachineInput): CaseSnapshot {
   return snapshot;
 }
 
-/** Event types the current state handles at all, before roles and guards. */
-function handledEventTypes(snapshot: CaseSnapshot): Set<string> {
-  return new Set(snapshot._nodes.flatMap((node) => node.ownEvents));
+/**
+ * Event types the current state handles at all, before roles and guards: those with a transition
+ * from an active state node (the state value's nodes and their ancestors), read through XState's
+ * public API.
+ */
+export function handledEventTypes(snapshot: CaseSnapshot): Set<string> {
+  return new Set(getStateNodes(snapshot.machine.root, snapshot.value).flatMap((node) => node.ownEvents));
 }
 
 export type CheckStatus = 'pending' | 'cleared' | 'flagged' | 'not_required';

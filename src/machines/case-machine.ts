@@ -3,7 +3,7 @@ import { and, assign, or, raise, setup, stateIn } from 'xstate';
 import type { CaseEvent, Check, Sponsor } from '../contracts/case-events';
 import { CHECKS } from '../contracts/case-events';
 import type { ChildFacts } from '../contracts/case-input';
-import type { HomeStudyTrigger, PolicyProfile } from './policy';
+import type { HomeStudyTrigger, PolicyProfile } from '../domain/policy';
 import {
   POLICY_PROFILES,
   ageInYears,
@@ -12,7 +12,7 @@ import {
   homeStudyTriggers,
   profileAt,
   profileById,
-} from './policy';
+} from '../domain/policy';
 
 /**
  * The case statechart: ORR's release process from intake to closure. Pure: no I/O, no clock, no

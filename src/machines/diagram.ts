@@ -1,7 +1,7 @@
 import type { AnyStateNode, TransitionDefinition } from 'xstate';
 
-import type { CheckRule, PolicyProfile } from './policy';
-import { EVENT_ROLES, HOME_STUDY_TRIGGERS, POLICY_PROFILES } from './policy';
+import type { CheckRule, PolicyProfile } from '../domain/policy';
+import { EVENT_ROLES, HOME_STUDY_TRIGGERS, POLICY_PROFILES } from '../domain/policy';
 import { caseMachine } from './case-machine';
 import { STAGE_TO_STATUS } from './case-status';
 

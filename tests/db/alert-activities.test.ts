@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 
-import type { AlertRecord } from '../../src/activities/case-activities';
 import { createCaseActivities, signWebhook } from '../../src/activities/case-activities';
-import type { Alert } from '../../src/contracts/alerts';
+import type { Alert, AlertRecord } from '../../src/contracts/alerts';
 import { CaseFailure } from '../../src/contracts/failures';
 import { useTestDatabase } from '../helpers/test-db';
 

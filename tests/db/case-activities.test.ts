@@ -1,5 +1,10 @@
 import { readdirSync } from 'node:fs';
 
+import type { LogEntry } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
+import { MockActivityEnvironment } from '@temporalio/testing';
+
+import type { ProjectionResult } from '../../src/activities/case-activities';
 import { createCaseActivities } from '../../src/activities/case-activities';
 import { appendAudit, readAudit } from '../../src/audit/chain';
 import { MIGRATIONS_DIR, assertMigrated, openDatabase } from '../../src/db/client';
@@ -153,6 +158,29 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
     expect(trail.entries.filter((e) => e.sourceKey.startsWith('transition:')).map((e) => e.sourceKey)).toEqual(
       [0, ...steps].map((seq) => `transition:${seq}`),
     );
+  });
+
+  it('takes only the expected collision the careful way, silently; any other failure of the one statement is logged and thrown', async () => {
+    const warnings: LogEntry[] = [];
+    const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN', (entry) => warnings.push(entry)) });
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
+    const opened = projection('UC-DB-7', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]);
+    expect(((await env.run(projectCase, opened)) as ProjectionResult).written).toBe('one statement');
+    // A retry on the same worker: its one statement, onto the head it remembers, inserts the entry
+    // again and collides with it (a unique violation), changing nothing; under the lock it is found written.
+    expect(((await env.run(projectCase, opened)) as ProjectionResult).written).toBe('under lock');
+    expect(await testDb.db.prisma.auditEntry.count({ where: { caseId: 'UC-DB-7' } })).toBe(1);
+    expect(warnings).toEqual([]);
+
+    // A malformed timestamp fails the statement for another reason: not taken for the collision.
+    const malformed = { ...projection('UC-DB-8', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]), admittedAt: 'not-a-date' };
+    const err = await env.run(projectCase, malformed).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'P2010' });
+    // Logged by the activity (the SDK logs the failed attempt too), by its codes: the message can quote the data.
+    const logged = warnings.filter((w) => w.message === 'The projection failed');
+    expect(logged.map((w) => w.meta)).toEqual([expect.objectContaining({ caseId: 'UC-DB-8', error: 'PrismaClientKnownRequestError', code: 'P2010', sqlState: '22007' })]);
+    expect(await testDb.db.prisma.case.count({ where: { id: 'UC-DB-8' } })).toBe(0);
+    expect(await testDb.db.prisma.auditEntry.count({ where: { caseId: 'UC-DB-8' } })).toBe(0);
   });
 
   it('reads PostgreSQL catalog types (name, "char") through the driver adapter', async () => {

@@ -10,7 +10,7 @@ import type { CaseView } from '../../src/contracts/case-view';
 import { caseWorkflowId } from '../../src/contracts/ids';
 import { caseCommandUpdate, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { Actor } from '../../src/contracts/roles';
-import { EVENT_ROLES } from '../../src/machines/policy';
+import { EVENT_ROLES } from '../../src/domain/policy';
 import { AesGcmCodec } from '../../src/temporal/codec';
 import { TEST_TOKENS, testVerify, tokenFor } from '../helpers/auth';
 import { caseManager, coordinator, decisionSignal, events, openCaseRequest, reviewer } from '../helpers/builders';

@@ -3,11 +3,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker as TemporalWorker } from '@temporalio/worker';
 
-import type { AlertRecord, CaseActivities } from '../../src/activities/case-activities';
+import type { CaseActivities } from '../../src/activities/case-activities';
+import type { AlertRecord } from '../../src/contracts/alerts';
 import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from '../../src/contracts/case-events';
 import { OpenCaseSchema } from '../../src/contracts/case-input';
 import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
 import { caseWorkflowId } from '../../src/contracts/ids';
+import type { VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { caseWorkflow } from '../../src/workflows';
@@ -69,18 +71,28 @@ export interface Recorded {
   alerts: AlertRecord[];
 }
 
+export interface FakeActivityOptions {
+  /** The first this many projections fail, as a database that is down. */
+  failFirst?: number;
+  /** Where alert records go. */
+  recorded?: Recorded;
+  /** Targets the read model holds, saved by an admin (default: none, version 0): projections report their version. */
+  savedTargets?: VersionedTargets;
+}
+
 /**
- * Fake activities at the boundary: they keep what was projected and every alert record, in order;
- * the first `failFirst` projections fail. No webhook.
+ * Fake activities at the boundary: they keep what was projected and every alert record, in order,
+ * and answer with the targets version the read model holds. No webhook.
  */
-export function fakeActivities(projected: CaseProjection[], failFirst = 0, recorded: Recorded = { alerts: [] }) {
+export function fakeActivities(projected: CaseProjection[], { failFirst = 0, recorded = { alerts: [] }, savedTargets }: FakeActivityOptions = {}) {
   let calls = 0;
+  const saved = savedTargets ?? { version: 0, targets: DEFAULT_TARGETS };
   const activities: CaseActivities = {
     projectCase: jest.fn(async (projection: CaseProjection) => {
       calls += 1;
       if (calls <= failFirst) throw new Error('database unavailable (simulated)');
       projected.push(projection);
-      return { lastSeq: Math.max(...projection.transitions.map((t) => t.seq)) };
+      return { lastSeq: Math.max(...projection.transitions.map((t) => t.seq)), ...(savedTargets ? { targetsVersion: saved.version } : {}) };
     }),
     recordAlerts: jest.fn(async (record: AlertRecord) => {
       recorded.alerts.push(record);
@@ -89,7 +101,7 @@ export function fakeActivities(projected: CaseProjection[], failFirst = 0, recor
     deliverAlertWebhook: jest.fn(async () => ({ status: 0 })),
     recordDeadLetter: jest.fn(async () => undefined),
     signalOpenCases: jest.fn(async () => ({ signalled: 0 })),
-    loadTargets: jest.fn(async () => ({ version: 0, targets: DEFAULT_TARGETS })),
+    loadTargets: jest.fn(async () => saved),
   };
   return activities;
 }
@@ -112,15 +124,30 @@ export async function clearChecks(handle: CaseHandle): Promise<CaseView> {
   return send(handle, ...clearPending(view.checks));
 }
 
+/**
+ * Polls `probe` in real time until `done` holds for what it answers; fails after `timeoutMs` saying
+ * what it waited for and what it saw last, instead of hanging to the test's timeout.
+ */
+export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Gave up after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** A reviewer's decision, by signal; waits until the case has seen it (applied or refused). */
 export async function decide(handle: CaseHandle, decision: ReleaseDecisionRequest): Promise<CaseView> {
   const before = await handle.query(caseViewQuery);
-  await handle.signal(releaseDecisionSignal, decisionSignal(decision));
-  for (;;) {
-    const view = await handle.query(caseViewQuery);
-    if (view.transitions.length > before.transitions.length || view.refusedSignals.length > before.refusedSignals.length) return view;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const signal = decisionSignal(decision);
+  await handle.signal(releaseDecisionSignal, signal);
+  return waitFor(
+    () => handle.query(caseViewQuery),
+    (view) => view.transitions.length > before.transitions.length || view.refusedSignals.length > before.refusedSignals.length,
+    `case ${handle.workflowId} to apply or refuse the decision ${signal.requestId} (${decision.decision})`,
+  );
 }
 
 /** From a new case to the ORR decision with a sponsor of this category, every check cleared. */

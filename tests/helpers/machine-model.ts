@@ -1,4 +1,5 @@
 import type { AnyStateNode, TransitionDefinition } from 'xstate';
+import { getNextTransitions } from 'xstate';
 
 import type { CaseEventType, Check } from '../../src/contracts/case-events';
 import { CHECKS } from '../../src/contracts/case-events';
@@ -8,7 +9,7 @@ import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-mach
 import { caseMachine } from '../../src/machines/case-machine';
 import { vettingRegions } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
-import { EVENT_ROLES } from '../../src/machines/policy';
+import { EVENT_ROLES } from '../../src/domain/policy';
 
 /**
  * The case machine as a model to explore: the events a test offers in each state, a state key that
@@ -150,4 +151,13 @@ export function machineStateNodes(machine: CaseMachine = caseMachine): { resting
   };
   visit(machine.root);
   return { resting, transient };
+}
+
+/**
+ * The event types a snapshot has transitions for, guards aside, as XState's `getNextTransitions`
+ * lists them (eventless ones left out). A derivation independent of the host's, which reads the
+ * active state nodes' own events: the two must agree in every reachable state.
+ */
+export function transitionEventTypes(snapshot: CaseSnapshot): Set<string> {
+  return new Set(getNextTransitions(snapshot).flatMap((t) => (t.eventType ? [t.eventType] : [])));
 }

@@ -36,12 +36,25 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 
 /** The CLI's dev server, in memory, with the same SQLite pragmas as `npm start`. */
 export function createDevServerEnv(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
+  return startDevServer({}, dataConverter);
+}
+
+/**
+ * The CLI's dev server with its data on disk in `dbFilename`, as `npm start` runs it. Stopped
+ * (`teardown`) and started again on the same file and port, it is a server restart.
+ */
+export function createDevServerOnDisk(dbFilename: string, port?: number): Promise<TestWorkflowEnvironment> {
+  return startDevServer({ dbFilename, ...(port === undefined ? {} : { port }) });
+}
+
+function startDevServer(server: { dbFilename?: string; port?: number }, dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
     ...(dataConverter ? { client: { dataConverter } } : {}),
     server: {
       executable: temporalExecutable('temporal'),
       ip: '127.0.0.1',
+      ...server,
       extraArgs: DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     },
   });

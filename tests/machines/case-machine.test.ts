@@ -4,7 +4,7 @@ import { caseMachine } from '../../src/machines/case-machine';
 import { allowedEvents, allowedEventsByRole, checkStatuses, evaluateEvent } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { GROUPING_STATES, STAGE_TO_STATUS, UnmappedStateError, toCaseStatus } from '../../src/machines/case-status';
-import { EVENT_ROLES } from '../../src/machines/policy';
+import { EVENT_ROLES } from '../../src/domain/policy';
 import { caseManager, coordinator, events, reviewer } from '../helpers/builders';
 import { AT, CLEAR_PENDING, drive, openSnapshot, parseEvent } from '../helpers/machine-driver';
 

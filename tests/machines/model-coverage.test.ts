@@ -1,16 +1,17 @@
 import { adjacencyMapToArray, getAdjacencyMap, getShortestPaths } from '@xstate/graph';
 import type { TransitionDefinition } from 'xstate';
+import { getStateNodes } from 'xstate';
 
 import type { CaseEvent, CaseEventType, Check, Sponsor } from '../../src/contracts/case-events';
 import { CASE_EVENT_TYPES, CHECKS, SponsorSchema } from '../../src/contracts/case-events';
 import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
 import { caseMachine, createCaseMachine } from '../../src/machines/case-machine';
 import type { RefusalCode } from '../../src/machines/case-logic';
-import { allowedEvents, evaluateEvent, openCaseSnapshot, vettingRegions } from '../../src/machines/case-logic';
+import { allowedEvents, evaluateEvent, handledEventTypes, openCaseSnapshot, vettingRegions } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { toCaseStatus } from '../../src/machines/case-status';
-import type { PolicyProfile } from '../../src/machines/policy';
-import { EVENT_ROLES, POLICY_PROFILES, checkRequired, profileAt } from '../../src/machines/policy';
+import type { PolicyProfile } from '../../src/domain/policy';
+import { EVENT_ROLES, POLICY_PROFILES, checkRequired, profileAt } from '../../src/domain/policy';
 import {
   MODEL_AT,
   ROLES,
@@ -18,6 +19,7 @@ import {
   machineTransitions,
   modelEvents,
   modelStateKey,
+  transitionEventTypes,
 } from '../helpers/machine-model';
 
 /**
@@ -147,10 +149,23 @@ describe('case machine: model-based coverage', () => {
   });
 
   it('rests in every state node the machine defines; transient ones are only passed through', () => {
-    const reached = new Set([...production.states, ...conditional.states].flatMap((s) => s._nodes.map((n) => n.id)));
+    const reached = new Set([...production.states, ...conditional.states].flatMap((s) => getStateNodes(s.machine.root, s.value).map((n) => n.id)));
     expect(nodes.resting.filter((id) => !reached.has(id))).toEqual([]);
     expect(nodes.transient.filter((id) => reached.has(id))).toEqual([]);
     expect(nodes.transient).toHaveLength(CHECKS.length);
+  });
+
+  it('reads the events each reachable state handles through public XState API, as XState lists its transitions', () => {
+    const states = [...production.states, ...conditional.states];
+    const disagreeing = states.filter((s) => {
+      const [host, listed] = [[...handledEventTypes(s)].sort(), [...transitionEventTypes(s)].sort()];
+      return host.join() !== listed.join();
+    });
+    expect(disagreeing.map((s) => JSON.stringify(s.value))).toEqual([]);
+    // Not vacuous: open states handle events, every event type is handled somewhere, a closed case handles none.
+    expect(states.filter((s) => s.status !== 'done' && handledEventTypes(s).size === 0)).toEqual([]);
+    expect(CASE_EVENT_TYPES.filter((type) => !states.some((s) => handledEventTypes(s).has(type)))).toEqual([]);
+    expect(states.filter((s) => s.status === 'done').every((s) => handledEventTypes(s).size === 0)).toBe(true);
   });
 
   it('every shortest path replays through the host, role checks included, to the same state', () => {
@@ -202,7 +217,8 @@ describe('case machine: model-based coverage', () => {
     const distinct = new Map<string, CaseSnapshot>();
     for (const s of production.states) if (!distinct.has(JSON.stringify(s.value))) distinct.set(JSON.stringify(s.value), s);
     for (const snapshot of distinct.values()) {
-      const handled = new Set(snapshot._nodes.flatMap((n) => n.ownEvents));
+      // The oracle is XState's own list of the state's transitions, not the host's reading of them.
+      const handled = transitionEventTypes(snapshot);
       for (const type of CASE_EVENT_TYPES) {
         const sample = sampleOf(type, snapshot);
         for (const role of ROLES) {

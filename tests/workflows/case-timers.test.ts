@@ -1,11 +1,13 @@
 import type { Worker } from '@temporalio/worker';
 
+import type { CaseActivities } from '../../src/activities/case-activities';
 import type { CaseView } from '../../src/contracts/case-view';
 import { acknowledgeAlertUpdate, caseViewQuery, targetsChangedSignal } from '../../src/contracts/messages';
+import type { VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import { events } from '../helpers/builders';
 import type { CaseHandle, Recorded } from '../helpers/case-workflow-kit';
-import { clearChecks, decide, fakeActivities, firedIds, send, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
+import { clearChecks, decide, fakeActivities, firedIds, send, useCaseWorkflowKit, waitFor } from '../helpers/case-workflow-kit';
 import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
@@ -21,6 +23,7 @@ const supervisor = { id: 'sup-carla', role: 'supervisor' } as const;
 interface Running {
   handle: CaseHandle;
   recorded: Recorded;
+  activities: CaseActivities;
   admittedAt: number;
   /** Moves the server clock to `days` after admission, then waits until the case has caught up. */
   at(days: number): Promise<CaseView>;
@@ -28,45 +31,63 @@ interface Running {
   fired(prefix: string): string[];
 }
 
-async function withCase(
-  run: (c: Running) => Promise<void>,
-  overrides: Parameters<typeof kit.openCase>[1] = {},
-  firstWorker: Partial<Parameters<typeof kit.createWorker>[2]> = {},
-): Promise<void> {
+interface CaseSetup {
+  open?: Parameters<typeof kit.openCase>[1];
+  worker?: Partial<Parameters<typeof kit.createWorker>[2]>;
+  /** Targets the read model holds when the case opens (the case itself starts on the defaults). */
+  savedTargets?: VersionedTargets;
+}
+
+async function withCase(run: (c: Running) => Promise<void>, setup: CaseSetup = {}): Promise<void> {
   const taskQueue = uniqueName('tq');
   const recorded: Recorded = { alerts: [] };
-  const worker = await kit.createWorker(taskQueue, fakeActivities([], 0, recorded), firstWorker);
+  const activities = fakeActivities([], { recorded, ...(setup.savedTargets ? { savedTargets: setup.savedTargets } : {}) });
+  const worker = await kit.createWorker(taskQueue, activities, setup.worker);
   const admittedAt = await kit.env.currentTimeMs();
   await worker.runUntil(async () => {
-    const handle = await kit.openCase(taskQueue, { admittedAt: new Date(admittedAt).toISOString(), ...overrides });
-    await run(running(handle, recorded, admittedAt));
+    const handle = await kit.openCase(taskQueue, { admittedAt: new Date(admittedAt).toISOString(), ...setup.open });
+    await run(running(handle, recorded, activities, admittedAt));
   });
 }
 
-function running(handle: CaseHandle, recorded: Recorded, admittedAt: number): Running {
+function running(handle: CaseHandle, recorded: Recorded, activities: CaseActivities, admittedAt: number): Running {
   return {
     handle,
     recorded,
+    activities,
     admittedAt,
     async at(days) {
       const target = admittedAt + days * DAY;
       const now = await kit.env.currentTimeMs();
       if (target > now) await kit.env.sleep(target - now);
-      return caughtUp(handle);
+      return caughtUp(handle, recorded);
     },
     fired: (prefix) => firedIds(recorded).filter((id) => id.startsWith(`${handle.workflowId.replace(/^case-/, '')}:${prefix}`)),
   };
 }
 
-/** The view once the case has handled every timer that is due (its next deadline is in the future). */
-async function caughtUp(handle: CaseHandle): Promise<CaseView> {
-  for (let i = 0; i < 200; i += 1) {
-    const [view, now] = await Promise.all([handle.query(caseViewQuery), kit.env.currentTimeMs()]);
-    const next = view.alerts.nextDeadlineAt ? Date.parse(view.alerts.nextDeadlineAt) : Infinity;
-    if (next > now) return view;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('The case did not catch up with its deadlines');
+/**
+ * The view once the case has caught up with the clock: its next deadline is ahead (so it has run
+ * the timer that was due: the time-skipping server reports no pending workflow task), no activity
+ * is running, and every alert it fired and every acknowledgement has reached the (fake) read model.
+ * A condition, not an allowance of real time: a busy machine only makes it later.
+ */
+async function caughtUp(handle: CaseHandle, recorded: Recorded): Promise<CaseView> {
+  const { view } = await waitFor(
+    async () => {
+      const [view, now, { raw }] = await Promise.all([handle.query(caseViewQuery), kit.env.currentTimeMs(), handle.describe()]);
+      const recordedCount = { fired: firedIds(recorded).length, acknowledged: recorded.alerts.flatMap((r) => r.acknowledged).length };
+      return { view, now, activities: raw.pendingActivities?.length ?? 0, recordedCount };
+    },
+    ({ view, now, activities, recordedCount }) =>
+      (view.alerts.nextDeadlineAt === null || Date.parse(view.alerts.nextDeadlineAt) > now) &&
+      activities === 0 &&
+      recordedCount.fired === view.alerts.firedCount &&
+      recordedCount.acknowledged === view.alerts.acknowledgements.length,
+    `case ${handle.workflowId} to catch up with its deadlines`,
+    60_000,
+  );
+  return view;
 }
 
 describe('length-of-stay timers (time-skipping server)', () => {
@@ -129,7 +150,7 @@ describe('length-of-stay timers (time-skipping server)', () => {
         await c.at(9);
         expect(c.fired('stage.vetting')).toHaveLength(2);
       },
-      { child: { birthDate: '2012-01-01' } },
+      { open: { child: { birthDate: '2012-01-01' } } },
     );
   });
 
@@ -148,7 +169,7 @@ describe('length-of-stay timers (time-skipping server)', () => {
         await c.at(warnDay + 46.01);
         expect(c.fired('age_out')).toEqual([`${view.caseId}:age_out:warning`, `${view.caseId}:age_out:escalation-0`]);
       },
-      { child: { birthDate: birthday.toISOString().slice(0, 10) } },
+      { open: { child: { birthDate: birthday.toISOString().slice(0, 10) } } },
     );
   });
 
@@ -166,6 +187,24 @@ describe('length-of-stay timers (time-skipping server)', () => {
       await c.at(14.01);
       expect(c.fired('length_of_stay')).toEqual([`${view.caseId}:length_of_stay:warning`]);
     });
+  });
+
+  it('targets saved while the case was starting (the broadcast missed it) catch up at its next write', async () => {
+    const longer = { ...DEFAULT_TARGETS, lengthOfStayDays: { ...DEFAULT_TARGETS.lengthOfStayDays, '1': 20 } };
+    await withCase(
+      async (c) => {
+        await send(c.handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
+        // The case started on the defaults (version 0); its first projection reported version 3.
+        const view = await c.at(8);
+        expect(view.alerts.targetsVersion).toBe(3);
+        expect(c.activities.loadTargets).toHaveBeenCalledTimes(1);
+        // Category 1 at 20 days: no warning on day 7, one on day 14.
+        expect(c.fired('length_of_stay')).toEqual([]);
+        await c.at(14.01);
+        expect(c.fired('length_of_stay')).toEqual([`${view.caseId}:length_of_stay:warning`]);
+      },
+      { savedTargets: { version: 3, targets: longer } },
+    );
   });
 
   it('a denial does not stop the clock: the stay is still measured against the last sponsor category', async () => {
@@ -193,15 +232,17 @@ describe('length-of-stay timers (time-skipping server)', () => {
     const admittedAt = await kit.env.currentTimeMs();
     let handle!: CaseHandle;
     // No workflow cache on the first worker (see case-workflow.test.ts): the second rebuilds by replay.
-    const first: Worker = await kit.createWorker(taskQueue, fakeActivities([], 0, recorded), { maxCachedWorkflows: 0 });
+    const firstActivities = fakeActivities([], { recorded });
+    const first: Worker = await kit.createWorker(taskQueue, firstActivities, { maxCachedWorkflows: 0 });
     await first.runUntil(async () => {
       handle = await kit.openCase(taskQueue, { admittedAt: new Date(admittedAt).toISOString() });
       await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
-      await running(handle, recorded, admittedAt).at(7.5);
+      await running(handle, recorded, firstActivities, admittedAt).at(7.5);
     });
-    const second = await kit.createWorker(taskQueue, fakeActivities([], 0, recorded));
+    const secondActivities = fakeActivities([], { recorded });
+    const second = await kit.createWorker(taskQueue, secondActivities);
     await second.runUntil(async () => {
-      const c = running(handle, recorded, admittedAt);
+      const c = running(handle, recorded, secondActivities, admittedAt);
       await c.at(10.5);
       const caseId = handle.workflowId.replace(/^case-/, '');
       expect(c.fired('length_of_stay')).toEqual([`${caseId}:length_of_stay:warning`, `${caseId}:length_of_stay:escalation-0`]);

@@ -177,7 +177,7 @@ describe('case workflow on the time-skipping server', () => {
     const projected: CaseProjection[] = [];
     // The first two projections fail; the retry policy tries again after 1 s, then 2 s, in real
     // time (no time skipping here: an activity in flight would hold the test server's clock).
-    const activities = fakeActivities(projected, 2);
+    const activities = fakeActivities(projected, { failFirst: 2 });
     const worker = await createWorker(taskQueue, activities);
     await worker.runUntil(async () => {
       const handle = await openCase(taskQueue);

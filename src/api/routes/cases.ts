@@ -20,7 +20,7 @@ import { CASE_WORKFLOW_TYPE, caseCommandUpdate, caseViewQuery, releaseDecisionSi
 import type { PrismaClient } from '../../db/generated/client';
 import type { Role } from '../../contracts/roles';
 import { allowedEventsByRole, openCaseSnapshot } from '../../machines/case-logic';
-import { EVENT_ROLES } from '../../machines/policy';
+import { EVENT_ROLES } from '../../domain/policy';
 import { toCaseStatus } from '../../machines/case-status';
 import { currentTargets } from '../../targets/store';
 import { decodeCursor, encodeCursor } from '../cursor';

@@ -1,8 +1,8 @@
-import type { Check, Sponsor, SponsorCategory } from '../../src/contracts/case-events';
-import { CHECKS, SponsorInputSchema } from '../../src/contracts/case-events';
-import { ChildFactsSchema, type ChildFacts } from '../../src/contracts/case-input';
-import { checkStatuses } from '../../src/machines/case-logic';
-import type { HomeStudyTrigger, PolicyProfile } from '../../src/machines/policy';
+import type { Check, Sponsor, SponsorCategory } from '../../../src/contracts/case-events';
+import { CHECKS, SponsorInputSchema } from '../../../src/contracts/case-events';
+import { ChildFactsSchema, type ChildFacts } from '../../../src/contracts/case-input';
+import { checkStatuses } from '../../../src/machines/case-logic';
+import type { HomeStudyTrigger, PolicyProfile } from '../../../src/domain/policy';
 import {
   HOME_STUDY_TRIGGERS,
   POLICY_PROFILES,
@@ -12,9 +12,9 @@ import {
   profileAt,
   profileById,
   requiredChecks,
-} from '../../src/machines/policy';
-import { events } from '../helpers/builders';
-import { drive, openSnapshot } from '../helpers/machine-driver';
+} from '../../../src/domain/policy';
+import { events } from '../../helpers/builders';
+import { drive, openSnapshot } from '../../helpers/machine-driver';
 
 const AT = '2026-11-03T09:00:00Z';
 const child = (facts: Partial<ChildFacts> = {}): ChildFacts => ChildFactsSchema.parse({ birthDate: '2012-01-01', ...facts });

@@ -2,7 +2,7 @@ import type { Alert, AlertLevel, AlertRule } from '../contracts/alerts';
 import { ALERT_LEVELS } from '../contracts/alerts';
 import type { SponsorCategory } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
-import type { Targets } from '../contracts/targets';
+import type { StageTarget, Targets } from '../contracts/targets';
 
 /**
  * Length-of-stay deadlines as pure functions of a case's clock and the targets: which alerts are
@@ -67,72 +67,76 @@ export function eighteenthBirthday(birthDate: string): number {
 
 /** The targets that apply to the case as it stands. */
 export function activeChains(clock: CaseClock, targets: Targets): Chain[] {
-  const chains: Chain[] = [];
   const open = !CLOSED_STATUSES.includes(clock.status);
-  const repeat = targets.repeatEveryDays * DAY_MS;
+  return [
+    ...(open && clock.category ? [lengthOfStayChain(clock, clock.category, targets)] : []),
+    ...targets.stages.flatMap((stage) => stageChain(clock, stage, targets) ?? []),
+    ...(open ? [ageOutChain(clock, targets)] : []),
+    ...(clock.status === 'released' && clock.releasedAt ? [followUpChain(clock.releasedAt, targets)] : []),
+  ];
+}
 
-  if (open && clock.category) {
-    const target = targets.lengthOfStayDays[clock.category];
-    const start = ms(clock.admittedAt);
-    chains.push({
-      key: 'length_of_stay',
-      rule: 'length_of_stay',
-      warnAt: start + target * targets.warnAtFraction * DAY_MS,
-      escalateAt: start + target * DAY_MS,
-      repeatEveryMs: repeat,
-      describe: (kind) =>
-        `${kind === 'warning' ? 'Nearing' : 'Over'} the Category ${clock.category} length-of-stay target of ${daysText(target)} from admission`,
-    });
-  }
+function lengthOfStayChain(clock: CaseClock, category: SponsorCategory, targets: Targets): Chain {
+  const target = targets.lengthOfStayDays[category];
+  const start = ms(clock.admittedAt);
+  return {
+    key: 'length_of_stay',
+    rule: 'length_of_stay',
+    warnAt: start + target * targets.warnAtFraction * DAY_MS,
+    escalateAt: start + target * DAY_MS,
+    repeatEveryMs: targets.repeatEveryDays * DAY_MS,
+    describe: (kind) =>
+      `${kind === 'warning' ? 'Nearing' : 'Over'} the Category ${category} length-of-stay target of ${daysText(target)} from admission`,
+  };
+}
 
-  for (const stage of targets.stages) {
-    if (!stage.statuses.includes(clock.status)) continue;
-    const entry = runEntry(clock, stage.statuses);
-    if (!entry) continue;
-    // "From admission" counts the first time through; back again (a denial, a withdrawal) counts from then.
-    const start = stage.from === 'admission' && entry.seq === 0 ? ms(clock.admittedAt) : ms(entry.at);
-    chains.push({
-      key: `stage.${stage.name}.${entry.seq}`,
-      rule: 'stage',
-      warnAt: start + stage.days * targets.warnAtFraction * DAY_MS,
-      escalateAt: start + stage.days * DAY_MS,
-      repeatEveryMs: (stage.repeatEveryDays ?? targets.repeatEveryDays) * DAY_MS,
-      describe: (kind) =>
-        `${kind === 'warning' ? 'Nearing' : 'Over'} the ${stage.name.replace(/_/g, ' ')} target of ${daysText(stage.days)}${stage.from === 'admission' ? ' from admission' : ''}`,
-    });
-  }
+/** A stage target, while the case is in one of its stages. */
+function stageChain(clock: CaseClock, stage: StageTarget, targets: Targets): Chain | null {
+  if (!stage.statuses.includes(clock.status)) return null;
+  const entry = runEntry(clock, stage.statuses);
+  if (!entry) return null;
+  // "From admission" counts the first time through; back again (a denial, a withdrawal) counts from then.
+  const start = stage.from === 'admission' && entry.seq === 0 ? ms(clock.admittedAt) : ms(entry.at);
+  return {
+    key: `stage.${stage.name}.${entry.seq}`,
+    rule: 'stage',
+    warnAt: start + stage.days * targets.warnAtFraction * DAY_MS,
+    escalateAt: start + stage.days * DAY_MS,
+    repeatEveryMs: (stage.repeatEveryDays ?? targets.repeatEveryDays) * DAY_MS,
+    describe: (kind) =>
+      `${kind === 'warning' ? 'Nearing' : 'Over'} the ${stage.name.replace(/_/g, ' ')} target of ${daysText(stage.days)}${stage.from === 'admission' ? ' from admission' : ''}`,
+  };
+}
 
-  if (open) {
-    const birthday = eighteenthBirthday(clock.birthDate);
-    const on = new Date(birthday).toISOString().slice(0, 10);
-    chains.push({
-      key: 'age_out',
-      rule: 'age_out',
-      warnAt: birthday - targets.ageOutWarningDays * DAY_MS,
-      escalateAt: birthday - targets.ageOutPlanDays * DAY_MS,
-      repeatEveryMs: null,
-      describe: (kind) =>
-        kind === 'warning'
-          ? `The child turns 18 on ${on}: plan for age-out`
-          : `The child turns 18 on ${on}: the post-18 plan is due now (${daysText(targets.ageOutPlanDays)} before)`,
-    });
-  }
+function ageOutChain(clock: CaseClock, targets: Targets): Chain {
+  const birthday = eighteenthBirthday(clock.birthDate);
+  const on = new Date(birthday).toISOString().slice(0, 10);
+  return {
+    key: 'age_out',
+    rule: 'age_out',
+    warnAt: birthday - targets.ageOutWarningDays * DAY_MS,
+    escalateAt: birthday - targets.ageOutPlanDays * DAY_MS,
+    repeatEveryMs: null,
+    describe: (kind) =>
+      kind === 'warning'
+        ? `The child turns 18 on ${on}: plan for age-out`
+        : `The child turns 18 on ${on}: the post-18 plan is due now (${daysText(targets.ageOutPlanDays)} before)`,
+  };
+}
 
-  if (clock.status === 'released' && clock.releasedAt) {
-    const released = ms(clock.releasedAt);
-    chains.push({
-      key: 'follow_up',
-      rule: 'follow_up',
-      warnAt: released + targets.followUpDueDays * DAY_MS,
-      escalateAt: released + targets.followUpOverdueDays * DAY_MS,
-      repeatEveryMs: repeat,
-      describe: (kind) =>
-        kind === 'warning'
-          ? `The post-release follow-up call is due (${daysText(targets.followUpDueDays)} after release)`
-          : `The post-release follow-up call is overdue (${daysText(targets.followUpOverdueDays)} after release)`,
-    });
-  }
-  return chains;
+function followUpChain(releasedAt: string, targets: Targets): Chain {
+  const released = ms(releasedAt);
+  return {
+    key: 'follow_up',
+    rule: 'follow_up',
+    warnAt: released + targets.followUpDueDays * DAY_MS,
+    escalateAt: released + targets.followUpOverdueDays * DAY_MS,
+    repeatEveryMs: targets.repeatEveryDays * DAY_MS,
+    describe: (kind) =>
+      kind === 'warning'
+        ? `The post-release follow-up call is due (${daysText(targets.followUpDueDays)} after release)`
+        : `The post-release follow-up call is overdue (${daysText(targets.followUpOverdueDays)} after release)`,
+  };
 }
 
 /** The level of the n-th escalation of a chain: `repeatsPerLevel` repeats at a level, then the next. */
@@ -151,18 +155,15 @@ export interface Schedule {
   active: string[];
 }
 
-/**
- * Alerts due at `now` and the next deadline. Of several repeats missed (no worker ran), only the
- * latest fires: a repeat is a reminder, and a burst of stale ones helps nobody. Warnings and first
- * escalations always fire, late or not.
- */
-export function schedule(clock: CaseClock, targets: Targets, ledger: AlertLedger, now: number): Schedule {
-  const due: Alert[] = [];
-  let nextAt: number | null = null;
-  const later = (at: number) => {
-    if (nextAt === null || at < nextAt) nextAt = at;
-  };
-  const alert = (chain: Chain, kind: 'warning' | 'escalation', repeat: number, level: AlertLevel, at: number): Alert => ({
+/** One step of a chain as an alert fired at `now`. */
+function alertOf(
+  clock: CaseClock,
+  chain: Chain,
+  step: { kind: 'warning' | 'escalation'; repeat: number; level: AlertLevel; at: number },
+  now: number,
+): Alert {
+  const { kind, repeat, level, at } = step;
+  return {
     id: alertId(clock.caseId, chain.key, kind === 'warning' ? 'warning' : `escalation-${repeat}`),
     caseId: clock.caseId,
     careProviderId: clock.careProviderId,
@@ -175,7 +176,22 @@ export function schedule(clock: CaseClock, targets: Targets, ledger: AlertLedger
     dueAt: new Date(at).toISOString(),
     firedAt: new Date(now).toISOString(),
     message: `${clock.caseId}: ${chain.describe(kind)}${repeat > 0 ? ` (reminder ${repeat})` : ''}.`,
-  });
+  };
+}
+
+/**
+ * Alerts due at `now` and the next deadline. Of several repeats missed (no worker ran), only the
+ * latest fires: a repeat is a reminder, and a burst of stale ones helps nobody. Warnings and first
+ * escalations always fire, late or not.
+ */
+export function schedule(clock: CaseClock, targets: Targets, ledger: AlertLedger, now: number): Schedule {
+  const due: Alert[] = [];
+  let nextAt: number | null = null;
+  const later = (at: number) => {
+    if (nextAt === null || at < nextAt) nextAt = at;
+  };
+  const alert = (chain: Chain, kind: 'warning' | 'escalation', repeat: number, level: AlertLevel, at: number): Alert =>
+    alertOf(clock, chain, { kind, repeat, level, at }, now);
 
   const chains = activeChains(clock, targets);
   for (const chain of chains) {

@@ -1,32 +1,9 @@
-import type { AlertLevel } from '../../src/contracts/alerts';
-import type { CaseStatus } from '../../src/contracts/case-status';
-import type { Targets } from '../../src/contracts/targets';
-import { DEFAULT_TARGETS, TargetsSchema } from '../../src/contracts/targets';
-import type { CaseClock } from '../../src/machines/deadlines';
-import { activeChains, eighteenthBirthday, levelOf, schedule } from '../../src/machines/deadlines';
-
-const DAY = 86_400_000;
-const ADMITTED = Date.parse('2026-11-02T00:00:00.000Z');
-const at = (days: number) => ADMITTED + days * DAY;
-const iso = (days: number) => new Date(at(days)).toISOString();
-
-/** A case admitted on day 0 that reached `status` on day `since`, sponsor of `category`. */
-function clock(status: CaseStatus, since = 0, extra: Partial<CaseClock> = {}): CaseClock {
-  return {
-    caseId: 'UC-T',
-    careProviderId: 'shelter-1',
-    status,
-    admittedAt: iso(0),
-    birthDate: '2014-01-01',
-    category: '1',
-    releasedAt: null,
-    transitions: [
-      { seq: 0, toStatus: 'intake', at: iso(0) },
-      ...(status === 'intake' ? [] : [{ seq: 1, toStatus: status, at: iso(since) }]),
-    ],
-    ...extra,
-  };
-}
+import type { AlertLevel } from '../../../src/contracts/alerts';
+import type { Targets } from '../../../src/contracts/targets';
+import { DEFAULT_TARGETS, TargetsSchema } from '../../../src/contracts/targets';
+import type { CaseClock } from '../../../src/domain/deadlines';
+import { activeChains, eighteenthBirthday, levelOf, schedule } from '../../../src/domain/deadlines';
+import { DAY, at, clock, iso } from '../../helpers/case-clock';
 
 /** Only the length-of-stay targets (no stage targets), to read its deadlines alone. */
 const LOS_ONLY: Targets = { ...DEFAULT_TARGETS, stages: [] };

@@ -1,0 +1,287 @@
+import { ApplicationFailure, log } from '@temporalio/workflow';
+
+import type { AlertAck, AlertRecord } from '../contracts/alerts';
+import { AcknowledgeAlertSchema } from '../contracts/alerts';
+import type { CaseCommandRequest, CaseEvent, ReleaseDecisionSignal } from '../contracts/case-events';
+import { CaseCommandSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
+import type { OpenCase } from '../contracts/case-input';
+import type { CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
+import { CaseFailure } from '../contracts/failures';
+import { formatIssues } from '../contracts/issues';
+import type { VersionedTargets } from '../contracts/targets';
+import { VersionedTargetsSchema } from '../contracts/targets';
+import { CaseAlerts } from '../domain/case-alerts';
+import type { CaseClock } from '../domain/deadlines';
+import type { Refusal } from '../machines/case-logic';
+import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot } from '../machines/case-logic';
+import type { CaseSnapshot } from '../machines/case-status';
+import { toCaseStatus } from '../machines/case-status';
+
+/**
+ * One case as its workflow holds it: the statechart's snapshot, every transition and refused
+ * decision (and those the read model has not been given yet), the targets it runs on and its
+ * alerts. The workflow's message handlers hand it their messages and its main loop drains what it
+ * has to write; it makes no calls out. Times are the workflow clock's.
+ */
+export class CaseState {
+  private snapshot: CaseSnapshot;
+  private targets: VersionedTargets;
+  private readonly transitions: CaseTransition[] = [];
+  private readonly refusedSignals: RefusedSignal[] = [];
+  /** Transitions accepted but not yet projected, oldest first. */
+  private unprojected: CaseTransition[] = [];
+  /** Refused reviewer decisions not yet written to the audit trail. */
+  private unauditedRefusals: RefusedSignal[] = [];
+  private readonly alerts: CaseAlerts;
+  /** Set by every change that may move the deadlines; `keepDeadlines` recomputes them. */
+  private dirty = true;
+
+  constructor(
+    private readonly open: OpenCase,
+    targets: VersionedTargets,
+    private readonly workflowId: string,
+  ) {
+    this.targets = targets;
+    this.alerts = new CaseAlerts(open.caseId);
+    const { caseId, careProviderId, admittedAt, child } = open;
+    this.snapshot = openCaseSnapshot({ caseId, careProviderId, admittedAt, child });
+    this.recordTransition({
+      seq: 0,
+      event: 'OPEN_CASE',
+      fromStatus: null,
+      toStatus: toCaseStatus(this.snapshot),
+      actor: open.openedBy,
+      reason: null,
+      at: new Date().toISOString(),
+      requestId: null,
+    });
+  }
+
+  get caseId(): string {
+    return this.open.caseId;
+  }
+
+  /** True once the case accepts no more events. */
+  get closed(): boolean {
+    return this.snapshot.status === 'done';
+  }
+
+  /** True while something is left to do: deadlines to recompute, transitions or refusals to write. */
+  get hasWork(): boolean {
+    return this.dirty || this.unprojected.length > 0 || this.unauditedRefusals.length > 0;
+  }
+
+  /** When the next alert is due (epoch ms), if nothing changes. */
+  get nextDeadlineAt(): number | null {
+    return this.alerts.nextDeadlineAt;
+  }
+
+  view(): CaseView {
+    const { context } = this.snapshot;
+    return {
+      caseId: this.open.caseId,
+      status: toCaseStatus(this.snapshot),
+      closed: this.closed,
+      closure: context.closure,
+      careProviderId: context.careProviderId,
+      careProviderHistory: context.careProviderHistory,
+      admittedAt: context.admittedAt,
+      sponsor: context.sponsor,
+      sponsorHistory: context.sponsorHistory,
+      policyProfile: context.profileId,
+      expedited: context.expedited,
+      checks: checkStatuses(this.snapshot),
+      flags: context.flags,
+      homeStudyTriggers: context.homeStudyTriggers,
+      homeStudy: context.homeStudy,
+      recommendation: context.recommendation,
+      review: context.review,
+      decision: context.decision,
+      postReleaseServices: context.postReleaseServices,
+      releasedAt: context.releasedAt,
+      closedAt: context.closedAt,
+      allowedEvents: allowedEventsByRole(this.snapshot, new Date().toISOString()),
+      alerts: this.alerts.view(this.targets.version),
+      transitions: this.transitions,
+      refusedSignals: this.refusedSignals,
+    };
+  }
+
+  /** The update validator: throws what makes the case refuse a command, before it reaches history. */
+  validateCommand(request: CaseCommandRequest): void {
+    const parsed = CaseCommandSchema.safeParse(request);
+    if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
+    const outcome = evaluateEvent(this.snapshot, parsed.data, new Date().toISOString());
+    if (!outcome.accepted) throw refusalFailure(outcome.refusal);
+  }
+
+  /** Applies a command the validator let through; answers the new view. */
+  applyCommand(request: CaseCommandRequest, requestId: string | null): CaseView {
+    const refusal = this.apply(CaseCommandSchema.parse(request), requestId);
+    if (refusal) throw refusalFailure(refusal); // unreachable unless the validator was skipped
+    return this.view();
+  }
+
+  /** A reviewer's decision: applied when the case allows it, otherwise kept as refused (a signal cannot be answered). */
+  receiveDecision(payload: ReleaseDecisionSignal): void {
+    const at = new Date().toISOString();
+    const parsed = ReleaseDecisionSignalSchema.safeParse(payload);
+    if (!parsed.success) {
+      const actor = payload?.decision?.actor;
+      this.refuseSignal({
+        requestId: typeof payload?.requestId === 'string' ? payload.requestId : null,
+        event: 'DECIDE_RELEASE',
+        actor: { id: String(actor?.id ?? 'unknown'), role: String(actor?.role ?? 'unknown') },
+        at,
+        code: 'invalid_payload',
+        message: formatIssues(parsed.error),
+      });
+      return;
+    }
+    const { requestId, decision } = parsed.data;
+    const refusal = this.apply(decision, requestId);
+    if (!refusal) return;
+    this.refuseSignal({ requestId, event: 'DECIDE_RELEASE', actor: decision.actor, at, code: refusal.code, message: refusal.message });
+    log.warn('Release decision refused', { caseId: this.caseId, code: refusal.code });
+  }
+
+  /** New targets by broadcast; an older or repeated version changes nothing. */
+  changeTargets(payload: VersionedTargets): void {
+    const parsed = VersionedTargetsSchema.safeParse(payload);
+    if (!parsed.success) {
+      log.warn('Targets refused', { caseId: this.caseId, issues: formatIssues(parsed.error) });
+      return;
+    }
+    if (parsed.data.version <= this.targets.version) return;
+    this.targets = parsed.data;
+    this.dirty = true;
+    log.info('Targets changed', { caseId: this.caseId, version: this.targets.version });
+  }
+
+  /** True when the read model reports targets newer than the case's (saved while it started, or missed by a broadcast). */
+  runsOnOlderTargets(savedVersion: number | undefined): boolean {
+    return savedVersion !== undefined && savedVersion > this.targets.version;
+  }
+
+  /** The targets in force, loaded from the read model after `runsOnOlderTargets`. */
+  catchUpTargets(loaded: VersionedTargets): void {
+    this.targets = VersionedTargetsSchema.parse(loaded);
+    this.dirty = true;
+  }
+
+  /** The acknowledgement validator: throws why the case refuses it, before it reaches history. */
+  validateAcknowledgement(request: unknown): void {
+    const parsed = AcknowledgeAlertSchema.safeParse(request);
+    if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
+    const refusal = this.alerts.refusalOf(parsed.data);
+    if (refusal) throw ApplicationFailure.create({ type: CaseFailure.TRANSITION_REFUSED, message: refusal, nonRetryable: true });
+  }
+
+  /** Records an acknowledgement the validator let through; repeats at an escalation's level stop. */
+  acknowledge(request: unknown): AlertAck {
+    this.validateAcknowledgement(request); // passes unless the validator was skipped
+    const acknowledgement = this.alerts.acknowledge(AcknowledgeAlertSchema.parse(request), new Date().toISOString());
+    this.dirty = true;
+    return acknowledgement;
+  }
+
+  /** When anything changed or a deadline is due: fires what is due, resolves what the case moved past. */
+  keepDeadlines(): void {
+    const due = this.alerts.nextDeadlineAt !== null && Date.now() >= this.alerts.nextDeadlineAt;
+    if (!this.dirty && !due) return;
+    this.dirty = false;
+    if (this.closed) {
+      this.alerts.closeAll(new Date().toISOString());
+      return;
+    }
+    for (const alert of this.alerts.keepDeadlines(this.clock(), this.targets.targets, Date.now())) {
+      log.info('Alert fired', { caseId: this.caseId, alertId: alert.id, level: alert.level });
+    }
+  }
+
+  /** The transitions and refused decisions the read model has not been given, handed over once; null when none. */
+  takeProjection(): CaseProjection | null {
+    if (this.unprojected.length === 0 && this.unauditedRefusals.length === 0) return null;
+    const transitions = this.unprojected;
+    const refusedSignals = this.unauditedRefusals;
+    this.unprojected = [];
+    this.unauditedRefusals = [];
+    const { context } = this.snapshot;
+    return {
+      caseId: context.caseId,
+      workflowId: this.workflowId,
+      careProviderId: context.careProviderId,
+      status: toCaseStatus(this.snapshot),
+      sponsorCategory: context.sponsor?.category ?? null,
+      admittedAt: context.admittedAt,
+      releasedAt: context.releasedAt,
+      transitions,
+      refusedSignals,
+    };
+  }
+
+  /** The alerts the read model has not been given, handed over once; null when none. */
+  takeUnrecordedAlerts(): AlertRecord | null {
+    return this.alerts.takeUnrecorded();
+  }
+
+  /** Applies an event stamped with the workflow clock, or answers why the case refuses it. */
+  private apply(event: CaseEvent, requestId: string | null): Refusal | undefined {
+    const at = new Date().toISOString();
+    const outcome = evaluateEvent(this.snapshot, event, at);
+    if (!outcome.accepted) return outcome.refusal;
+    const fromStatus = toCaseStatus(this.snapshot);
+    this.snapshot = outcome.next;
+    this.recordTransition({
+      seq: this.transitions.length,
+      event: event.type,
+      fromStatus,
+      toStatus: toCaseStatus(this.snapshot),
+      actor: event.actor,
+      reason: event.reason ?? null,
+      at,
+      requestId,
+    });
+    this.dirty = true;
+    return undefined;
+  }
+
+  private recordTransition(transition: CaseTransition): void {
+    this.transitions.push(transition);
+    this.unprojected.push(transition);
+  }
+
+  private refuseSignal(refused: RefusedSignal): void {
+    this.refusedSignals.push(refused);
+    this.unauditedRefusals.push(refused);
+  }
+
+  /** What the deadlines read of the case. */
+  private clock(): CaseClock {
+    const { context } = this.snapshot;
+    return {
+      caseId: this.open.caseId,
+      careProviderId: context.careProviderId,
+      status: toCaseStatus(this.snapshot),
+      admittedAt: context.admittedAt,
+      birthDate: context.child.birthDate,
+      // The stay is measured against the current sponsor's category, else the last sponsor's.
+      category: context.sponsor?.category ?? context.sponsorHistory.at(-1)?.sponsor.category ?? null,
+      releasedAt: context.releasedAt,
+      transitions: this.transitions,
+    };
+  }
+}
+
+function invalidPayload(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: CaseFailure.INVALID_PAYLOAD, message, nonRetryable: true });
+}
+
+function refusalFailure(refusal: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: CaseFailure.TRANSITION_REFUSED,
+    message: refusal.message,
+    details: [refusal],
+    nonRetryable: true,
+  });
+}
