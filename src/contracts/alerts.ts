@@ -7,7 +7,15 @@ export const AlertLevelSchema = z.enum(['supervisor', 'program_lead']);
 export type AlertLevel = z.infer<typeof AlertLevelSchema>;
 export const ALERT_LEVELS = AlertLevelSchema.options;
 
-export const AlertRuleSchema = z.enum(['length_of_stay', 'stage', 'age_out', 'follow_up']);
+export const AlertRuleSchema = z.enum([
+  'length_of_stay',
+  'stage',
+  'age_out',
+  'follow_up',
+  'result_expiry',
+  'appeal_acknowledgement',
+  'fingerprint_appointment',
+]);
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
 export const AlertKindSchema = z.enum(['warning', 'escalation']);

@@ -1,8 +1,9 @@
 import type { Alert, AlertLevel, AlertRule } from '../contracts/alerts';
 import { ALERT_LEVELS } from '../contracts/alerts';
-import type { SponsorCategory } from '../contracts/case-events';
+import type { Check, SponsorCategory } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { StageTarget, Targets } from '../contracts/targets';
+import { addBusinessDays, isoDate, localDateOf } from './business-days';
 
 /**
  * Length-of-stay deadlines as pure functions of a case's clock and the targets: which alerts are
@@ -24,6 +25,14 @@ export interface CaseClock {
   releasedAt: string | null;
   /** Accepted transitions, oldest first (the opening included). */
   transitions: readonly { seq: number; toStatus: CaseStatus; at: string }[];
+  /** Required results that expire, of the current sponsor and household, while a release waits on them. */
+  expiringResults?: readonly { personId: string; check: Check; obtainedAt: string; expiresAt: string }[];
+  /** Appeals whose receipt is not acknowledged yet, and within how many business days it must be. */
+  appealsAwaitingAcknowledgement?: readonly { appealId: string; sponsorId: string; filedAt: string; businessDays: number }[];
+  /** People whose fingerprints are required in vetting with no result and no appointment (added after vetting began: from then). */
+  fingerprintsToSchedule?: readonly { personId: string; addedAt: string | null; businessDays: number }[];
+  /** The post-18 plan is recorded: the age-out target has nothing left to ask for. */
+  ageOutPlanRecorded?: boolean;
 }
 
 /** One target applied to one case: when it warns, when it escalates, how often it repeats. */
@@ -71,8 +80,11 @@ export function activeChains(clock: CaseClock, targets: Targets): Chain[] {
   return [
     ...(open && clock.category ? [lengthOfStayChain(clock, clock.category, targets)] : []),
     ...targets.stages.flatMap((stage) => stageChain(clock, stage, targets) ?? []),
-    ...(open ? [ageOutChain(clock, targets)] : []),
+    ...(open && !clock.ageOutPlanRecorded ? [ageOutChain(clock, targets)] : []),
     ...(clock.status === 'released' && clock.releasedAt ? [followUpChain(clock.releasedAt, targets)] : []),
+    ...(clock.expiringResults ?? []).map((result) => resultExpiryChain(result, targets)),
+    ...(clock.appealsAwaitingAcknowledgement ?? []).map((appeal) => appealAcknowledgementChain(appeal, targets)),
+    ...fingerprintChains(clock, targets),
   ];
 }
 
@@ -137,6 +149,68 @@ function followUpChain(releasedAt: string, targets: Targets): Chain {
         ? `The post-release follow-up call is due (${daysText(targets.followUpDueDays)} after release)`
         : `The post-release follow-up call is overdue (${daysText(targets.followUpOverdueDays)} after release)`,
   };
+}
+
+function resultExpiryChain(result: NonNullable<CaseClock['expiringResults']>[number], targets: Targets): Chain {
+  const expires = ms(result.expiresAt);
+  const what = `The ${result.check} result of ${result.personId}`;
+  return {
+    // A renewed result is a new chain: the old one's alerts are resolved.
+    key: `result.${result.personId}.${result.check}.${ms(result.obtainedAt)}`,
+    rule: 'result_expiry',
+    warnAt: expires - targets.resultExpiryWarningDays * DAY_MS,
+    escalateAt: expires,
+    repeatEveryMs: targets.repeatEveryDays * DAY_MS,
+    describe: (kind) =>
+      kind === 'warning'
+        ? `${what} expires on ${result.expiresAt.slice(0, 10)}: obtain a new one before the release`
+        : `${what} expired on ${result.expiresAt.slice(0, 10)}: it counts as pending until a new one is entered`,
+  };
+}
+
+/** A deadline of `days` business days from `from`, warned one business day before. */
+function businessDayDeadline(from: string, days: number, targets: Targets): { warnAt: number | null; escalateAt: number; due: string } {
+  const calendar = targets.businessCalendar;
+  const escalateAt = addBusinessDays(ms(from), days, calendar);
+  return {
+    warnAt: days > 1 ? addBusinessDays(ms(from), days - 1, calendar) : null,
+    escalateAt,
+    // The last business day counted, in the calendar's time zone.
+    due: isoDate(localDateOf(escalateAt - 1, calendar.timeZone)),
+  };
+}
+
+function appealAcknowledgementChain(appeal: NonNullable<CaseClock['appealsAwaitingAcknowledgement']>[number], targets: Targets): Chain {
+  const { warnAt, escalateAt, due } = businessDayDeadline(appeal.filedAt, appeal.businessDays, targets);
+  return {
+    key: `appeal.${appeal.appealId}.acknowledgement`,
+    rule: 'appeal_acknowledgement',
+    warnAt,
+    escalateAt,
+    repeatEveryMs: targets.repeatEveryDays * DAY_MS,
+    describe: (kind) =>
+      `${kind === 'warning' ? 'Acknowledge receipt of' : 'Receipt not acknowledged for'} appeal ${appeal.appealId} (sponsor ${appeal.sponsorId}): due by the end of ${due}, ${appeal.businessDays} business days after filing`,
+  };
+}
+
+/** Fingerprint appointments, while vetting runs: from vetting's start, or from a person's addition after it. */
+function fingerprintChains(clock: CaseClock, targets: Targets): Chain[] {
+  if (clock.status !== 'vetting' || !clock.fingerprintsToSchedule?.length) return [];
+  const entry = runEntry(clock, ['vetting']);
+  if (!entry) return [];
+  return clock.fingerprintsToSchedule.map((person) => {
+    const since = person.addedAt && ms(person.addedAt) > ms(entry.at) ? person.addedAt : entry.at;
+    const { warnAt, escalateAt, due } = businessDayDeadline(since, person.businessDays, targets);
+    return {
+      key: `fingerprints.${person.personId}.${entry.seq}`,
+      rule: 'fingerprint_appointment' as const,
+      warnAt,
+      escalateAt,
+      repeatEveryMs: targets.repeatEveryDays * DAY_MS,
+      describe: (kind: 'warning' | 'escalation') =>
+        `${kind === 'warning' ? 'Book' : 'No appointment booked for'} the fingerprints of ${person.personId}: due by the end of ${due}, ${person.businessDays} business days after vetting began`,
+    };
+  });
 }
 
 /** The level of the n-th escalation of a chain: `repeatsPerLevel` repeats at a level, then the next. */

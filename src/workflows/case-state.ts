@@ -12,10 +12,16 @@ import type { VersionedTargets } from '../contracts/targets';
 import { VersionedTargetsSchema } from '../contracts/targets';
 import { CaseAlerts } from '../domain/case-alerts';
 import type { CaseClock } from '../domain/deadlines';
+import { eighteenthBirthday } from '../domain/deadlines';
 import type { Refusal } from '../machines/case-logic';
-import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot } from '../machines/case-logic';
+import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot, subjectOf } from '../machines/case-logic';
+import type { RulesVersion } from '../machines/case-machine';
+import { appealsView, currentPeople, deadlineFacts, sponsorHistoryView } from '../machines/case-people';
 import type { CaseSnapshot } from '../machines/case-status';
 import { toCaseStatus } from '../machines/case-status';
+
+/** Reunify itself, when it acts on a case (the age-out on the 18th birthday). */
+const SYSTEM_ACTOR = { id: 'reunify', role: 'system' } as const;
 
 /**
  * One case as its workflow holds it: the statechart's snapshot, every transition and refused
@@ -35,16 +41,23 @@ export class CaseState {
   private readonly alerts: CaseAlerts;
   /** Set by every change that may move the deadlines; `keepDeadlines` recomputes them. */
   private dirty = true;
+  /** Set if the system's age-out was ever refused, so that its timer does not spin. */
+  private ageOutStuck = false;
 
+  /**
+   * `rules` 2 runs today's rules; 1 keeps a case that opened before them on its original path
+   * (no household, dated results, appeals, nor automatic age-out, and the deadlines it had).
+   */
   constructor(
     private readonly open: OpenCase,
     targets: VersionedTargets,
     private readonly workflowId: string,
+    readonly rules: RulesVersion = 2,
   ) {
     this.targets = targets;
     this.alerts = new CaseAlerts(open.caseId);
     const { caseId, careProviderId, admittedAt, child } = open;
-    this.snapshot = openCaseSnapshot({ caseId, careProviderId, admittedAt, child });
+    this.snapshot = openCaseSnapshot({ caseId, careProviderId, admittedAt, child, rules });
     this.recordTransition({
       seq: 0,
       event: 'OPEN_CASE',
@@ -54,6 +67,7 @@ export class CaseState {
       reason: null,
       at: new Date().toISOString(),
       requestId: null,
+      subject: null,
     });
   }
 
@@ -71,13 +85,42 @@ export class CaseState {
     return this.dirty || this.unprojected.length > 0 || this.unauditedRefusals.length > 0;
   }
 
-  /** When the next alert is due (epoch ms), if nothing changes. */
+  /** When the next deadline is due (epoch ms), if nothing changes: an alert, or under today's rules the 18th birthday. */
   get nextDeadlineAt(): number | null {
-    return this.alerts.nextDeadlineAt;
+    const ageOut = this.ageOutAt;
+    const alert = this.alerts.nextDeadlineAt;
+    return ageOut === null ? alert : alert === null ? ageOut : Math.min(alert, ageOut);
+  }
+
+  /** The 18th birthday while the case is open under today's rules: the system closes it then. */
+  private get ageOutAt(): number | null {
+    if (this.rules < 2 || this.ageOutStuck || !this.snapshot.matches('open')) return null;
+    return eighteenthBirthday(this.snapshot.context.child.birthDate);
+  }
+
+  /**
+   * On the 18th birthday an open case closes as aged out, by the system, with the post-18 plan
+   * that was recorded, if any. Today's rules only: a case that opened before them keeps waiting
+   * for a case manager's AGE_OUT, as it always did.
+   */
+  ageOutIfDue(): void {
+    const due = this.ageOutAt;
+    if (due === null || Date.now() < due) return;
+    const { ageOutPlan } = this.snapshot.context;
+    const birthday = new Date(due).toISOString().slice(0, 10);
+    const reason = ageOutPlan
+      ? `Turned 18 on ${birthday}; the post-18 plan recorded on ${ageOutPlan.at.slice(0, 10)} applies`
+      : `Turned 18 on ${birthday}; no post-18 plan was recorded`;
+    const refusal = this.apply({ type: 'AGE_OUT', actor: SYSTEM_ACTOR, reason }, null);
+    if (refusal) {
+      this.ageOutStuck = true;
+      log.error('The age-out on the 18th birthday was refused', { caseId: this.caseId, code: refusal.code });
+    }
   }
 
   view(): CaseView {
     const { context } = this.snapshot;
+    const now = new Date().toISOString();
     return {
       caseId: this.open.caseId,
       status: toCaseStatus(this.snapshot),
@@ -86,11 +129,14 @@ export class CaseState {
       careProviderId: context.careProviderId,
       careProviderHistory: context.careProviderHistory,
       admittedAt: context.admittedAt,
+      rules: this.rules,
+      sponsorId: context.sponsorId,
       sponsor: context.sponsor,
-      sponsorHistory: context.sponsorHistory,
+      sponsorHistory: sponsorHistoryView(this.snapshot),
       policyProfile: context.profileId,
       expedited: context.expedited,
-      checks: checkStatuses(this.snapshot),
+      checks: checkStatuses(this.snapshot, now),
+      people: currentPeople(this.snapshot, now),
       flags: context.flags,
       homeStudyTriggers: context.homeStudyTriggers,
       homeStudy: context.homeStudy,
@@ -98,9 +144,11 @@ export class CaseState {
       review: context.review,
       decision: context.decision,
       postReleaseServices: context.postReleaseServices,
+      appeals: appealsView(this.snapshot, this.targets.targets.businessCalendar),
+      ageOutPlan: context.ageOutPlan,
       releasedAt: context.releasedAt,
       closedAt: context.closedAt,
-      allowedEvents: allowedEventsByRole(this.snapshot, new Date().toISOString()),
+      allowedEvents: allowedEventsByRole(this.snapshot, now),
       alerts: this.alerts.view(this.targets.version),
       transitions: this.transitions,
       refusedSignals: this.refusedSignals,
@@ -231,6 +279,7 @@ export class CaseState {
     const outcome = evaluateEvent(this.snapshot, event, at);
     if (!outcome.accepted) return outcome.refusal;
     const fromStatus = toCaseStatus(this.snapshot);
+    const subject = subjectOf(this.snapshot, event, outcome.next);
     this.snapshot = outcome.next;
     this.recordTransition({
       seq: this.transitions.length,
@@ -241,6 +290,7 @@ export class CaseState {
       reason: event.reason ?? null,
       at,
       requestId,
+      subject,
     });
     this.dirty = true;
     return undefined;
@@ -256,19 +306,21 @@ export class CaseState {
     this.unauditedRefusals.push(refused);
   }
 
-  /** What the deadlines read of the case. */
+  /** What the deadlines read of the case; under today's rules also its results, appeals and fingerprints. */
   private clock(): CaseClock {
     const { context } = this.snapshot;
+    const status = toCaseStatus(this.snapshot);
     return {
       caseId: this.open.caseId,
       careProviderId: context.careProviderId,
-      status: toCaseStatus(this.snapshot),
+      status,
       admittedAt: context.admittedAt,
       birthDate: context.child.birthDate,
       // The stay is measured against the current sponsor's category, else the last sponsor's.
       category: context.sponsor?.category ?? context.sponsorHistory.at(-1)?.sponsor.category ?? null,
       releasedAt: context.releasedAt,
       transitions: this.transitions,
+      ...(this.rules >= 2 ? deadlineFacts(this.snapshot, status, new Date().toISOString()) : {}),
     };
   }
 }

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -35,14 +36,23 @@ const { projectCase, recordAlerts, recordDeadLetter, loadTargets } = proxyActivi
 });
 
 /**
+ * The patch that brought household members and alternate caregivers, dated check results and
+ * their expiry, appeals, and the age-out on the 18th birthday (issue 14). Never rename it.
+ */
+export const RELEASE_POLICY_2_PATCH = 'release-policy-2';
+
+/**
  * One child's case, from intake to release. Hosts the case statechart as a pure reducer: message
  * handlers hand messages to the case state; the main loop carries out the effects (projection to
  * the read model, alerts) in order, outside the handlers, so callers never wait on them.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
+  // First, before any other command: a case whose history has no marker for this patch opened
+  // before today's rules and finishes on its own (rules 1); a new case records the marker (rules 2).
+  const rules = patched(RELEASE_POLICY_2_PATCH) ? 2 : 1;
   const open = parseOpenCase(input.open);
   const targets = input.targets ? VersionedTargetsSchema.parse(input.targets) : { version: 0, targets: DEFAULT_TARGETS };
-  const state = new CaseState(open, targets, workflowInfo().workflowId);
+  const state = new CaseState(open, targets, workflowInfo().workflowId, rules);
   const webhook = new WebhookDeliveries(input.alertDelivery ?? DEFAULT_ALERT_DELIVERY, state.caseId, recordDeadLetter);
 
   // Message-handling API: each handler hands its message to the case state.
@@ -60,6 +70,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // Main workflow logic: keep the deadlines, project transitions and record alerts, in order,
   // until the case is closed and everything is written. One timer: the earliest deadline.
   for (;;) {
+    state.ageOutIfDue();
     state.keepDeadlines();
     const projection = state.takeProjection();
     if (projection) {

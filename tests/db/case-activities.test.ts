@@ -25,6 +25,7 @@ const transition = (seq: number, event: CaseTransition['event'], from: CaseTrans
   reason: null,
   at: new Date(Date.UTC(2026, 10, 2, 14, seq)).toISOString(),
   requestId: `req-${seq}`,
+  subject: null,
 });
 
 const projection = (caseId: string, status: CaseProjection['status'], transitions: CaseTransition[]): CaseProjection => ({

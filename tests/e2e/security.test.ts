@@ -140,6 +140,14 @@ describe('roles', () => {
     TRANSFER_CARE_PROVIDER: events.transfer('shelter-tx-07'),
     AGE_OUT: events.ageOut(),
     DEPART: events.depart(),
+    ADD_HOUSEHOLD_MEMBER: events.addMember(),
+    REMOVE_HOUSEHOLD_MEMBER: events.removeMember('hm-1'),
+    DECIDE_HOUSEHOLD_FLAG: events.decideHouseholdFlag('hm-1', 'public_records'),
+    SCHEDULE_FINGERPRINTS: events.scheduleFingerprints('2026-12-01T15:00:00Z'),
+    RECORD_AGE_OUT_PLAN: events.recordAgeOutPlan(),
+    FILE_APPEAL: events.fileAppeal(),
+    ACKNOWLEDGE_APPEAL: events.acknowledgeAppeal(),
+    DECIDE_APPEAL: events.decideAppeal('granted'),
   };
 
   it('every role x event pair: 403 exactly when the policy table does not let that role send it', async () => {
