@@ -46,15 +46,22 @@ export function refusalError(refusal: Refusal): HttpError {
 }
 
 /**
- * No worker took the call: the client's deadline ran out (DEADLINE_EXCEEDED), or the server says
- * the workflow is not ready for queries because no worker has run its first task (FAILED_PRECONDITION).
+ * No worker took the call: the deadline ran out, or the server says the workflow is not ready for
+ * queries because no worker has run its first task (FAILED_PRECONDITION). The deadline shows as
+ * DEADLINE_EXCEEDED when the client's timer fires first, and as CANCELLED when the server's copy
+ * of it (the grpc-timeout header) fires first and it resets the stream: which one wins is a race,
+ * lost by a busy client (the SDK counts both as a timeout for Updates too).
  */
 export function isDeadlineExceeded(err: unknown): boolean {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (!(err instanceof ServiceError)) return false;
   const cause = err.cause as { code?: number; details?: string } | undefined;
   const text = `${err.message} ${cause?.details ?? ''}`;
-  return cause?.code === status.DEADLINE_EXCEEDED || (cause?.code === status.FAILED_PRECONDITION && /not ready|workflow task/i.test(text));
+  return (
+    cause?.code === status.DEADLINE_EXCEEDED ||
+    cause?.code === status.CANCELLED ||
+    (cause?.code === status.FAILED_PRECONDITION && /not ready|workflow task/i.test(text))
+  );
 }
 
 /** Maps Temporal client errors for one case to HTTP errors; rethrows what it does not know. */
