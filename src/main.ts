@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
-import { codecFrom, dataConverterOf } from './auth/settings';
+import { codecFrom, dataConverterOf } from './temporal/data-converter';
 import { appOptionsFrom, buildApp } from './api/app';
 import { ConfigError, loadConfig } from './config/env';
 import { prepareDatabase } from './db/client';

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
-import { codecFrom, dataConverterOf } from '../auth/settings';
+import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { ConfigError, loadConfig } from '../config/env';
 import { assertMigrated, openDatabase } from '../db/client';
 import { createLogger } from '../logging';
