@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 import { Client, Connection, ServiceError } from '@temporalio/client';
 
-import { isDeadlineExceeded } from '../../src/api/http-errors';
+import { isWorkerUnavailable } from '../../src/services/temporal-errors';
 
 /**
  * A query to a case no worker runs ends when its deadline does. The Temporal server holds a copy
@@ -30,6 +30,6 @@ describe('a deadline the server enforces first', () => {
     const err = await client.withDeadline(Date.now() + 5_000, () => client.workflow.getHandle('case-UC-1').query('caseView')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceError);
     expect((err as ServiceError).cause).toMatchObject({ code: 1, details: 'Call cancelled' });
-    expect(isDeadlineExceeded(err)).toBe(true);
+    expect(isWorkerUnavailable(err)).toBe(true);
   });
 });
