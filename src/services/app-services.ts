@@ -1,10 +1,13 @@
 import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 
 import { appendAudit, readAudit } from '../audit/chain';
 import type { AlertDelivery } from '../contracts/alerts';
+import { BROADCAST_TARGETS_WORKFLOW_TYPE } from '../contracts/messages';
+import type { VersionedTargets } from '../contracts/targets';
 import type { PrismaClient } from '../db/generated/client';
 import { prismaReadModel } from '../db/queries';
-import { currentTargets } from '../targets/store';
+import { currentTargets, saveTargets } from '../targets/store';
 import type { AlertService } from './alert-service';
 import { createAlertService } from './alert-service';
 import type { CaseService, ServiceLog } from './case-service';
@@ -47,6 +50,20 @@ export function createServices(connections: ServiceConnections, log: ServiceLog)
       log,
     }),
     alerts: createAlertService({ workflows, readModel }),
-    targets: createTargetsService({ prisma, temporal, taskQueue }),
+    targets: createTargetsService({
+      current: () => currentTargets(prisma),
+      save: (change) => saveTargets(prisma, change),
+      broadcast: (saved) => startTargetsBroadcast(temporal, taskQueue, saved),
+    }),
   };
+}
+
+/** Starts the workflow that signals a saved targets version to every open case; its id is the version's. */
+async function startTargetsBroadcast(temporal: Client, taskQueue: string, saved: VersionedTargets): Promise<string> {
+  const workflowId = `targets-v${saved.version}`;
+  await temporal.workflow.start(BROADCAST_TARGETS_WORKFLOW_TYPE, { workflowId, taskQueue, args: [saved] }).catch((err: unknown) => {
+    // A retry after a crash between the save and the start: the broadcast runs already.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  });
+  return workflowId;
 }
