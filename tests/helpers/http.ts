@@ -1,3 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+
 import type { Actor } from '../../src/contracts/roles';
 import { tokenFor } from './auth';
 import { caseManager } from './builders';
@@ -19,20 +21,25 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A client for the API at `target.base`, read at each call (a stack fills it in before its tests run). */
-export function apiClient(target: { base: string }) {
+/**
+ * A client for an API: over HTTP at `target.base` (read at each call: a stack fills it in before its
+ * tests run), or in process through a Fastify app's `inject` (no socket).
+ */
+export function apiClient(target: { base: string } | Pick<FastifyInstance, 'inject'>) {
   async function withHeaders<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T> & { headers: Headers }> {
     const { actor, body } = splitActor(options.body);
     const token = options.token ?? (await tokenFor(options.as ?? actor ?? caseManager, options.careProvider));
-    const response = await fetch(`${target.base}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...options.headers,
-      },
-      body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    const headers = {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    };
+    const payload = body === undefined || typeof body === 'string' ? body : JSON.stringify(body);
+    if ('inject' in target) {
+      const response = await target.inject({ method: method as 'GET', url: path, headers, ...(payload === undefined ? {} : { payload }) });
+      return { status: response.statusCode, body: response.json<T>(), headers: new Headers(response.headers as Record<string, string>) };
+    }
+    const response = await fetch(`${target.base}${path}`, { method, headers, body: payload });
     return { status: response.status, body: (await response.json()) as T, headers: response.headers };
   }
   /** The status and JSON body, as the tests compare them whole. */
