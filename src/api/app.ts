@@ -66,7 +66,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  // Security headers; the docs UI needs its inline scripts and styles.
+  await registerHardening(app, deps);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: 'Not Found',
+      code: 'route_not_found',
+      message: `No route ${request.method} ${request.url}; see /docs for the API.`,
+    });
+  });
+  await registerDocs(app);
+
+  app.get(
+    '/health',
+    { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async () => ({ ok: true as const }),
+  );
+  const services = 'services' in deps ? deps.services : createServices(deps, app.log);
+  await app.register(caseRoutes, { cases: services.cases });
+  await app.register(alertRoutes, { alerts: services.alerts, streamPollMs: deps.alertStreamPollMs });
+  await app.register(targetRoutes, { targets: services.targets });
+  if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
+  return app;
+}
+
+/** Security headers, CORS when configured, authentication, then each caller's rate. */
+async function registerHardening(app: FastifyInstance, deps: HttpOptions): Promise<void> {
+  // The docs UI needs its inline scripts and styles.
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
@@ -87,14 +112,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       message: `More than ${context.max} requests a minute; retry in ${Math.ceil(context.ttl / 1000)} s.`,
     }),
   });
-  app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
-      error: 'Not Found',
-      code: 'route_not_found',
-      message: `No route ${request.method} ${request.url}; see /docs for the API.`,
-    });
-  });
+}
 
+/** The OpenAPI document, generated from the routes' zod schemas, and its UI at /docs. */
+async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -112,16 +133,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-
-  app.get(
-    '/health',
-    { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
-    async () => ({ ok: true as const }),
-  );
-  const services = 'services' in deps ? deps.services : createServices(deps, app.log);
-  await app.register(caseRoutes, { cases: services.cases });
-  await app.register(alertRoutes, { alerts: services.alerts, streamPollMs: deps.alertStreamPollMs });
-  await app.register(targetRoutes, { targets: services.targets });
-  if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
-  return app;
 }

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, FastifySchema } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServerResponse } from 'node:http';
 
@@ -14,6 +14,32 @@ export interface AlertRoutesOptions {
   streamPollMs?: number;
 }
 
+const listAlerts = {
+  summary: 'List alerts',
+  description: 'Newest first, from the database. Filters combine.',
+  tags: ['alerts'],
+  querystring: ListAlertsQuerySchema,
+  response: { 200: AlertListSchema, 400: ErrorSchema },
+} satisfies FastifySchema;
+
+const alertStream = {
+  summary: 'Live alerts (Server-Sent Events)',
+  description:
+    'Each event is `alert.fired`, `alert.acknowledged` or `alert.resolved` with the alert as data and a numeric id, in commit order. A new client gets what happens from now on (the past is in GET /alerts); after a reconnect, the Last-Event-ID header (browsers send it) or `lastEventId` resumes right after the last event seen.',
+  tags: ['alerts'],
+  querystring: AlertStreamQuerySchema,
+} satisfies FastifySchema;
+
+const acknowledgeAlert = {
+  summary: 'Acknowledge an alert',
+  description:
+    'Records who acknowledged and when. Repeats of the alert at its level stop until the next level. Sent to the case (a Workflow Update), which refuses an alert already acknowledged or resolved.',
+  tags: ['alerts'],
+  params: AlertParamsSchema,
+  body: AcknowledgeAlertBodySchema,
+  response: { 200: AlertViewSchema, 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema },
+} satisfies FastifySchema;
+
 /** Alerts over HTTP: lists and acknowledgements through the alert service, and the live stream (SSE). */
 export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app, { alerts, streamPollMs = 1000 }) => {
   const streams = new Set<ServerResponse>();
@@ -22,58 +48,22 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     for (const stream of streams) stream.end();
   });
 
-  app.get(
-    '/alerts',
-    {
-      schema: {
-        summary: 'List alerts',
-        description: 'Newest first, from the database. Filters combine.',
-        tags: ['alerts'],
-        querystring: ListAlertsQuerySchema,
-        response: { 200: AlertListSchema, 400: ErrorSchema },
-      },
-    },
-    async (request) => alerts.list(principalOf(request), request.query),
-  );
+  app.get('/alerts', { schema: listAlerts }, async (request) => alerts.list(principalOf(request), request.query));
 
-  app.get(
-    '/alerts/stream',
-    {
-      schema: {
-        summary: 'Live alerts (Server-Sent Events)',
-        description:
-          'Each event is `alert.fired`, `alert.acknowledged` or `alert.resolved` with the alert as data and a numeric id, in commit order. A new client gets what happens from now on (the past is in GET /alerts); after a reconnect, the Last-Event-ID header (browsers send it) or `lastEventId` resumes right after the last event seen.',
-        tags: ['alerts'],
-        querystring: AlertStreamQuerySchema,
-      },
-    },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const header = request.headers['last-event-id'];
-      const fromHeader = typeof header === 'string' && /^\d{1,19}$/.test(header) ? header : undefined;
-      const resumeFrom = fromHeader ?? request.query.lastEventId;
-      const lastId = await alerts.streamStart(resumeFrom === undefined ? undefined : BigInt(resumeFrom));
-      reply.hijack();
-      streams.add(reply.raw);
-      await streamAlerts(request, reply.raw, { after: lastId, pollMs: streamPollMs, read: (after, take) => alerts.eventsAfter(principal, after, take) });
-      streams.delete(reply.raw);
-    },
-  );
+  app.get('/alerts/stream', { schema: alertStream }, async (request, reply) => {
+    const principal = principalOf(request);
+    const header = request.headers['last-event-id'];
+    const fromHeader = typeof header === 'string' && /^\d{1,19}$/.test(header) ? header : undefined;
+    const resumeFrom = fromHeader ?? request.query.lastEventId;
+    const lastId = await alerts.streamStart(resumeFrom === undefined ? undefined : BigInt(resumeFrom));
+    reply.hijack();
+    streams.add(reply.raw);
+    await streamAlerts(request, reply.raw, { after: lastId, pollMs: streamPollMs, read: (after, take) => alerts.eventsAfter(principal, after, take) });
+    streams.delete(reply.raw);
+  });
 
-  app.post(
-    '/alerts/:id/ack',
-    {
-      schema: {
-        summary: 'Acknowledge an alert',
-        description:
-          'Records who acknowledged and when. Repeats of the alert at its level stop until the next level. Sent to the case (a Workflow Update), which refuses an alert already acknowledged or resolved.',
-        tags: ['alerts'],
-        params: AlertParamsSchema,
-        body: AcknowledgeAlertBodySchema,
-        response: { 200: AlertViewSchema, 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema },
-      },
-    },
-    async (request) => alerts.acknowledge(principalOf(request), request.params.id, request.body.note),
+  app.post('/alerts/:id/ack', { schema: acknowledgeAlert }, async (request) =>
+    alerts.acknowledge(principalOf(request), request.params.id, request.body.note),
   );
 };
 
