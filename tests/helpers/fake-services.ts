@@ -13,6 +13,7 @@ import { createCaseService } from '../../src/services/case-service';
 import type { CaseWorkflows } from '../../src/services/case-workflows';
 import { AppError, caseExists, caseNotFound } from '../../src/services/errors';
 import { createTargetsService } from '../../src/services/targets-service';
+import { alertFields } from './rows';
 
 /**
  * The services' outside world in memory: the case workflows as the Temporal gateway shows them, the
@@ -57,16 +58,7 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
 
 export function alertView(caseId: string, overrides: Partial<AlertView> = {}): AlertView {
   return {
-    id: `${caseId}:length_of_stay:escalation-0`,
-    caseId,
-    careProviderId: 'shelter-tx-07',
-    sponsorCategory: '1',
-    rule: 'length_of_stay',
-    chain: 'length_of_stay',
-    kind: 'escalation',
-    repeat: 0,
-    level: 'supervisor',
-    message: `${caseId}: Over the Category 1 length-of-stay target of 10 days from admission.`,
+    ...alertFields(caseId),
     dueAt: '2026-11-12T14:00:00.000Z',
     firedAt: '2026-11-12T14:00:01.000Z',
     acknowledged: null,

@@ -14,20 +14,22 @@ export function caseRow(caseId: string, extra: Partial<Prisma.CaseCreateInput> =
   };
 }
 
-export function alertRow(caseId: string, extra: Partial<Prisma.AlertCreateInput> = {}): Prisma.AlertCreateInput {
+/** What an alert of a case is, before its times: its id, rule and level, and the message. */
+export function alertFields(caseId: string) {
   return {
     id: `${caseId}:length_of_stay:escalation-0`,
     caseId,
     careProviderId: 'shelter-tx-07',
     sponsorCategory: '1',
-    rule: 'length_of_stay',
+    rule: 'length_of_stay' as const,
     chain: 'length_of_stay',
     kind: 'escalation',
     repeat: 0,
-    level: 'supervisor',
+    level: 'supervisor' as const,
     message: `${caseId}: Over the Category 1 length-of-stay target of 10 days from admission.`,
-    dueAt: new Date('2026-11-12T14:00:00Z'),
-    firedAt: new Date('2026-11-12T14:00:01Z'),
-    ...extra,
   };
+}
+
+export function alertRow(caseId: string, extra: Partial<Prisma.AlertCreateInput> = {}): Prisma.AlertCreateInput {
+  return { ...alertFields(caseId), dueAt: new Date('2026-11-12T14:00:00Z'), firedAt: new Date('2026-11-12T14:00:01Z'), ...extra };
 }

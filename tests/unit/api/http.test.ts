@@ -81,19 +81,9 @@ describe("a case's refusal, from the workflow through Temporal", () => {
     );
 
   it('by the state: 409 with the reason, the status and the events allowed', async () => {
-    world.workflows.answer = refusedWith([
-      { code: 'not_allowed_in_state', message: 'COMPLETE_VETTING is not allowed while the case is in intake.', status: 'intake', allowedEvents: ['COMPLETE_INTAKE', 'DEPART'] },
-    ]);
-    expect(await api.post('/cases/UC-1/events', events.completeVetting())).toEqual({
-      status: 409,
-      body: {
-        error: 'Conflict',
-        code: 'not_allowed_in_state',
-        message: 'COMPLETE_VETTING is not allowed while the case is in intake.',
-        status: 'intake',
-        allowedEvents: ['COMPLETE_INTAKE', 'DEPART'],
-      },
-    });
+    const refusal = { code: 'conditions_not_met', message: 'The child is 18: ORR releases minors only; close the case with AGE_OUT.', status: 'release_approved', allowedEvents: ['AGE_OUT', 'DEPART'] };
+    world.workflows.answer = refusedWith([refusal]);
+    expect(await api.post('/cases/UC-1/events', events.releaseChild())).toEqual({ status: 409, body: { error: 'Conflict', ...refusal } });
   });
 
   it('by role (a caller the API let through): 403, as when the API refuses it itself', async () => {
