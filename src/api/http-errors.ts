@@ -8,7 +8,7 @@ import { AppError } from '../services/errors';
  * The HTTP status of every error the API answers on purpose, in one table: a refusal by role or
  * scope is a 403, a refusal by the case's state a 409. Anything else is a plain 500.
  */
-export const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
+const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   invalid_request: 400,
   unauthenticated: 401,
   invalid_token: 401,

@@ -122,7 +122,7 @@ class DefaultCaseService implements CaseService {
     return this.auditingRefusals(caseId, principal, command.type, request.requestId, async () => {
       assertMaySend(principal, command.type);
       assertInScope(principal, careProviderId, 'The case');
-      const event = { ...command, actor: actorOf(principal) } as CaseCommand;
+      const event: CaseCommand = { ...command, actor: actorOf(principal) };
       try {
         return await this.deps.workflows.send(caseId, event, request.idempotencyKey);
       } catch (err) {
