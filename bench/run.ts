@@ -23,7 +23,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 import { appOptionsFrom, buildApp } from '../src/api/app';
-import { codecFrom, dataConverterOf, tokenSettingsFrom } from '../src/auth/settings';
+import { tokenSettingsFrom } from '../src/auth/settings';
+import { codecFrom, dataConverterOf } from '../src/temporal/data-converter';
 import { signToken } from '../src/auth/tokens';
 import { parseConfig } from '../src/config/env';
 import { caseCommandUpdate } from '../src/contracts/messages';

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 
 import { appOptionsFrom, buildApp } from './api/app';
-import { codecFrom, dataConverterOf } from './auth/settings';
+import { codecFrom, dataConverterOf } from './temporal/data-converter';
 import type { Config } from './config/env';
 import { ConfigError, loadConfig } from './config/env';
 import { prepareDatabase } from './db/client';

@@ -3,13 +3,13 @@
  * TEMPORAL_ADDRESS (default: a dev server on this machine) and the database in DATABASE_URL
  * (default: the embedded server that `npm start` or `npm run start:db` keeps running on the data folder).
  */
-import { codecFrom, dataConverterOf } from '../auth/settings';
 import { ConfigError, loadConfig } from '../config/env';
 import { assertMigrated, openDatabase } from '../db/client';
 import { EmbeddedPostgresError } from '../db/embedded-postgres';
 import { databaseUrlOf } from '../db/locate';
 import { createLogger } from '../logging';
 import { connectTemporal } from '../temporal/connect';
+import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { appOptionsFrom, buildApp } from './app';
 
 async function main(): Promise<void> {

@@ -88,7 +88,7 @@ export const ConfigSchema = z
      * is rebuilt from its history on its next event or timer.
      */
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
-    /** Unset: one key made once in the data folder (src/auth/settings.ts). */
+    /** Unset: one key made once in the data folder (src/temporal/data-converter.ts). */
     codecKeys: env.REUNIFY_CODEC_KEYS,
     auth: {
       /** Neither set: the embedded default, a secret made once in the data folder (see src/auth/local-secret.ts). */

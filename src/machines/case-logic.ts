@@ -5,6 +5,8 @@ import { CASE_EVENT_TYPES, CHECKS } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { Actor, Role } from '../contracts/roles';
 import { ageInYears, EVENT_ROLES, profileById } from '../domain/policy';
+import type { Refusal, RefusalReason } from '../domain/refusals';
+import { mayRequest, refuseClosed, refuseInState, refuseRole } from '../domain/refusals';
 import type { CaseMachineEvent, CaseMachineInput } from './case-machine';
 import { caseMachine, isRequired } from './case-machine';
 import type { CaseSnapshot } from './case-status';
@@ -90,7 +92,7 @@ export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role): 
   if (snapshot.status === 'done') return [];
   const handled = handledEventTypes(snapshot);
   return CASE_EVENT_TYPES.filter(
-    (type) => handled.has(type) && (!role || EVENT_ROLES[type].includes(role)) && wouldAccept(snapshot, type, at),
+    (type) => handled.has(type) && (!role || mayRequest(role, type)) && wouldAccept(snapshot, type, at),
   );
 }
 
@@ -103,16 +105,7 @@ export function allowedEventsByRole(snapshot: CaseSnapshot, at: string): Partial
   return byRole;
 }
 
-export type RefusalCode = 'not_allowed_in_state' | 'role_not_permitted' | 'conditions_not_met' | 'case_closed';
-
-export interface Refusal {
-  code: RefusalCode;
-  /** A sentence for a person: what was refused and why. */
-  message: string;
-  status: CaseStatus;
-  /** What the sender's role may send now. */
-  allowedEvents: CaseEventType[];
-}
+export type { Refusal, RefusalCode } from '../domain/refusals';
 
 export type Evaluation = { accepted: true; next: CaseSnapshot } | { accepted: false; refusal: Refusal };
 
@@ -120,23 +113,17 @@ export type Evaluation = { accepted: true; next: CaseSnapshot } | { accepted: fa
 export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: string): Evaluation {
   const status = toCaseStatus(snapshot);
   const role = event.actor.role;
-  const refuse = (code: RefusalCode, message: string): Evaluation => ({
+  const refuse = (reason: RefusalReason): Evaluation => ({
     accepted: false,
-    refusal: { code, message, status, allowedEvents: allowedEvents(snapshot, at, role) },
+    refusal: { ...reason, status, allowedEvents: allowedEvents(snapshot, at, role) },
   });
-  if (snapshot.status === 'done') return refuse('case_closed', `The case is ${status} and accepts no more events.`);
-  if (!handledEventTypes(snapshot).has(event.type)) {
-    return refuse('not_allowed_in_state', `${event.type} is not allowed while the case is in ${status}.`);
-  }
-  if (!EVENT_ROLES[event.type].includes(role)) {
-    return refuse(
-      'role_not_permitted',
-      `${event.type} may be sent by ${EVENT_ROLES[event.type].join(' or ')}, not by ${role}.`,
-    );
-  }
+  if (snapshot.status === 'done') return refuse(refuseClosed(status));
+  if (!handledEventTypes(snapshot).has(event.type)) return refuse(refuseInState(event.type, status));
+  const byRole = refuseRole(event.type, role);
+  if (byRole) return refuse(byRole);
   const [next] = transition(caseMachine, snapshot, { ...event, at });
   // The pure API hands back the very same snapshot when no transition was taken (a guard failed).
-  if (next === snapshot) return refuse('conditions_not_met', explainUnmetConditions(snapshot, event, at, status));
+  if (next === snapshot) return refuse({ code: 'conditions_not_met', message: explainUnmetConditions(snapshot, event, at, status) });
   return { accepted: true, next };
 }
 

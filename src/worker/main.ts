@@ -4,13 +4,13 @@
  * (default: the embedded server that `npm start` or `npm run start:db` keeps running on the data folder).
  * Migrations are not applied here: run `npm run db:migrate` once per release.
  */
-import { codecFrom, dataConverterOf } from '../auth/settings';
 import { ConfigError, loadConfig } from '../config/env';
 import { assertMigrated, openDatabase } from '../db/client';
 import { EmbeddedPostgresError } from '../db/embedded-postgres';
 import { databaseUrlOf } from '../db/locate';
 import { createLogger } from '../logging';
 import { connectTemporal } from '../temporal/connect';
+import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { createCaseWorker } from './create-worker';
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { eventually } from './eventually';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker as TemporalWorker } from '@temporalio/worker';
@@ -124,26 +125,12 @@ export async function clearChecks(handle: CaseHandle): Promise<CaseView> {
   return send(handle, ...clearPending(view.checks));
 }
 
-/**
- * Polls `probe` in real time until `done` holds for what it answers; fails after `timeoutMs` saying
- * what it waited for and what it saw last, instead of hanging to the test's timeout.
- */
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Gave up after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** A reviewer's decision, by signal; waits until the case has seen it (applied or refused). */
 export async function decide(handle: CaseHandle, decision: ReleaseDecisionRequest): Promise<CaseView> {
   const before = await handle.query(caseViewQuery);
   const signal = decisionSignal(decision);
   await handle.signal(releaseDecisionSignal, signal);
-  return waitFor(
+  return eventually(
     () => handle.query(caseViewQuery),
     (view) => view.transitions.length > before.transitions.length || view.refusedSignals.length > before.refusedSignals.length,
     `case ${handle.workflowId} to apply or refuse the decision ${signal.requestId} (${decision.decision})`,

@@ -1,3 +1,4 @@
+import { eventually } from '../helpers/eventually';
 import type { Worker } from '@temporalio/worker';
 
 import type { CaseActivities } from '../../src/activities/case-activities';
@@ -7,7 +8,7 @@ import type { VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import { events } from '../helpers/builders';
 import type { CaseHandle, Recorded } from '../helpers/case-workflow-kit';
-import { clearChecks, decide, fakeActivities, firedIds, send, useCaseWorkflowKit, waitFor } from '../helpers/case-workflow-kit';
+import { clearChecks, decide, fakeActivities, firedIds, send, useCaseWorkflowKit, } from '../helpers/case-workflow-kit';
 import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
@@ -73,7 +74,7 @@ function running(handle: CaseHandle, recorded: Recorded, activities: CaseActivit
  * A condition, not an allowance of real time: a busy machine only makes it later.
  */
 async function caughtUp(handle: CaseHandle, recorded: Recorded): Promise<CaseView> {
-  const { view } = await waitFor(
+  const { view } = await eventually(
     async () => {
       const [view, now, { raw }] = await Promise.all([handle.query(caseViewQuery), kit.env.currentTimeMs(), handle.describe()]);
       const recordedCount = { fired: firedIds(recorded).length, acknowledged: recorded.alerts.flatMap((r) => r.acknowledged).length };

@@ -1,3 +1,4 @@
+import { eventually } from '../helpers/eventually';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import type { caseWorkflow } from '../../src/workflows';
 import { openCaseRequest } from '../helpers/builders';
 import type { Recorded } from '../helpers/case-workflow-kit';
-import { fakeActivities, firedIds, waitFor } from '../helpers/case-workflow-kit';
+import { fakeActivities, firedIds, } from '../helpers/case-workflow-kit';
 import { bundleCaseWorkflows, createDevServerOnDisk, uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
@@ -78,7 +79,7 @@ it('an alert that fell due while the server was down fires once after the restar
       args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(admittedAt).toISOString() })), targets: { version: 1, targets: fastTargets } }],
     });
     // Idle on its durable timer: the opening projected, the timer started, nothing else running.
-    await waitFor(
+    await eventually(
       async () => {
         const [history, { raw }] = await Promise.all([handle().fetchHistory(), handle().describe()]);
         return { last: history.events?.at(-1)?.eventType, activities: raw.pendingActivities?.length ?? 0 };
@@ -100,10 +101,10 @@ it('an alert that fell due while the server was down fires once after the restar
 
     const warning = `${caseId}:stage.sponsor_identified.0:warning`;
     const escalation = `${caseId}:stage.sponsor_identified.0:escalation-0`;
-    await waitFor(async () => firedIds(recorded), (ids) => ids.includes(warning), 'the overdue warning after the restart');
+    await eventually(async () => firedIds(recorded), (ids) => ids.includes(warning), 'the overdue warning after the restart');
     // The warning fired late, once; then the escalation, from the timer set after the restart.
-    await waitFor(async () => firedIds(recorded), (ids) => ids.includes(escalation), 'the escalation', 30_000);
-    const after = await waitFor(view, (v) => v.alerts.firedCount === 2 && v.alerts.nextDeadlineAt !== null, 'the case to settle');
+    await eventually(async () => firedIds(recorded), (ids) => ids.includes(escalation), 'the escalation', 30_000);
+    const after = await eventually(view, (v) => v.alerts.firedCount === 2 && v.alerts.nextDeadlineAt !== null, 'the case to settle');
     expect(firedIds(recorded)).toEqual([warning, escalation]);
     const fired = after.alerts.open.find((a) => a.id === warning)!;
     expect(Date.parse(fired.firedAt)).toBeGreaterThanOrEqual(admittedAt + WARNING_AFTER_MS + 2_000);
