@@ -24,13 +24,13 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 
 import { appOptionsFrom, buildApp } from '../src/api/app';
 import { tokenSettingsFrom } from '../src/auth/settings';
-import { codecFrom, dataConverterOf } from '../src/temporal/data-converter';
 import { signToken } from '../src/auth/tokens';
 import { parseConfig } from '../src/config/env';
 import { caseCommandUpdate } from '../src/contracts/messages';
 import { DEFAULT_TARGETS } from '../src/contracts/targets';
 import { prepareDatabase } from '../src/db/client';
 import { startDatabaseServer } from '../src/db/locate';
+import { codecFrom, dataConverterOf } from '../src/temporal/data-converter';
 import { startTemporal } from '../src/temporal/server';
 import { createCaseWorker } from '../src/worker/create-worker';
 import { ping, stop } from './baseline-workflow';
@@ -106,7 +106,9 @@ function rssOf(pid: number | undefined): number | null {
 
 function rssOfProcessListening(port: number): number | null {
   try {
-    const pids = execFileSync('pgrep', ['-f', `start-dev.*--port ${port}`], { encoding: 'utf8' }).trim().split('\n');
+    const pids = execFileSync('pgrep', ['-f', `start-dev.*--port ${port}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     return rssOf(Number(pids[0]));
   } catch {
     return null;
@@ -162,7 +164,9 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const started = Date.now();
   try {
-    progress(`Starting the stack (${config.temporal.address ? `Temporal at ${config.temporal.address}` : 'dev server'}, ${config.database.kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL server'})...`);
+    progress(
+      `Starting the stack (${config.temporal.address ? `Temporal at ${config.temporal.address}` : 'dev server'}, ${config.database.kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL server'})...`,
+    );
     const temporal = await startTemporal(config, progress);
     cleanups.push(() => temporal.shutdown());
     const database = await startDatabaseServer(config.database, progress);
@@ -221,7 +225,13 @@ async function main(): Promise<void> {
       baselineWorker.shutdown();
       await Promise.allSettled(runs);
     });
-    const app = await buildApp({ ...appOptionsFrom(config, codec), temporal: client, prisma: db.prisma, taskQueue, rateLimitPerMinute: 100_000_000 });
+    const app = await buildApp({
+      ...appOptionsFrom(config, codec),
+      temporal: client,
+      prisma: db.prisma,
+      taskQueue,
+      rateLimitPerMinute: 100_000_000,
+    });
     const api = await app.listen({ host: '127.0.0.1', port: 0 });
     cleanups.push(() => app.close());
 
@@ -229,8 +239,13 @@ async function main(): Promise<void> {
     const secret = (tokens.key as { secret: string }).secret;
     const sign = (sub: string, role: string, care_provider?: string) =>
       signToken(secret, { sub, role, care_provider }, { issuer: tokens.issuer, audience: tokens.audience, expiresIn: '12h' });
-    const [cm, ffs, admin] = await Promise.all([sign('bench-cm', 'case_manager', 'bench-shelter'), sign('bench-ffs', 'orr_reviewer'), sign('bench-admin', 'admin')]);
-    const call = async (method: string, path: string, token: string, body?: unknown): Promise<{ ms: number; status: number; json: unknown }> => {
+    const [cm, ffs] = await Promise.all([sign('bench-cm', 'case_manager', 'bench-shelter'), sign('bench-ffs', 'orr_reviewer')]);
+    const call = async (
+      method: string,
+      path: string,
+      token: string,
+      body?: unknown,
+    ): Promise<{ ms: number; status: number; json: unknown }> => {
       const t0 = performance.now();
       const response = await fetch(`${api}${path}`, {
         method,
@@ -286,9 +301,18 @@ async function main(): Promise<void> {
     };
     const lifecycle = async (caseId: string): Promise<void> => {
       const base = `/cases/${caseId}`;
-      await timed('OPEN_CASE', 'POST', '/cases', cm, { caseId, admittedAt: new Date().toISOString(), careProviderId: 'bench-shelter', child: { birthDate: '2014-04-01' } });
+      await timed('OPEN_CASE', 'POST', '/cases', cm, {
+        caseId,
+        admittedAt: new Date().toISOString(),
+        careProviderId: 'bench-shelter',
+        child: { birthDate: '2014-04-01' },
+      });
       await timed('COMPLETE_INTAKE', 'POST', `${base}/events`, cm, { type: 'COMPLETE_INTAKE' });
-      await timed('IDENTIFY_SPONSOR', 'POST', `${base}/events`, cm, { type: 'IDENTIFY_SPONSOR', sponsor: { category: '1' }, reason: 'Mother located' });
+      await timed('IDENTIFY_SPONSOR', 'POST', `${base}/events`, cm, {
+        type: 'IDENTIFY_SPONSOR',
+        sponsor: { category: '1' },
+        reason: 'Mother located',
+      });
       const vetting = await timed('COMPLETE_ASSESSMENT', 'POST', `${base}/events`, cm, { type: 'COMPLETE_ASSESSMENT' });
       for (const [check, status] of Object.entries(vetting.checks ?? {})) {
         if (status === 'pending') await timed('CLEAR_CHECK', 'POST', `${base}/events`, cm, { type: 'CLEAR_CHECK', check });
@@ -346,7 +370,10 @@ async function main(): Promise<void> {
       }
       await rest();
     };
-    const probeBaseline = await client.workflow.start('baselineWorkflow', { taskQueue: `${taskQueue}-baseline`, workflowId: `bench-baseline-${started}-probe` });
+    const probeBaseline = await client.workflow.start('baselineWorkflow', {
+      taskQueue: `${taskQueue}-baseline`,
+      workflowId: `bench-baseline-${started}-probe`,
+    });
     const cmActor = { id: 'bench-cm', role: 'case_manager' } as const;
     // The same two events each way (cases alternate): COMPLETE_INTAKE at rest, IDENTIFY_SPONSOR right after.
     const send = (caseId: string, viaHttp: boolean, event: Record<string, unknown>): Promise<unknown> =>
@@ -363,7 +390,12 @@ async function main(): Promise<void> {
       let t0 = performance.now();
       await probeBaseline.executeUpdate(ping, { args: [i] });
       probe.baselineAtRest.push(performance.now() - t0);
-      await call('POST', '/cases', cm, { caseId, admittedAt: new Date().toISOString(), careProviderId: 'bench-shelter', child: { birthDate: '2014-04-01' } });
+      await call('POST', '/cases', cm, {
+        caseId,
+        admittedAt: new Date().toISOString(),
+        careProviderId: 'bench-shelter',
+        child: { birthDate: '2014-04-01' },
+      });
       await atRest(caseId, 0);
       t0 = performance.now();
       await send(caseId, viaHttp, { type: 'COMPLETE_INTAKE' });
@@ -373,7 +405,10 @@ async function main(): Promise<void> {
       (viaHttp ? probe.httpBackToBack : probe.directBackToBack).push(performance.now() - t0);
     }
     await probeBaseline.signal(stop);
-    const probeMs = Object.fromEntries(Object.entries(probe).map(([k, v]) => [k, percentiles(v)])) as Record<keyof typeof probe, ReturnType<typeof percentiles>>;
+    const probeMs = Object.fromEntries(Object.entries(probe).map(([k, v]) => [k, percentiles(v)])) as Record<
+      keyof typeof probe,
+      ReturnType<typeof percentiles>
+    >;
     progress(
       `Probe (p50): at rest, baseline ${probeMs.baselineAtRest.p50} ms, direct ${probeMs.directAtRest.p50} ms, HTTP ${probeMs.httpAtRest.p50} ms; back to back, direct ${probeMs.directBackToBack.p50} ms, HTTP ${probeMs.httpBackToBack.p50} ms`,
     );
@@ -395,7 +430,12 @@ async function main(): Promise<void> {
       let lastReport = 0;
       const openCase = async (i: number, admittedAt: Date): Promise<void> => {
         const caseId = `${prefix}-${i}`;
-        const reply = await call('POST', '/cases', cm, { caseId, admittedAt: admittedAt.toISOString(), careProviderId: 'bench-shelter', child: { birthDate: '2014-04-01' } });
+        const reply = await call('POST', '/cases', cm, {
+          caseId,
+          admittedAt: admittedAt.toISOString(),
+          careProviderId: 'bench-shelter',
+          child: { birthDate: '2014-04-01' },
+        });
         if (reply.status !== 201) failures.push(`open ${reply.status} ${JSON.stringify(reply.json).slice(0, 200)}`);
         openMs.push(reply.ms);
         openedAt.set(caseId, Date.now());
@@ -422,7 +462,12 @@ async function main(): Promise<void> {
       const batch = Math.max(50, Math.floor(config.workerMaxCachedWorkflows / 2));
       for (let from = 0; from < farCases; from += batch) {
         const size = Math.min(batch, farCases - from);
-        await pool(size, params.openConcurrency, (i) => openCase(from + i, new Date()), (done) => report(from + done));
+        await pool(
+          size,
+          params.openConcurrency,
+          (i) => openCase(from + i, new Date()),
+          (done) => report(from + done),
+        );
         await settled(from + size);
       }
       // The window opens once the due cases are open and settled too, at the rate measured so far.
@@ -436,7 +481,8 @@ async function main(): Promise<void> {
       );
       await settled(params.openCases);
       const openSeconds = (performance.now() - openStart) / 1000;
-      if (Date.now() > windowStart) progress(`The window opened ${Date.now() - windowStart} ms before the cases settled; early escalations will show it`);
+      if (Date.now() > windowStart)
+        progress(`The window opened ${Date.now() - windowStart} ms before the cases settled; early escalations will show it`);
       const memory = process.memoryUsage();
       const workerRss = workerProcess ? rssOf(workerProcess.pid) : null;
       const serverRss = config.temporal.address ? null : rssOfProcessListening(config.temporal.devServerPort);
@@ -452,7 +498,9 @@ async function main(): Promise<void> {
         });
       let rows = await escalations();
       while (Date.now() < waitUntil && rows.length < dueCases) {
-        progress(`Escalations fired: ${rows.length}/${dueCases} (window ${Math.max(0, Math.round((Date.now() - windowStart) / 1000))}/${window} s)`);
+        progress(
+          `Escalations fired: ${rows.length}/${dueCases} (window ${Math.max(0, Math.round((Date.now() - windowStart) / 1000))}/${window} s)`,
+        );
         await new Promise((r) => setTimeout(r, 5000));
         rows = await escalations();
       }
@@ -489,7 +537,12 @@ async function main(): Promise<void> {
     const transitions = percentiles(transitionMs);
     const result = {
       at: new Date(started).toISOString(),
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
       stack: {
         workerMaxCachedWorkflows: config.workerMaxCachedWorkflows,
         worker: workerProcess ? 'own process (npm run start:worker)' : 'in this process, with the API, the database and the load',
@@ -530,12 +583,21 @@ async function main(): Promise<void> {
 
 const ratio = (x: number, to: number): number => Math.round((x / to) * 100) / 100;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the result's type is inferred inside main(); the split of this file into phases gives it a name
 function markdown(r: Record<string, any>): string {
   const cap = r['capacity'];
   const rows = [
-    ['transition latency p50 / p95 / p99', `${r.reunify.transitionMs.p50} / ${r.reunify.transitionMs.p95} / ${r.reunify.transitionMs.p99} ms`, ''],
+    [
+      'transition latency p50 / p95 / p99',
+      `${r.reunify.transitionMs.p50} / ${r.reunify.transitionMs.p95} / ${r.reunify.transitionMs.p99} ms`,
+      '',
+    ],
     ['baseline Update p50 (same concurrency / sequential)', `${r.baseline.concurrentMs.p50} / ${r.baseline.sequentialMs.p50} ms`, ''],
-    ['ratio to baseline p50 (same concurrency / sequential)', `${r.reunify.ratioToBaselineP50} / ${r.reunify.ratioToSequentialBaselineP50}`, 'goal ≤ 1.3'],
+    [
+      'ratio to baseline p50 (same concurrency / sequential)',
+      `${r.reunify.ratioToBaselineP50} / ${r.reunify.ratioToSequentialBaselineP50}`,
+      'goal ≤ 1.3',
+    ],
     ['lifecycles per second', `${r.reunify.lifecyclesPerSecond}`, 'goal ≥ 10 on two cores'],
     ['transitions per second', `${r.reunify.transitionsPerSecond}`, ''],
     ['failed requests', `${r.reunify.failedRequests}`, ''],
@@ -554,14 +616,32 @@ function markdown(r: Record<string, any>): string {
     rows.push(
       ['open cases', `${cap.openCases} (opened at ${cap.opensPerSecond}/s)`, 'goal 10,000'],
       ...(cap.memoryWithOpenCases.workerProcessRssMiB === null
-        ? [['process RSS with open cases (worker + API + load, one process)', `${cap.memoryWithOpenCases.processRssMiB} MiB (${cap.memoryWithOpenCases.processRssAfterTimersMiB} after the timers)`, 'goal: worker < 1.5 GB']]
+        ? [
+            [
+              'process RSS with open cases (worker + API + load, one process)',
+              `${cap.memoryWithOpenCases.processRssMiB} MiB (${cap.memoryWithOpenCases.processRssAfterTimersMiB} after the timers)`,
+              'goal: worker < 1.5 GB',
+            ],
+          ]
         : [
-            ['worker process RSS with open cases', `${cap.memoryWithOpenCases.workerProcessRssMiB} MiB (${cap.memoryWithOpenCases.workerProcessRssAfterTimersMiB} after the timers)`, 'goal < 1.5 GB'],
+            [
+              'worker process RSS with open cases',
+              `${cap.memoryWithOpenCases.workerProcessRssMiB} MiB (${cap.memoryWithOpenCases.workerProcessRssAfterTimersMiB} after the timers)`,
+              'goal < 1.5 GB',
+            ],
             ['API + load process RSS', `${cap.memoryWithOpenCases.processRssMiB} MiB`, ''],
           ]),
       ['dev server RSS', cap.memoryWithOpenCases.devServerRssMiB === null ? 'n/a' : `${cap.memoryWithOpenCases.devServerRssMiB} MiB`, ''],
-      ['escalations due in the window / fired / measured', `${cap.escalationsDue} (${cap.escalationsDuePerSecond}/s over ${cap.windowSeconds} s) / ${cap.escalationsFired} / ${cap.escalationsMeasured}`, ''],
-      ['escalation lateness p50 / p95 / p99 / max', `${cap.timerLatenessMs.p50} / ${cap.timerLatenessMs.p95} / ${cap.timerLatenessMs.p99} / ${cap.timerLatenessMs.max} ms (${cap.lateOver1s} over 1 s)`, 'goal ≤ 1000 ms'],
+      [
+        'escalations due in the window / fired / measured',
+        `${cap.escalationsDue} (${cap.escalationsDuePerSecond}/s over ${cap.windowSeconds} s) / ${cap.escalationsFired} / ${cap.escalationsMeasured}`,
+        '',
+      ],
+      [
+        'escalation lateness p50 / p95 / p99 / max',
+        `${cap.timerLatenessMs.p50} / ${cap.timerLatenessMs.p95} / ${cap.timerLatenessMs.p99} / ${cap.timerLatenessMs.max} ms (${cap.lateOver1s} over 1 s)`,
+        'goal ≤ 1000 ms',
+      ],
     );
   }
   return [

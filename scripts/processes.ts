@@ -30,7 +30,12 @@ export interface Running {
 }
 
 /** Spawns an entry point and resolves once its output contains `ready`; rejects with its output if it exits first. */
-export async function startProcess(entry: keyof typeof ENTRY_POINTS, env: NodeJS.ProcessEnv, ready: string, timeoutMs = 170_000): Promise<Running> {
+export async function startProcess(
+  entry: keyof typeof ENTRY_POINTS,
+  env: NodeJS.ProcessEnv,
+  ready: string,
+  timeoutMs = 170_000,
+): Promise<Running> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY_POINTS[entry]], { env, cwd: join(__dirname, '..') });
   const output: string[] = [];

@@ -8,7 +8,6 @@
 import type { Logger } from 'pino';
 
 import { appOptionsFrom, buildApp } from './api/app';
-import { codecFrom, dataConverterOf } from './temporal/data-converter';
 import type { Config } from './config/env';
 import { ConfigError, loadConfig } from './config/env';
 import { prepareDatabase } from './db/client';
@@ -18,6 +17,7 @@ import { startDatabaseServer } from './db/locate';
 import { Lifecycle, StopRequested } from './lifecycle';
 import { createLogger } from './logging';
 import { connectTemporal } from './temporal/connect';
+import { codecFrom, dataConverterOf } from './temporal/data-converter';
 import type { TemporalEndpoint } from './temporal/server';
 import { startTemporal } from './temporal/server';
 import { createCaseWorker } from './worker/create-worker';
@@ -30,10 +30,19 @@ async function main(): Promise<void> {
   const life = new Lifecycle((err) => logger.error({ err }, 'shutdown step failed'));
   stopOnSignals(life, logger);
   try {
-    const temporal = await life.step(() => startTemporal(config, progress), (t) => t.shutdown());
-    const database = await life.step(() => startDatabaseServer(config.database, progress), (d) => d.stop());
+    const temporal = await life.step(
+      () => startTemporal(config, progress),
+      (t) => t.shutdown(),
+    );
+    const database = await life.step(
+      () => startDatabaseServer(config.database, progress),
+      (d) => d.stop(),
+    );
     progress(`Applying database migrations (${database.description})...`);
-    const db = await life.step(() => prepareDatabase(database.url), (d) => d.close());
+    const db = await life.step(
+      () => prepareDatabase(database.url),
+      (d) => d.close(),
+    );
     const codec = codecFrom(config);
     const dataConverter = dataConverterOf(codec);
     const connections = await life.step(

@@ -94,7 +94,12 @@ async function registerHardening(app: FastifyInstance, deps: HttpOptions): Promi
   // The docs UI needs its inline scripts and styles.
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
     },
   });
   if (deps.corsOrigins?.length) await app.register(fastifyCors, { origin: deps.corsOrigins, credentials: false });
@@ -120,8 +125,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
     openapi: {
       info: {
         title: 'Reunify API',
-        description:
-          "Release decisions for children in ORR care: one durable workflow per child's case, from intake to release.",
+        description: "Release decisions for children in ORR care: one durable workflow per child's case, from intake to release.",
         version: '0.1.0',
       },
       tags: [

@@ -56,13 +56,18 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   }
   if (err instanceof AppError) {
     const statusCode = HTTP_STATUS[err.code];
-    if (statusCode === 401) void reply.header('www-authenticate', `Bearer realm="reunify", error="${err.code === 'invalid_token' ? 'invalid_token' : 'invalid_request'}"`);
+    if (statusCode === 401)
+      void reply.header(
+        'www-authenticate',
+        `Bearer realm="reunify", error="${err.code === 'invalid_token' ? 'invalid_token' : 'invalid_request'}"`,
+      );
     void reply.status(statusCode).send({ error: REASONS[statusCode] ?? 'Error', code: err.code, message: err.message, ...err.extra });
     return;
   }
   // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    const code = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'malformed_json' : (err.code ?? 'bad_request');
+    const code =
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'malformed_json' : (err.code ?? 'bad_request');
     void reply.status(err.statusCode).send({
       error: REASONS[err.statusCode] ?? 'Bad Request',
       code: code.toLowerCase(),

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   const db = openDatabase(databaseUrlOf(config.database));
   await assertMigrated(db.prisma);
   const codec = codecFrom(config);
-  const temporal = await connectTemporal({ address, namespace: config.temporal.namespace, dataConverter: dataConverterOf(codec), worker: false });
+  const temporal = await connectTemporal({
+    address,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterOf(codec),
+    worker: false,
+  });
   const app = await buildApp({ temporal: temporal.client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
   await app.listen({ host: config.api.host, port: config.api.port });
   const stop = async (): Promise<void> => {
@@ -33,6 +38,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : `The API failed: ${(err as Error).message}`}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : `The API failed: ${(err as Error).message}`}\n`,
+  );
   process.exit(1);
 });

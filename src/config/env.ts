@@ -57,7 +57,11 @@ export const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both' });
     }
     if (env.ALERT_WEBHOOK_URL && !env.ALERT_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required when ALERT_WEBHOOK_URL is set (it signs every delivery)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_WEBHOOK_SECRET'],
+        message: 'is required when ALERT_WEBHOOK_URL is set (it signs every delivery)',
+      });
     }
   })
   .transform((env) => ({
@@ -128,4 +132,13 @@ let cached: Config | undefined;
 export function loadConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/**
+ * The environment as this process hands it to the programs it runs (the Prisma CLI, PostgreSQL, pip)
+ * and searches for executables (PATH). Not a way to read Reunify's settings: those come parsed from
+ * loadConfig().
+ */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
 }

@@ -31,10 +31,18 @@ export const SponsorInputSchema = z
   })
   .superRefine((value, ctx) => {
     if (value.category === '3' && value.related === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['related'], message: 'is required for a Category 3 sponsor (distant relative or unrelated adult)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['related'],
+        message: 'is required for a Category 3 sponsor (distant relative or unrelated adult)',
+      });
     }
     if (value.category !== '3' && value.related === false) {
-      ctx.addIssue({ code: 'custom', path: ['related'], message: `cannot be false for a Category ${value.category} sponsor, who is a relative by definition` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['related'],
+        message: `cannot be false for a Category ${value.category} sponsor, who is a relative by definition`,
+      });
     }
   })
   .transform((value) => ({ ...value, related: value.related ?? true }));

@@ -11,10 +11,7 @@ export const ChildFactsSchema = z.strictObject({
   birthDate: isoDate.describe("The child's date of birth (drives age-based rules and the age-out date)"),
   traffickingVictim: z.boolean().default(false).describe('Victim of a severe form of trafficking (TVPRA home study)'),
   disability: z.boolean().default(false).describe('Child with a disability (TVPRA home study)'),
-  abuseVictim: z
-    .boolean()
-    .default(false)
-    .describe('Victim of physical or sexual abuse indicating significant harm (TVPRA home study)'),
+  abuseVictim: z.boolean().default(false).describe('Victim of physical or sexual abuse indicating significant harm (TVPRA home study)'),
 });
 export type ChildFacts = z.infer<typeof ChildFactsSchema>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { CASE_EVENT_TYPES, CHECKS, CheckSchema, SponsorSchema } from './case-events';
 import { AlertAckSchema, AlertSchema } from './alerts';
+import { CASE_EVENT_TYPES, CHECKS, CheckSchema, SponsorSchema } from './case-events';
 import { CaseStatusSchema } from './case-status';
 import { RoleSchema } from './roles';
 

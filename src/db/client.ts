@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { inheritedEnvironment } from '../config/env';
 import { openDatabaseAdapter } from './adapter';
 import { PrismaClient } from './generated/client';
 
@@ -31,7 +32,7 @@ export class MigrationError extends Error {
  * Applies the committed migrations with Prisma Migrate (`prisma migrate deploy`) to the database at
  * `url`, in a child process, exactly as `npm run db:migrate` does.
  */
-export async function migrateDatabase(url: string, environment: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function migrateDatabase(url: string, environment: NodeJS.ProcessEnv = inheritedEnvironment()): Promise<string> {
   const cli = require.resolve('prisma/build/index.js');
   const output: string[] = [];
   const code = await new Promise<number | null>((resolvePromise, reject) => {
@@ -80,7 +81,10 @@ export async function assertMigrated(prisma: PrismaClient, migrationsDir = MIGRA
 }
 
 /** Migrates the database at `url` and opens it, checked: every committed migration must be applied. */
-export async function prepareDatabase(url: string, environment: NodeJS.ProcessEnv = process.env): Promise<Database & { migrateOutput: string }> {
+export async function prepareDatabase(
+  url: string,
+  environment: NodeJS.ProcessEnv = inheritedEnvironment(),
+): Promise<Database & { migrateOutput: string }> {
   const migrateOutput = await migrateDatabase(url, environment);
   const db = openDatabase(url);
   try {

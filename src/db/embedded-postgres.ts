@@ -28,6 +28,8 @@ import { dirname, join, parse, relative, resolve } from 'node:path';
 
 import pg from 'pg';
 
+import { inheritedEnvironment } from '../config/env';
+
 export interface EmbeddedPostgresSettings {
   /** Reunify's data folder (REUNIFY_DATA_DIR); the server keeps its files in `postgres/` inside it. */
   dataDir: string;
@@ -197,7 +199,9 @@ function hydrateLibrarySymlinks(native: string): void {
     try {
       symlinkSync(relative(dirname(linkPath), join(packageDir, source)), linkPath);
     } catch (err) {
-      throw new EmbeddedPostgresError(`Could not restore the library link ${linkPath}: ${(err as Error).message}. Reinstall with \`npm install\`.`);
+      throw new EmbeddedPostgresError(
+        `Could not restore the library link ${linkPath}: ${(err as Error).message}. Reinstall with \`npm install\`.`,
+      );
     }
   }
 }
@@ -217,7 +221,9 @@ function postgresOwner(): Owner | undefined {
   try {
     return { uid: idOf('-u'), gid: idOf('-g') };
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER], {
+      stdio: 'ignore',
+    });
     return { uid: idOf('-u'), gid: idOf('-g') };
   }
 }
@@ -272,7 +278,7 @@ function initialise(binaries: Binaries, cluster: string, password: string, owner
         '--no-instructions',
         ...(throwaway ? ['--no-sync'] : []),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, ...owner },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inheritedEnvironment(), LC_ALL: 'C' }, ...owner },
     );
   } catch (err) {
     const output = `${(err as { stderr?: Buffer }).stderr?.toString() ?? ''}`.trim();
@@ -374,7 +380,7 @@ function spawnServer(
     const child = spawn(binaries.postgres, ['-D', paths.cluster, '-p', String(port), ...settings.flatMap((s) => ['-c', s])], {
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, LC_MESSAGES: 'C' },
+      env: { ...inheritedEnvironment(), LC_MESSAGES: 'C' },
       ...owner,
     });
     child.unref();
@@ -397,7 +403,13 @@ interface Started {
 
 async function connectable(started: Started, options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { port, password, pid, owned, child } = started;
-  const server: EmbeddedPostgres = { url: urlOf(port, password), port, pid, owned, stop: () => (owned ? stopServer(pid, child) : Promise.resolve()) };
+  const server: EmbeddedPostgres = {
+    url: urlOf(port, password),
+    port,
+    pid,
+    owned,
+    stop: () => (owned ? stopServer(pid, child) : Promise.resolve()),
+  };
   const explainLog = `If its log says the address is in use, port ${port} is taken: set REUNIFY_POSTGRES_PORT to a free one. Its log: ${started.log}.`;
   let exited: string | undefined;
   child?.once('exit', (code, signal) => (exited = `exit code ${code ?? signal}`));
@@ -449,7 +461,7 @@ async function stopServer(pid: number, child: ChildProcess | undefined): Promise
     return;
   }
   const waitUntil = async (ms: number): Promise<boolean> => {
-    for (const end = Date.now() + ms; Date.now() < end; ) {
+    for (const end = Date.now() + ms; Date.now() < end;) {
       if (gone()) return true;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -11,7 +11,9 @@ import { startDatabaseServer } from './locate';
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.database.kind === 'server') {
-    throw new ConfigError('DATABASE_URL is set, so there is no embedded server to run: Reunify uses that server. Unset DATABASE_URL to run the embedded one.');
+    throw new ConfigError(
+      'DATABASE_URL is set, so there is no embedded server to run: Reunify uses that server. Unset DATABASE_URL to run the embedded one.',
+    );
   }
   const progress = (message: string): void => void process.stderr.write(`${message}\n`);
   const server = await startDatabaseServer(config.database, progress);

@@ -52,13 +52,16 @@ const DAY_MS = 86_400_000;
 
 export function prismaReadModel(prisma: PrismaClient): ReadModel {
   return {
-    findCase: async (caseId) =>
-      (await prisma.case.findUnique({ where: { id: caseId }, select: { careProviderId: true } })) ?? undefined,
+    findCase: async (caseId) => (await prisma.case.findUnique({ where: { id: caseId }, select: { careProviderId: true } })) ?? undefined,
     listCases: ({ status, careProviderId }, { limit, after }) =>
       paged(
         (take) =>
           prisma.case.findMany({
-            where: { ...(status ? { status } : {}), ...(careProviderId ? { careProviderId } : {}), ...keysetAfter<Prisma.CaseWhereInput>('admittedAt', after, 'asc') },
+            where: {
+              ...(status ? { status } : {}),
+              ...(careProviderId ? { careProviderId } : {}),
+              ...keysetAfter<Prisma.CaseWhereInput>('admittedAt', after, 'asc'),
+            },
             orderBy: [{ admittedAt: 'asc' }, { id: 'asc' }],
             take,
           }),
@@ -154,7 +157,11 @@ function alertView(row: Alert): AlertView {
     firedAt: row.firedAt.toISOString(),
     acknowledged:
       row.acknowledgedAt && row.acknowledgedById
-        ? { at: row.acknowledgedAt.toISOString(), by: { id: row.acknowledgedById, role: row.acknowledgedByRole ?? 'unknown' }, note: row.ackNote }
+        ? {
+            at: row.acknowledgedAt.toISOString(),
+            by: { id: row.acknowledgedById, role: row.acknowledgedByRole ?? 'unknown' },
+            note: row.ackNote,
+          }
         : null,
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
   };

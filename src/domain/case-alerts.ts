@@ -64,7 +64,9 @@ export class CaseAlerts {
     const byRole = refuseAcknowledgement(ack.actor.role);
     if (byRole) return byRole.message;
     if (!this.open.has(alertId)) {
-      return this.fired.has(alertId) ? `Alert ${alertId} is resolved: the case has moved on.` : `Alert ${alertId} is not an alert of case ${this.caseId}.`;
+      return this.fired.has(alertId)
+        ? `Alert ${alertId} is resolved: the case has moved on.`
+        : `Alert ${alertId} is not an alert of case ${this.caseId}.`;
     }
     if (this.acknowledgements.some((a) => a.alertId === alertId)) return `Alert ${alertId} is already acknowledged.`;
     return null;

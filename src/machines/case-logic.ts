@@ -46,7 +46,8 @@ export function checkStatuses(snapshot: CaseSnapshot): Record<Check, CheckStatus
     const live = vetting?.[check];
     if (live === 'pending' || live === 'deciding') statuses[check] = 'pending';
     else if (live === 'notRequired') statuses[check] = 'not_required';
-    else statuses[check] = snapshot.context.checkResults[check]?.outcome ?? (isRequired(snapshot.context, check) ? 'pending' : 'not_required');
+    else
+      statuses[check] = snapshot.context.checkResults[check]?.outcome ?? (isRequired(snapshot.context, check) ? 'pending' : 'not_required');
   }
   return statuses;
 }
@@ -91,9 +92,7 @@ function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string): b
 export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role): CaseEventType[] {
   if (snapshot.status === 'done') return [];
   const handled = handledEventTypes(snapshot);
-  return CASE_EVENT_TYPES.filter(
-    (type) => handled.has(type) && (!role || mayRequest(role, type)) && wouldAccept(snapshot, type, at),
-  );
+  return CASE_EVENT_TYPES.filter((type) => handled.has(type) && (!role || mayRequest(role, type)) && wouldAccept(snapshot, type, at));
 }
 
 /** Allowed events for every role that may act now; roles with none are left out. */

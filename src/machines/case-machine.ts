@@ -4,15 +4,7 @@ import type { CaseEvent, Check, Sponsor } from '../contracts/case-events';
 import { CHECKS } from '../contracts/case-events';
 import type { ChildFacts } from '../contracts/case-input';
 import type { HomeStudyTrigger, PolicyProfile } from '../domain/policy';
-import {
-  POLICY_PROFILES,
-  ageInYears,
-  checkRequired,
-  expeditedEligible,
-  homeStudyTriggers,
-  profileAt,
-  profileById,
-} from '../domain/policy';
+import { POLICY_PROFILES, ageInYears, checkRequired, expeditedEligible, homeStudyTriggers, profileAt, profileById } from '../domain/policy';
 
 /**
  * The case statechart: ORR's release process from intake to closure. Pure: no I/O, no clock, no
@@ -95,12 +87,7 @@ const NO_SPONSOR = {
   postReleaseServices: false,
 } as const satisfies Partial<CaseContext>;
 
-const newSponsor = (
-  context: CaseContext,
-  sponsor: Sponsor,
-  when: string,
-  profiles: readonly PolicyProfile[],
-): Partial<CaseContext> => {
+const newSponsor = (context: CaseContext, sponsor: Sponsor, when: string, profiles: readonly PolicyProfile[]): Partial<CaseContext> => {
   const profile = profileAt(when, profiles);
   const triggers = homeStudyTriggers(context.child, sponsor, when, profile);
   return {
@@ -125,13 +112,13 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
     },
     guards: {
       checkRequired: ({ context }, params: { check: Check }) => isRequired(context, params.check, profiles),
-    hasResult: ({ context }, params: { check: Check; outcome: 'cleared' | 'flagged' }) =>
-      context.checkResults[params.check]?.outcome === params.outcome,
-    // A home study asked for after vetting raises checks that have not run yet: back to vetting for them.
-    checksOutstanding: ({ context }) => CHECKS.some((check) => isRequired(context, check, profiles) && !context.checkResults[check]),
-    homeStudyOutstanding: ({ context }) => context.homeStudyTriggers.length > 0 && !context.homeStudy?.outcome,
-    recommendsRelease: ({ event }) => event.type === 'RECOMMEND_RELEASE' && event.recommendation !== 'do_not_release',
-    childIsMinor: ({ context, event }) => ageInYears(context.child.birthDate, at(event)) < 18,
+      hasResult: ({ context }, params: { check: Check; outcome: 'cleared' | 'flagged' }) =>
+        context.checkResults[params.check]?.outcome === params.outcome,
+      // A home study asked for after vetting raises checks that have not run yet: back to vetting for them.
+      checksOutstanding: ({ context }) => CHECKS.some((check) => isRequired(context, check, profiles) && !context.checkResults[check]),
+      homeStudyOutstanding: ({ context }) => context.homeStudyTriggers.length > 0 && !context.homeStudy?.outcome,
+      recommendsRelease: ({ event }) => event.type === 'RECOMMEND_RELEASE' && event.recommendation !== 'do_not_release',
+      childIsMinor: ({ context, event }) => ageInYears(context.child.birthDate, at(event)) < 18,
       isCheck: ({ event }, params: { check: Check }) =>
         (event.type === 'CLEAR_CHECK' || event.type === 'FLAG_CHECK') && event.check === params.check,
       allChecksResolved,
@@ -186,9 +173,7 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
         expedited: false,
       })),
       recordHomeStudy: assign(({ context, event }) =>
-        event.type === 'COMPLETE_HOME_STUDY' && context.homeStudy
-          ? { homeStudy: { ...context.homeStudy, outcome: event.outcome } }
-          : {},
+        event.type === 'COMPLETE_HOME_STUDY' && context.homeStudy ? { homeStudy: { ...context.homeStudy, outcome: event.outcome } } : {},
       ),
       recordRecommendation: assign({
         recommendation: ({ event }) => (event.type === 'RECOMMEND_RELEASE' ? event.recommendation : null),
@@ -200,8 +185,7 @@ export const createCaseMachine = (profiles: readonly PolicyProfile[] = POLICY_PR
               decision: event.decision,
               // Post-release services follow every home study, and may be ordered otherwise.
               postReleaseServices:
-                event.decision === 'approve_with_services' ||
-                (event.decision === 'approve' && context.homeStudy?.outcome != null),
+                event.decision === 'approve_with_services' || (event.decision === 'approve' && context.homeStudy?.outcome != null),
             }
           : {},
       ),

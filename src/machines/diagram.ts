@@ -2,6 +2,7 @@ import type { AnyStateNode, TransitionDefinition } from 'xstate';
 
 import type { CheckRule, PolicyProfile } from '../domain/policy';
 import { EVENT_ROLES, HOME_STUDY_TRIGGERS, POLICY_PROFILES } from '../domain/policy';
+import type { CaseContext, CaseMachineEvent } from './case-machine';
 import { caseMachine } from './case-machine';
 import { STAGE_TO_STATUS } from './case-status';
 
@@ -13,7 +14,8 @@ import { STAGE_TO_STATUS } from './case-status';
 
 const mermaidId = (node: AnyStateNode): string => node.id.replace(/^case\.?/, '').replace(/\./g, '_') || 'case';
 
-type AnyTransition = TransitionDefinition<any, any>;
+// The machine's own context and events: the transitions the diagram walks are this machine's.
+type AnyTransition = TransitionDefinition<CaseContext, CaseMachineEvent>;
 type Guard = AnyTransition['guard'];
 
 /** A guard as text: its name and parameters, combinators spelled out. */

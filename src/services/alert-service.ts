@@ -42,7 +42,11 @@ export function createAlertService({ workflows, readModel }: { workflows: CaseWo
       if (!alert) throw new AppError('alert_not_found', `No alert ${alertId}.`);
       assertInScope(principal, alert.careProviderId, 'The alert');
       if (alert.resolvedAt) throw new AppError('alert_resolved', `Alert ${alertId} is resolved: the case has moved on.`);
-      const ack = await workflows.acknowledge(alert.caseId, { alertId, actor: actorOf(principal), ...(note === undefined ? {} : { note }) });
+      const ack = await workflows.acknowledge(alert.caseId, {
+        alertId,
+        actor: actorOf(principal),
+        ...(note === undefined ? {} : { note }),
+      });
       // The case has accepted it; its activity writes the row shortly after.
       return { ...alert, acknowledged: { at: ack.at, by: ack.actor, note: ack.note } };
     },

@@ -27,7 +27,12 @@ export interface CaseService {
   open(principal: Principal, request: Omit<OpenCase, 'openedBy'>): Promise<OpenedCase>;
   view(principal: Principal, caseId: string): Promise<CaseView>;
   /** A case manager's event: the new view, or why not (a refusal is written to the audit trail). */
-  send(principal: Principal, caseId: string, command: WithoutActor<CaseCommand>, request: RequestRef & { idempotencyKey?: string }): Promise<CaseView>;
+  send(
+    principal: Principal,
+    caseId: string,
+    command: WithoutActor<CaseCommand>,
+    request: RequestRef & { idempotencyKey?: string },
+  ): Promise<CaseView>;
   /** An ORR reviewer's decision, delivered as a signal; waits a moment to see it applied. */
   decide(principal: Principal, caseId: string, decision: Omit<ReleaseDecision, 'actor'>, request: RequestRef): Promise<DecisionOutcome>;
   audit(principal: Principal, caseId: string): Promise<AuditTrail>;
@@ -117,7 +122,12 @@ class DefaultCaseService implements CaseService {
     return view;
   }
 
-  async send(principal: Principal, caseId: string, command: WithoutActor<CaseCommand>, request: RequestRef & { idempotencyKey?: string }): Promise<CaseView> {
+  async send(
+    principal: Principal,
+    caseId: string,
+    command: WithoutActor<CaseCommand>,
+    request: RequestRef & { idempotencyKey?: string },
+  ): Promise<CaseView> {
     const careProviderId = await this.careProviderOf(caseId);
     return this.auditingRefusals(caseId, principal, command.type, request.requestId, async () => {
       assertMaySend(principal, command.type);
@@ -131,7 +141,12 @@ class DefaultCaseService implements CaseService {
     });
   }
 
-  async decide(principal: Principal, caseId: string, fields: Omit<ReleaseDecision, 'actor'>, { requestId }: RequestRef): Promise<DecisionOutcome> {
+  async decide(
+    principal: Principal,
+    caseId: string,
+    fields: Omit<ReleaseDecision, 'actor'>,
+    { requestId }: RequestRef,
+  ): Promise<DecisionOutcome> {
     const decision: ReleaseDecision = { ...fields, actor: actorOf(principal) };
     const byRole = refuseRole(decision.type, principal.role);
     if (byRole) {
@@ -169,7 +184,13 @@ class DefaultCaseService implements CaseService {
   }
 
   /** Runs a command; a refusal is written to the case's audit trail before it is answered. */
-  private async auditingRefusals<T>(caseId: string, principal: Principal, event: string, requestId: string, run: () => Promise<T>): Promise<T> {
+  private async auditingRefusals<T>(
+    caseId: string,
+    principal: Principal,
+    event: string,
+    requestId: string,
+    run: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await run();
     } catch (err) {
@@ -221,6 +242,7 @@ class DefaultCaseService implements CaseService {
 function precheckDecision(view: CaseView, decision: ReleaseDecision): AppError | undefined {
   if (view.closed) return refused({ ...refuseClosed(view.status), status: view.status, allowedEvents: [] });
   const allowed = view.allowedEvents[decision.actor.role] ?? [];
-  if (!allowed.includes(decision.type)) return refused({ ...refuseInState(decision.type, view.status), status: view.status, allowedEvents: allowed });
+  if (!allowed.includes(decision.type))
+    return refused({ ...refuseInState(decision.type, view.status), status: view.status, allowedEvents: allowed });
   return undefined;
 }

@@ -4,16 +4,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { AcknowledgeAlert, AlertAck } from '../contracts/alerts';
 import type { CaseCommand, ReleaseDecisionSignal } from '../contracts/case-events';
 import type { CaseView } from '../contracts/case-view';
+import { CaseFailure } from '../contracts/failures';
 import { caseWorkflowId } from '../contracts/ids';
 import type { CaseWorkflowInput } from '../contracts/messages';
-import {
-  CASE_WORKFLOW_TYPE,
-  acknowledgeAlertUpdate,
-  caseCommandUpdate,
-  caseViewQuery,
-  releaseDecisionSignal,
-} from '../contracts/messages';
-import { CaseFailure } from '../contracts/failures';
+import { CASE_WORKFLOW_TYPE, acknowledgeAlertUpdate, caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../contracts/messages';
 import { AppError } from './errors';
 import { fromTemporalError, isWorkerUnavailable, updateFailure } from './temporal-errors';
 
@@ -76,10 +70,12 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
     },
     view: (caseId) => withWorker(caseId, () => handle(caseId).query(caseViewQuery)),
     peek: (caseId) =>
-      temporal.withDeadline(Date.now() + PEEK_MS, () => handle(caseId).query(caseViewQuery)).catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
-        return undefined;
-      }),
+      temporal
+        .withDeadline(Date.now() + PEEK_MS, () => handle(caseId).query(caseViewQuery))
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
+          return undefined;
+        }),
     send: (caseId, event, updateId) =>
       withWorker(caseId, () => handle(caseId).executeUpdate(caseCommandUpdate, { args: [event], ...(updateId ? { updateId } : {}) })),
     async signalDecision(caseId, signal) {
@@ -89,7 +85,9 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
     },
     async acknowledge(caseId, ack) {
       try {
-        return await temporal.withDeadline(Date.now() + workerWaitMs, () => handle(caseId).executeUpdate(acknowledgeAlertUpdate, { args: [ack] }));
+        return await temporal.withDeadline(Date.now() + workerWaitMs, () =>
+          handle(caseId).executeUpdate(acknowledgeAlertUpdate, { args: [ack] }),
+        );
       } catch (err) {
         const failure = updateFailure(err);
         if (failure?.type === CaseFailure.TRANSITION_REFUSED) throw new AppError('ack_refused', failure.message);

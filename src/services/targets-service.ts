@@ -8,7 +8,10 @@ import { assertMayChangeTargets } from './access';
 export interface TargetsService {
   current(): Promise<VersionedTargets>;
   /** Saves a new version with who and why, then starts the broadcast that signals every open case. */
-  change(principal: Principal, change: { targets: Targets; reason: string }): Promise<VersionedTargets & { broadcast: { workflowId: string } }>;
+  change(
+    principal: Principal,
+    change: { targets: Targets; reason: string },
+  ): Promise<VersionedTargets & { broadcast: { workflowId: string } }>;
 }
 
 export interface TargetsServiceDeps {

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : `The worker failed: ${(err as Error).message}`}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : `The worker failed: ${(err as Error).message}`}\n`,
+  );
   process.exit(1);
 });

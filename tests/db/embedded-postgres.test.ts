@@ -4,8 +4,14 @@ import { join } from 'node:path';
 
 import pg from 'pg';
 
-import { EmbeddedPostgresError, embeddedPaths, findBinaries, findEmbeddedPostgres, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { freePort } from '../../scripts/processes';
+import {
+  EmbeddedPostgresError,
+  embeddedPaths,
+  findBinaries,
+  findEmbeddedPostgres,
+  startEmbeddedPostgres,
+} from '../../src/db/embedded-postgres';
 
 jest.setTimeout(120_000);
 

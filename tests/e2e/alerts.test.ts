@@ -5,8 +5,8 @@ import { signWebhook } from '../../src/activities/case-activities';
 import type { CaseView } from '../../src/contracts/case-view';
 import type { Targets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
-import { events, openCaseRequest } from '../helpers/builders';
 import { tokenFor } from '../helpers/auth';
+import { events, openCaseRequest } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
 import { allPages, apiClient } from '../helpers/http';
 import { alertRow } from '../helpers/rows';
@@ -151,7 +151,11 @@ describe('alerts end to end', () => {
     const warningId = `${caseId}:stage.sponsor_identified.0:warning`;
     const escalationId = `${caseId}:stage.sponsor_identified.0:escalation-0`;
     await eventually(
-      () => stream.events().filter((e) => e.data.alert.caseId === caseId).map((e) => `${e.event} ${e.data.alert.id}`),
+      () =>
+        stream
+          .events()
+          .filter((e) => e.data.alert.caseId === caseId)
+          .map((e) => `${e.event} ${e.data.alert.id}`),
       (seen) => seen.includes(`alert.fired ${escalationId}`),
       'the escalation on the stream',
     );
@@ -171,7 +175,10 @@ describe('alerts end to end', () => {
     expect(await stack.db.prisma.webhookDeadLetter.count({ where: { alertId: { startsWith: caseId } } })).toBe(0);
 
     // Listing: open alerts for the care provider, the escalation included.
-    const listed = await call<{ items: { id: string; level: string }[] }>('GET', '/alerts?open=true&careProviderId=shelter-tx-07&level=supervisor');
+    const listed = await call<{ items: { id: string; level: string }[] }>(
+      'GET',
+      '/alerts?open=true&careProviderId=shelter-tx-07&level=supervisor',
+    );
     expect(listed.body.items.map((a) => a.id)).toEqual(expect.arrayContaining([warningId, escalationId]));
 
     // A case manager may not acknowledge; a supervisor may, once.
@@ -179,10 +186,16 @@ describe('alerts end to end', () => {
       status: 403,
       body: { code: 'role_not_permitted' },
     });
-    const acked = await call<{ acknowledged: { by: { id: string } } }>('POST', `/alerts/${escalationId}/ack`, { actor: supervisor, note: 'Calling the family' });
+    const acked = await call<{ acknowledged: { by: { id: string } } }>('POST', `/alerts/${escalationId}/ack`, {
+      actor: supervisor,
+      note: 'Calling the family',
+    });
     expect(acked.status).toBe(200);
     expect(acked.body.acknowledged.by.id).toBe('sup-carla');
-    expect(await call('POST', `/alerts/${escalationId}/ack`, { actor: supervisor })).toMatchObject({ status: 409, body: { code: 'ack_refused' } });
+    expect(await call('POST', `/alerts/${escalationId}/ack`, { actor: supervisor })).toMatchObject({
+      status: 409,
+      body: { code: 'ack_refused' },
+    });
     expect(await call('POST', `/alerts/${caseId}:nothing:warning/ack`, { actor: supervisor })).toMatchObject({ status: 404 });
     await eventually(
       () => stream.events().map((e) => `${e.event} ${e.data.alert.id}`),
@@ -207,8 +220,17 @@ describe('alerts end to end', () => {
     const resumed = openStream(firstId);
     await resumed.ready;
     const all = stream.events().filter((e) => Number(e.id) > Number(firstId));
-    await eventually(() => resumed.events().length, (n) => n >= all.length, 'the resumed stream');
-    expect(resumed.events().slice(0, all.length).map((e) => e.id)).toEqual(all.map((e) => e.id));
+    await eventually(
+      () => resumed.events().length,
+      (n) => n >= all.length,
+      'the resumed stream',
+    );
+    expect(
+      resumed
+        .events()
+        .slice(0, all.length)
+        .map((e) => e.id),
+    ).toEqual(all.map((e) => e.id));
     await resumed.close();
     await stream.close();
   });
@@ -219,18 +241,16 @@ describe('alerts end to end', () => {
     const row = (caseId: string, hour: number, extra: Parameters<typeof alertRow>[1] = {}) =>
       alertRow(`${provider}-${caseId}`, { careProviderId: provider, firedAt: fired(hour), ...extra });
     await stack.db.prisma.alert.createMany({
-      data: [
-        row('a', 1),
-        row('c', 3),
-        row('b1', 2),
-        row('b2', 2, { resolvedAt: fired(5) }),
-        row('d', 4, { level: 'program_lead' }),
-      ],
+      data: [row('a', 1), row('c', 3), row('b1', 2), row('b2', 2, { resolvedAt: fired(5) }), row('d', 4, { level: 'program_lead' })],
     });
     const get = (path: string) => request<{ items: { caseId: string }[]; nextCursor: string | null }>('GET', path, { as: supervisor });
     const caseIds = (pages: { caseId: string }[][]) => pages.map((page) => page.map((a) => a.caseId.slice(provider.length + 1)));
     expect(caseIds(await allPages(get, `/alerts?careProviderId=${provider}&limit=2`))).toEqual([['d', 'c'], ['b2', 'b1'], ['a']]);
-    expect(caseIds(await allPages(get, `/alerts?careProviderId=${provider}&open=true&level=supervisor&limit=1`))).toEqual([['c'], ['b1'], ['a']]);
+    expect(caseIds(await allPages(get, `/alerts?careProviderId=${provider}&open=true&level=supervisor&limit=1`))).toEqual([
+      ['c'],
+      ['b1'],
+      ['a'],
+    ]);
     expect(await call('GET', '/alerts?after=nonsense')).toMatchObject({
       status: 400,
       body: { code: 'invalid_request', issues: [{ where: 'querystring', path: 'after', message: 'not a cursor returned by this API' }] },

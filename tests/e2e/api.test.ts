@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
 import type { CaseView } from '../../src/contracts/case-view';
-import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { testVerify } from '../helpers/auth';
+import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
 import { allPages, apiClient } from '../helpers/http';
 import { caseRow } from '../helpers/rows';
@@ -70,7 +70,10 @@ describe('one case, intake to release, over HTTP', () => {
       expect(reply.body.status).toBe(status);
     }
     const vetting = await get<CaseView>(`/cases/${caseId}`);
-    expect(vetting.body).toMatchObject({ expedited: true, allowedEvents: { case_manager: ['CLEAR_CHECK', 'FLAG_CHECK', 'SPONSOR_WITHDREW', 'DEPART'] } });
+    expect(vetting.body).toMatchObject({
+      expedited: true,
+      allowedEvents: { case_manager: ['CLEAR_CHECK', 'FLAG_CHECK', 'SPONSOR_WITHDREW', 'DEPART'] },
+    });
     const checks = clearPending(vetting.body.checks);
     expect(checks).toHaveLength(5);
     await drive(caseId, ...checks);
@@ -233,10 +236,34 @@ describe('bad input gets 400 (or 404) naming the field and the reason, and chang
 
   it.each([
     ['malformed JSON', '{"type": "COMPLETE_INTAKE",', 'malformed_json', undefined],
-    ['an unknown field', { ...events.completeIntake(), urgent: true }, 'invalid_request', { where: 'body', path: '(root)', message: 'Unrecognized key: "urgent"' }],
-    ['a wrong type', { type: 'FLAG_CHECK', check: 'identity', reason: 'x', sponsorPresentsRisk: 'yes' }, 'invalid_request', { where: 'body', path: 'sponsorPresentsRisk', message: 'Invalid input: expected boolean, received string' }],
-    ['an unknown event', { type: 'TELEPORT', actor: caseManager }, 'invalid_request', { where: 'body', path: 'type', message: expect.stringMatching(/^Invalid discriminator value. Expected 'COMPLETE_INTAKE' \| 'IDENTIFY_SPONSOR'/) }],
-    ['an unknown check', { type: 'CLEAR_CHECK', check: 'horoscope' }, 'invalid_request', { where: 'body', path: 'check', message: expect.stringContaining('Invalid option') }],
+    [
+      'an unknown field',
+      { ...events.completeIntake(), urgent: true },
+      'invalid_request',
+      { where: 'body', path: '(root)', message: 'Unrecognized key: "urgent"' },
+    ],
+    [
+      'a wrong type',
+      { type: 'FLAG_CHECK', check: 'identity', reason: 'x', sponsorPresentsRisk: 'yes' },
+      'invalid_request',
+      { where: 'body', path: 'sponsorPresentsRisk', message: 'Invalid input: expected boolean, received string' },
+    ],
+    [
+      'an unknown event',
+      { type: 'TELEPORT', actor: caseManager },
+      'invalid_request',
+      {
+        where: 'body',
+        path: 'type',
+        message: expect.stringMatching(/^Invalid discriminator value. Expected 'COMPLETE_INTAKE' \| 'IDENTIFY_SPONSOR'/),
+      },
+    ],
+    [
+      'an unknown check',
+      { type: 'CLEAR_CHECK', check: 'horoscope' },
+      'invalid_request',
+      { where: 'body', path: 'check', message: expect.stringContaining('Invalid option') },
+    ],
   ])('%s', async (_label, body, code, issue) => {
     const reply = await post(`/cases/${caseId}/events`, body);
     expect(reply.status).toBe(400);
@@ -261,17 +288,26 @@ describe('bad input gets 400 (or 404) naming the field and the reason, and chang
 
   it('an invalid case id in the path', async () => {
     const reply = await get('/cases/a%20b');
-    expect(reply).toMatchObject({ status: 400, body: { code: 'invalid_request', issues: [expect.objectContaining({ where: 'params', path: 'id' })] } });
+    expect(reply).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_request', issues: [expect.objectContaining({ where: 'params', path: 'id' })] },
+    });
   });
 
   it('an unknown case', async () => {
     expect(await get('/cases/UC-none-such')).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
-    expect(await post('/cases/UC-none-such/events', events.completeIntake())).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
+    expect(await post('/cases/UC-none-such/events', events.completeIntake())).toMatchObject({
+      status: 404,
+      body: { code: 'case_not_found' },
+    });
     expect(await post('/cases/UC-none-such/decision', events.approve())).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
   });
 
   it('an invalid list filter or cursor', async () => {
-    expect(await get('/cases?status=lost')).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ where: 'querystring', path: 'status' })] } });
+    expect(await get('/cases?status=lost')).toMatchObject({
+      status: 400,
+      body: { issues: [expect.objectContaining({ where: 'querystring', path: 'status' })] },
+    });
     expect(await get('/cases?after=nonsense')).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
   });
 });
@@ -282,7 +318,13 @@ describe('with no worker running', () => {
   const { call } = apiClient(idleApi);
   beforeAll(async () => {
     // Same server and database, but a task queue no worker polls.
-    idle = await buildApp({ temporal: stack.env.client, prisma: stack.db.prisma, taskQueue: uniqueName('nobody'), workerWaitMs: 1_000, verify: testVerify });
+    idle = await buildApp({
+      temporal: stack.env.client,
+      prisma: stack.db.prisma,
+      taskQueue: uniqueName('nobody'),
+      workerWaitMs: 1_000,
+      verify: testVerify,
+    });
     idleApi.base = await idle.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => idle?.close());

@@ -15,11 +15,11 @@ import type { Actor } from '../../src/contracts/roles';
 import { EVENT_ROLES } from '../../src/domain/policy';
 import { AesGcmCodec } from '../../src/temporal/codec';
 import { TEST_TOKENS, testVerify, tokenFor } from '../helpers/auth';
+import { caseManager, coordinator, decisionSignal, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
 import type { RequestOptions } from '../helpers/http';
 import { apiClient } from '../helpers/http';
 import { alertRow } from '../helpers/rows';
-import { caseManager, coordinator, decisionSignal, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { useStack } from '../helpers/stack';
 import { temporalLogs, uniqueName } from '../helpers/temporal';
 
@@ -61,7 +61,10 @@ async function openCase(overrides: Parameters<typeof openCaseRequest>[1] = {}, a
 }
 
 describe('tokens', () => {
-  const sign = (claims: Record<string, unknown>, options: { secret?: string; audience?: string; issuer?: string; expiresIn?: string | number } = {}) =>
+  const sign = (
+    claims: Record<string, unknown>,
+    options: { secret?: string; audience?: string; issuer?: string; expiresIn?: string | number } = {},
+  ) =>
     signToken(options.secret ?? secret, claims as never, {
       issuer: options.issuer ?? TEST_TOKENS.issuer,
       audience: options.audience ?? TEST_TOKENS.audience,
@@ -70,13 +73,43 @@ describe('tokens', () => {
 
   it.each([
     ['no token', async () => '', 'unauthenticated', /Send "Authorization: Bearer <token>"/],
-    ['an expired token', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), 'invalid_token', /expired/],
-    ['a wrong signature', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { secret: 'another-secret-of-enough-length-1234567' }), 'invalid_token', /signature does not verify/],
-    ['a wrong audience', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { audience: 'payroll' }), 'invalid_token', /another audience: this API accepts "reunify-api"/],
-    ['a wrong issuer', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { issuer: 'elsewhere' }), 'invalid_token', /another issuer/],
+    [
+      'an expired token',
+      () =>
+        sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+      'invalid_token',
+      /expired/,
+    ],
+    [
+      'a wrong signature',
+      () =>
+        sign(
+          { sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' },
+          { secret: 'another-secret-of-enough-length-1234567' },
+        ),
+      'invalid_token',
+      /signature does not verify/,
+    ],
+    [
+      'a wrong audience',
+      () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { audience: 'payroll' }),
+      'invalid_token',
+      /another audience: this API accepts "reunify-api"/,
+    ],
+    [
+      'a wrong issuer',
+      () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { issuer: 'elsewhere' }),
+      'invalid_token',
+      /another issuer/,
+    ],
     ['no role claim', () => sign({ sub: 'cm-ana' }), 'invalid_token', /claims are invalid \(role: /],
     ['an unknown role', () => sign({ sub: 'cm-ana', role: 'janitor' }), 'invalid_token', /claims are invalid \(role: /],
-    ['a case manager without a care provider', () => sign({ sub: 'cm-ana', role: 'case_manager' }), 'invalid_token', /needs a care_provider claim/],
+    [
+      'a case manager without a care provider',
+      () => sign({ sub: 'cm-ana', role: 'case_manager' }),
+      'invalid_token',
+      /needs a care_provider claim/,
+    ],
     ['not a JWT', async () => 'not-a-jwt', 'invalid_token', /malformed/],
   ])('%s gets 401 saying which, and changes nothing', async (_label, makeToken, code, message) => {
     const before = await stack.db.prisma.case.count();
@@ -142,16 +175,24 @@ describe('care-provider scope', () => {
     const alerts = await call<{ items: { id: string; careProviderId: string }[] }>('GET', '/alerts?limit=500', scoped);
     expect(alerts.body.items.map((a) => a.id)).toContain(ownAlert.id);
     expect(new Set(alerts.body.items.map((a) => a.careProviderId))).toEqual(new Set(['shelter-ca-02']));
-    expect(await call('GET', '/alerts?careProviderId=shelter-tx-07', scoped)).toMatchObject({ status: 403, body: { code: 'out_of_scope' } });
+    expect(await call('GET', '/alerts?careProviderId=shelter-tx-07', scoped)).toMatchObject({
+      status: 403,
+      body: { code: 'out_of_scope' },
+    });
     expect(await call('POST', `/alerts/${theirAlert.id}/ack`, { ...scoped, body: {} })).toMatchObject({
       status: 403,
       body: { code: 'out_of_scope', message: 'The alert belongs to another care provider; your token is for shelter-ca-02.' },
     });
     // Decoded payloads would show every provider's children.
-    const wire = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }] };
+    const wire = {
+      payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }],
+    };
     expect(await call('POST', '/codec/decode', { ...scoped, body: wire })).toMatchObject({
       status: 403,
-      body: { code: 'role_not_permitted', message: 'Payloads are decoded for ORR reviewers, unscoped supervisors and admins, not for a supervisor scoped to shelter-ca-02.' },
+      body: {
+        code: 'role_not_permitted',
+        message: 'Payloads are decoded for ORR reviewers, unscoped supervisors and admins, not for a supervisor scoped to shelter-ca-02.',
+      },
     });
     expect(await call('POST', '/codec/decode', { as: supervisor, body: wire })).toMatchObject({ status: 200, body: wire });
   });
@@ -226,7 +267,9 @@ describe('roles', () => {
     }
     expect(outcomes).toEqual(expected);
     const count = (status: string) => outcomes.filter((o) => o.includes(`: ${status} `)).length;
-    console.log(`role x event matrix: ${outcomes.length} pairs: ${count('403')} refused by role (403), ${count('200')} applied (200), ${count('409')} refused by the case (409)`);
+    console.log(
+      `role x event matrix: ${outcomes.length} pairs: ${count('403')} refused by role (403), ${count('200')} applied (200), ${count('409')} refused by the case (409)`,
+    );
     expect(outcomes).toHaveLength(CASE_EVENT_TYPES.length * PERSON_ROLES.length);
   });
 
@@ -240,7 +283,11 @@ describe('roles', () => {
     expect((err as WorkflowUpdateFailedError).cause?.message).toBe('COMPLETE_INTAKE may be sent by case_manager, not by orr_reviewer.');
     // A decision signalled by a case manager is recorded as refused, never applied, and audited.
     await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(caseManager), 'direct-signal'));
-    const trail = await eventually(() => auditOf(caseId), (t) => t.entries.some((e) => e.requestId === 'direct-signal'), 'the refused signal in the audit trail');
+    const trail = await eventually(
+      () => auditOf(caseId),
+      (t) => t.entries.some((e) => e.requestId === 'direct-signal'),
+      'the refused signal in the audit trail',
+    );
     expect(trail.entries.find((e) => e.requestId === 'direct-signal')).toMatchObject({
       kind: 'refused',
       event: 'DECIDE_RELEASE',
@@ -250,7 +297,15 @@ describe('roles', () => {
 });
 
 interface Trail {
-  entries: { seq: number; kind: string; event: string; actor: Actor; reason: string | null; requestId: string | null; detail: string | null }[];
+  entries: {
+    seq: number;
+    kind: string;
+    event: string;
+    actor: Actor;
+    reason: string | null;
+    requestId: string | null;
+    detail: string | null;
+  }[];
   verified: boolean;
   brokenAt: number | null;
 }
@@ -266,7 +321,11 @@ describe('audit trail', () => {
     expect(refusedRole.status).toBe(403);
     const refusedState = await call('POST', `/cases/${caseId}/events`, { body: events.releaseChild() });
     expect(refusedState.status).toBe(409);
-    const trail = await eventually(() => auditOf(caseId), (t) => t.entries.filter((e) => e.kind === 'accepted').length === 3, 'three accepted events in the audit trail');
+    const trail = await eventually(
+      () => auditOf(caseId),
+      (t) => t.entries.filter((e) => e.kind === 'accepted').length === 3,
+      'three accepted events in the audit trail',
+    );
     expect(trail.verified).toBe(true);
     expect(trail.entries.map((e) => [e.kind, e.event, e.actor.role])).toEqual(
       expect.arrayContaining([
@@ -279,11 +338,14 @@ describe('audit trail', () => {
     );
     const identified = trail.entries.find((e) => e.event === 'IDENTIFY_SPONSOR')!;
     expect(identified).toMatchObject({ reason: 'Sponsor located through the child, phone interview done', requestId: expect.any(String) });
-    expect(trail.entries.find((e) => e.event === 'RELEASE_CHILD')!.detail).toBe('not_allowed_in_state: RELEASE_CHILD is not allowed while the case is in application.');
+    expect(trail.entries.find((e) => e.event === 'RELEASE_CHILD')!.detail).toBe(
+      'not_allowed_in_state: RELEASE_CHILD is not allowed while the case is in application.',
+    );
 
     await stack.db.prisma.$executeRawUnsafe('ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only');
     try {
-      await stack.db.prisma.$executeRaw`UPDATE audit_entries SET actor_id = 'someone-else' WHERE case_id = ${caseId} AND event = 'IDENTIFY_SPONSOR'`;
+      await stack.db.prisma
+        .$executeRaw`UPDATE audit_entries SET actor_id = 'someone-else' WHERE case_id = ${caseId} AND event = 'IDENTIFY_SPONSOR'`;
     } finally {
       await stack.db.prisma.$executeRawUnsafe('ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only');
     }
@@ -293,7 +355,7 @@ describe('audit trail', () => {
 });
 
 describe("children's data", () => {
-  it('the Temporal server holds none of a test child\'s data in the clear; the codec endpoint decodes for ORR only', async () => {
+  it("the Temporal server holds none of a test child's data in the clear; the codec endpoint decodes for ORR only", async () => {
     const birthDate = '2011-07-29';
     const reason = 'Aunt Rosa Quintanilla located in Houston';
     const caseId = await openCase({ child: { birthDate, abuseVictim: true } });
@@ -329,7 +391,9 @@ describe("children's data", () => {
     const reason = 'Uncle Tomas Echeverria, Riverside, works nights';
     const caseId = await openCase({ child: { birthDate, traffickingVictim: true } });
     await call('POST', `/cases/${caseId}/events`, { body: events.completeIntake() });
-    await call('POST', `/cases/${caseId}/events`, { body: { type: 'IDENTIFY_SPONSOR', sponsor: { category: '2B', presentsRisk: true }, reason } });
+    await call('POST', `/cases/${caseId}/events`, {
+      body: { type: 'IDENTIFY_SPONSOR', sponsor: { category: '2B', presentsRisk: true }, reason },
+    });
     // Refusals and bad input, with the child's data in the request.
     await call('POST', `/cases/${caseId}/events`, { as: otherManager, careProvider: 'shelter-ca-02', body: { type: 'AGE_OUT', reason } });
     await call('POST', `/cases/${caseId}/events`, { body: { type: 'AGE_OUT', reason } });
@@ -371,17 +435,30 @@ describe('hardening', () => {
   });
 
   it('limits each caller to their rate, then 429 with when to retry', async () => {
-    const limited = await buildApp({ temporal: stack.env.client, prisma: stack.db.prisma, taskQueue: stack.taskQueue, verify: testVerify, rateLimitPerMinute: 3 });
+    const limited = await buildApp({
+      temporal: stack.env.client,
+      prisma: stack.db.prisma,
+      taskQueue: stack.taskQueue,
+      verify: testVerify,
+      rateLimitPerMinute: 3,
+    });
     const url = await limited.listen({ host: '127.0.0.1', port: 0 });
     try {
       const token = await tokenFor(reviewer);
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).status);
+      for (let i = 0; i < 5; i += 1)
+        statuses.push((await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       // Another caller has a budget of their own.
       expect((await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${await tokenFor(supervisor)}` } })).status).toBe(200);
-      const body = (await (await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).json()) as { code: string; message: string };
-      expect(body).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/More than 3 requests a minute; retry in \d+ s\./) });
+      const body = (await (await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        code: string;
+        message: string;
+      };
+      expect(body).toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringMatching(/More than 3 requests a minute; retry in \d+ s\./),
+      });
     } finally {
       await limited.close();
     }

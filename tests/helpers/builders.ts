@@ -66,9 +66,11 @@ export const events = {
     actor: caseManager,
     recommendation,
   }),
-  review: (
-    recommendation: 'approve' | 'approve_with_services' | 'deny' | 'more_assessment' = 'approve',
-  ): CaseCommandRequest => ({ type: 'REVIEW_CASE', actor: coordinator, recommendation }),
+  review: (recommendation: 'approve' | 'approve_with_services' | 'deny' | 'more_assessment' = 'approve'): CaseCommandRequest => ({
+    type: 'REVIEW_CASE',
+    actor: coordinator,
+    recommendation,
+  }),
   releaseChild: (): CaseCommandRequest => ({ type: 'RELEASE_CHILD', actor: caseManager }),
   completeFollowUp: (): CaseCommandRequest => ({ type: 'COMPLETE_FOLLOW_UP', actor: caseManager }),
   sponsorWithdrew: (): CaseCommandRequest => ({

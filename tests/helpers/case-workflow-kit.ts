@@ -1,5 +1,4 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { eventually } from './eventually';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker as TemporalWorker } from '@temporalio/worker';
@@ -10,11 +9,12 @@ import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from
 import { OpenCaseSchema } from '../../src/contracts/case-input';
 import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
 import { caseWorkflowId } from '../../src/contracts/ids';
+import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
-import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { caseWorkflow } from '../../src/workflows';
 import { clearPending, decisionSignal, events, openCaseRequest } from './builders';
+import { eventually } from './eventually';
 import { bundleCaseWorkflows, createTimeSkippingEnv, uniqueName } from './temporal';
 
 /** Workflow-test kit: a time-skipping server per test file, workers, and a case driven like its users do. */
@@ -85,7 +85,10 @@ export interface FakeActivityOptions {
  * Fake activities at the boundary: they keep what was projected and every alert record, in order,
  * and answer with the targets version the read model holds. No webhook.
  */
-export function fakeActivities(projected: CaseProjection[], { failFirst = 0, recorded = { alerts: [] }, savedTargets }: FakeActivityOptions = {}) {
+export function fakeActivities(
+  projected: CaseProjection[],
+  { failFirst = 0, recorded = { alerts: [] }, savedTargets }: FakeActivityOptions = {},
+) {
   let calls = 0;
   const saved = savedTargets ?? { version: 0, targets: DEFAULT_TARGETS };
   const activities: CaseActivities = {

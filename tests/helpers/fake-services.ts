@@ -6,8 +6,8 @@ import type { AlertView, CaseSummary, Page } from '../../src/contracts/read-mode
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import type { AlertEventView, AlertFilter, CaseFilter, ReadModel } from '../../src/db/queries';
-import type { AppServices } from '../../src/services/app-services';
 import { createAlertService } from '../../src/services/alert-service';
+import type { AppServices } from '../../src/services/app-services';
 import type { AuditLog } from '../../src/services/case-service';
 import { createCaseService } from '../../src/services/case-service';
 import type { CaseWorkflows } from '../../src/services/case-workflows';
@@ -49,7 +49,16 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
     allowedEvents: { case_manager: ['COMPLETE_INTAKE', 'DEPART'], orr_reviewer: ['TRANSFER_CARE_PROVIDER'] },
     alerts: { open: [], acknowledgements: [], firedCount: 0, nextDeadlineAt: null, targetsVersion: 0 },
     transitions: [
-      { seq: 0, event: 'OPEN_CASE', fromStatus: null, toStatus: 'intake', actor: { id: 'cm-ana', role: 'case_manager' }, reason: null, at: '2026-11-02T14:00:00.000Z', requestId: null },
+      {
+        seq: 0,
+        event: 'OPEN_CASE',
+        fromStatus: null,
+        toStatus: 'intake',
+        actor: { id: 'cm-ana', role: 'case_manager' },
+        reason: null,
+        at: '2026-11-02T14:00:00.000Z',
+        requestId: null,
+      },
     ],
     refusedSignals: [],
     ...overrides,
@@ -153,7 +162,9 @@ export class FakeReadModel implements ReadModel {
   }
   async listCases(filter: CaseFilter): Promise<Page<CaseSummary>> {
     this.listed.push(filter);
-    const items = this.cases.filter((c) => (!filter.status || c.status === filter.status) && (!filter.careProviderId || c.careProviderId === filter.careProviderId));
+    const items = this.cases.filter(
+      (c) => (!filter.status || c.status === filter.status) && (!filter.careProviderId || c.careProviderId === filter.careProviderId),
+    );
     return { items, nextCursor: null };
   }
   async listAlerts(filter: AlertFilter): Promise<Page<AlertView>> {
@@ -189,7 +200,9 @@ export class FakeAuditLog implements AuditLog {
   }
   /** "kind event by role: detail" for each entry of a case. */
   of(caseId: string): string[] {
-    return this.records.filter((r) => r.caseId === caseId).map(({ record }) => `${record.kind} ${record.event} by ${record.actor.role}: ${record.detail}`);
+    return this.records
+      .filter((r) => r.caseId === caseId)
+      .map(({ record }) => `${record.kind} ${record.event} by ${record.actor.role}: ${record.detail}`);
   }
 }
 

@@ -26,7 +26,11 @@ export interface RequestOptions {
  * tests run), or in process through a Fastify app's `inject` (no socket).
  */
 export function apiClient(target: { base: string } | Pick<FastifyInstance, 'inject'>) {
-  async function withHeaders<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T> & { headers: Headers }> {
+  async function withHeaders<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<Reply<T> & { headers: Headers }> {
     const { actor, body } = splitActor(options.body);
     const token = options.token ?? (await tokenFor(options.as ?? actor ?? caseManager, options.careProvider));
     const headers = {

@@ -5,11 +5,11 @@ import type { CaseEventType, Check } from '../../src/contracts/case-events';
 import { CHECKS } from '../../src/contracts/case-events';
 import type { Role } from '../../src/contracts/roles';
 import { RoleSchema } from '../../src/contracts/roles';
+import { EVENT_ROLES } from '../../src/domain/policy';
+import { vettingRegions } from '../../src/machines/case-logic';
 import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
 import { caseMachine } from '../../src/machines/case-machine';
-import { vettingRegions } from '../../src/machines/case-logic';
 import type { CaseSnapshot } from '../../src/machines/case-status';
-import { EVENT_ROLES } from '../../src/domain/policy';
 
 /**
  * The case machine as a model to explore: the events a test offers in each state, a state key that

@@ -9,9 +9,9 @@ import { buildApp } from '../../src/api/app';
 import type { ServiceConnections } from '../../src/services/app-services';
 import { createCaseWorker } from '../../src/worker/create-worker';
 import { testVerify } from './auth';
+import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from './temporal';
 import type { TestDatabase } from './test-db';
 import { createTestDatabase } from './test-db';
-import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from './temporal';
 
 /** The whole stack on real parts for one end-to-end test file: dev server, database, worker, API. */
 export interface Stack {

@@ -1,10 +1,10 @@
 import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
 import { CaseStatusSchema } from '../../src/contracts/case-status';
-import { caseMachine } from '../../src/machines/case-machine';
+import { EVENT_ROLES } from '../../src/domain/policy';
 import { allowedEvents, allowedEventsByRole, checkStatuses, evaluateEvent } from '../../src/machines/case-logic';
+import { caseMachine } from '../../src/machines/case-machine';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { GROUPING_STATES, STAGE_TO_STATUS, UnmappedStateError, toCaseStatus } from '../../src/machines/case-status';
-import { EVENT_ROLES } from '../../src/domain/policy';
 import { caseManager, coordinator, events, reviewer } from '../helpers/builders';
 import { AT, CLEAR_PENDING, drive, openSnapshot, parseEvent } from '../helpers/machine-driver';
 
@@ -80,7 +80,9 @@ describe('case machine: vetting as parallel checks', () => {
       'The can_registry check is not required for a Category 2B sponsor under fg26-2025 unless something raises it; checks pending: identity, relationship, public_records, sex_offender, fbi_fingerprint, prior_sponsorship.',
     );
     const cleared = drive(s, events.clearCheck('identity'));
-    expect(refusal(cleared, events.flagCheck('identity')).message).toMatch(/^The identity check is already cleared; checks pending: relationship,/);
+    expect(refusal(cleared, events.flagCheck('identity')).message).toMatch(
+      /^The identity check is already cleared; checks pending: relationship,/,
+    );
   });
 
   it('a flag raises the conditional checks and ends the expedited path', () => {
@@ -211,9 +213,7 @@ describe('case machine: home study, recommendation, review, decision', () => {
   it('a denial retires the sponsor with its history; a second sponsor starts afresh', () => {
     const denied = drive(atDecision(), events.decide('deny'));
     expect(denied.context.sponsor).toBeNull();
-    expect(denied.context.sponsorHistory).toEqual([
-      { sponsor: expect.objectContaining({ category: '2A' }), outcome: 'denied', at: AT },
-    ]);
+    expect(denied.context.sponsorHistory).toEqual([{ sponsor: expect.objectContaining({ category: '2A' }), outcome: 'denied', at: AT }]);
     const second = drive(denied, events.identifySponsor('1'), events.completeAssessment());
     expect(second.context.expedited).toBe(true);
     expect(second.context.decision).toBeNull();
@@ -233,9 +233,7 @@ describe('case machine: exits', () => {
   it('a sponsor may withdraw from any sponsored stage; the case returns to sponsor identification', () => {
     const s = drive(sponsored('1'), events.clearCheck('identity'), events.sponsorWithdrew());
     expect(toCaseStatus(s)).toBe('sponsor_identification');
-    expect(s.context.sponsorHistory).toEqual([
-      { sponsor: expect.objectContaining({ category: '1' }), outcome: 'withdrawn', at: AT },
-    ]);
+    expect(s.context.sponsorHistory).toEqual([{ sponsor: expect.objectContaining({ category: '1' }), outcome: 'withdrawn', at: AT }]);
     expect(s.context.checkResults).toEqual({});
     expect(refusal(openSnapshot(), events.sponsorWithdrew()).code).toBe('not_allowed_in_state');
   });
@@ -271,7 +269,14 @@ describe('case machine: exits', () => {
   });
 
   it('release ends the stay; the follow-up call closes the case; a closed case refuses everything', () => {
-    const released = drive(sponsored('1'), CLEAR_PENDING, events.completeVetting(), events.recommend(), events.approve(), events.releaseChild());
+    const released = drive(
+      sponsored('1'),
+      CLEAR_PENDING,
+      events.completeVetting(),
+      events.recommend(),
+      events.approve(),
+      events.releaseChild(),
+    );
     expect(toCaseStatus(released)).toBe('released');
     expect(released.context.releasedAt).toBe(AT);
     expect(allowedEventsByRole(released, AT)).toEqual({ case_manager: ['COMPLETE_FOLLOW_UP'] });

@@ -4,14 +4,14 @@ import { getStateNodes } from 'xstate';
 
 import type { CaseEvent, CaseEventType, Check, Sponsor } from '../../src/contracts/case-events';
 import { CASE_EVENT_TYPES, CHECKS, SponsorSchema } from '../../src/contracts/case-events';
-import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
-import { caseMachine, createCaseMachine } from '../../src/machines/case-machine';
-import type { RefusalCode } from '../../src/machines/case-logic';
-import { allowedEvents, evaluateEvent, handledEventTypes, openCaseSnapshot, vettingRegions } from '../../src/machines/case-logic';
-import type { CaseSnapshot } from '../../src/machines/case-status';
-import { toCaseStatus } from '../../src/machines/case-status';
 import type { PolicyProfile } from '../../src/domain/policy';
 import { EVENT_ROLES, POLICY_PROFILES, checkRequired, profileAt } from '../../src/domain/policy';
+import type { RefusalCode } from '../../src/machines/case-logic';
+import { allowedEvents, evaluateEvent, handledEventTypes, openCaseSnapshot, vettingRegions } from '../../src/machines/case-logic';
+import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
+import { caseMachine, createCaseMachine } from '../../src/machines/case-machine';
+import type { CaseSnapshot } from '../../src/machines/case-status';
+import { toCaseStatus } from '../../src/machines/case-status';
 import {
   MODEL_AT,
   ROLES,
@@ -84,7 +84,8 @@ function explore(machine: CaseMachine): Exploration {
       const entered = !before || definitions.some((d) => d.target?.some((t) => t.id === vettingId));
       for (const check of CHECKS) {
         // deciding's eventless branches, in order: restore cleared, restore flagged, required, not required.
-        if (entered) ids.push(`${vettingId}.${check}.deciding always#${['cleared', 'flagged', 'pending', 'notRequired'].indexOf(after[check]!)}`);
+        if (entered)
+          ids.push(`${vettingId}.${check}.deciding always#${['cleared', 'flagged', 'pending', 'notRequired'].indexOf(after[check]!)}`);
         else if (before?.[check] === 'notRequired' && after[check] === 'pending') {
           ids.push(`${vettingId}.${check}.notRequired REEVALUATE_CHECKS#0`);
         }
@@ -124,13 +125,15 @@ const report = {
 afterAll(() => console.log(`case machine model coverage: ${JSON.stringify(report)}`));
 
 describe('case machine: model-based coverage', () => {
-  it('takes every transition the machine defines (today\'s policy, then a table with the checks conditional)', () => {
+  it("takes every transition the machine defines (today's policy, then a table with the checks conditional)", () => {
     const missed = transitions.filter((t) => !production.covered.has(t.id) && !conditional.covered.has(t.id));
     expect(missed.map((t) => t.id)).toEqual([]);
     // What today's table leaves unreachable follows from the table alone: a check no sponsor can go
     // without never takes the "not required" branch, and one no flag can raise is never re-evaluated.
     const sponsors = (['1', '2A', '2B', '3'] as const).flatMap((category) =>
-      [true, false].map((related) => SponsorSchema.parse({ category, related, presentsRisk: false, sponsoredBefore: false, seekingMultiple: false })),
+      [true, false].map((related) =>
+        SponsorSchema.parse({ category, related, presentsRisk: false, sponsoredBefore: false, seekingMultiple: false }),
+      ),
     );
     const required = (check: Check, sponsor: Sponsor, raised: boolean, expedited: boolean) =>
       checkRequired(check, { profile: profileAt(MODEL_AT), sponsor, raised, expedited });
@@ -149,7 +152,9 @@ describe('case machine: model-based coverage', () => {
   });
 
   it('rests in every state node the machine defines; transient ones are only passed through', () => {
-    const reached = new Set([...production.states, ...conditional.states].flatMap((s) => getStateNodes(s.machine.root, s.value).map((n) => n.id)));
+    const reached = new Set(
+      [...production.states, ...conditional.states].flatMap((s) => getStateNodes(s.machine.root, s.value).map((n) => n.id)),
+    );
     expect(nodes.resting.filter((id) => !reached.has(id))).toEqual([]);
     expect(nodes.transient.filter((id) => reached.has(id))).toEqual([]);
     expect(nodes.transient).toHaveLength(CHECKS.length);
@@ -186,7 +191,14 @@ describe('case machine: model-based coverage', () => {
     const offered = modelEvents(snapshot).find((e) => e.type === type);
     if (offered) return offered;
     // Check events are offered only while a check is pending; elsewhere any check will do.
-    return { type, check: 'identity', reason: 'finding', sponsorPresentsRisk: false, at: MODEL_AT, actor: { id: 'x', role: 'case_manager' } } as CaseMachineEvent;
+    return {
+      type,
+      check: 'identity',
+      reason: 'finding',
+      sponsorPresentsRisk: false,
+      at: MODEL_AT,
+      actor: { id: 'x', role: 'case_manager' },
+    } as CaseMachineEvent;
   }
 
   it('answers, per role, exactly the events that some payload of the model would get accepted now', () => {
@@ -199,7 +211,16 @@ describe('case machine: model-based coverage', () => {
         // The model offers one flag per sponsor; here any pending check may be flagged again.
         const pendingCheck = CHECKS.find((c) => regionsOf(snapshot)?.[c] === 'pending');
         const extraFlag: CaseMachineEvent[] = pendingCheck
-          ? [{ type: 'FLAG_CHECK', check: pendingCheck, reason: 'finding', sponsorPresentsRisk: false, at: MODEL_AT, actor: { id: 'x', role } }]
+          ? [
+              {
+                type: 'FLAG_CHECK',
+                check: pendingCheck,
+                reason: 'finding',
+                sponsorPresentsRisk: false,
+                at: MODEL_AT,
+                actor: { id: 'x', role },
+              },
+            ]
           : [];
         for (const offered of [...modelEvents(snapshot), ...extraFlag]) {
           const { at: _ignored, ...event } = { ...offered, actor: { id: `as-${role}`, role } } as CaseMachineEvent & { at: string };
@@ -246,6 +267,11 @@ describe('case machine: model-based coverage', () => {
         }
       }
     }
-    expect(Object.keys(report.refusals).sort()).toEqual(['case_closed', 'conditions_not_met', 'not_allowed_in_state', 'role_not_permitted']);
+    expect(Object.keys(report.refusals).sort()).toEqual([
+      'case_closed',
+      'conditions_not_met',
+      'not_allowed_in_state',
+      'role_not_permitted',
+    ]);
   });
 });

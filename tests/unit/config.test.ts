@@ -19,8 +19,13 @@ describe('config', () => {
       /AUTH_JWKS_URL: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both/,
     );
     expect(() => parseConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET: must be at least 32 characters/);
-    expect(() => parseConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/x' })).toThrow(/ALERT_WEBHOOK_SECRET: is required when ALERT_WEBHOOK_URL is set/);
-    expect(parseConfig({ API_CORS_ORIGINS: 'https://a.example, https://b.example' }).api.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(() => parseConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/x' })).toThrow(
+      /ALERT_WEBHOOK_SECRET: is required when ALERT_WEBHOOK_URL is set/,
+    );
+    expect(parseConfig({ API_CORS_ORIGINS: 'https://a.example, https://b.example' }).api.corsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
   });
 
   it('uses a PostgreSQL server and an existing Temporal server when configured', () => {

@@ -107,7 +107,9 @@ describe('case workflow on the time-skipping server', () => {
       expect(view.transitions).toHaveLength(1);
       // Validator rejections never reach the history.
       const history = await handle.fetchHistory();
-      const accepted = history.events?.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+      const accepted = history.events?.filter(
+        (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+      );
       expect(accepted).toHaveLength(0);
     });
   });

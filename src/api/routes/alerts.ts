@@ -1,6 +1,7 @@
+import type { ServerResponse } from 'node:http';
+
 import type { FastifyRequest, FastifySchema } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ServerResponse } from 'node:http';
 
 import { AlertListSchema, AlertViewSchema } from '../../contracts/read-model';
 import type { AlertEventView } from '../../db/queries';
@@ -58,7 +59,11 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (app
     const lastId = await alerts.streamStart(resumeFrom === undefined ? undefined : BigInt(resumeFrom));
     reply.hijack();
     streams.add(reply.raw);
-    await streamAlerts(request, reply.raw, { after: lastId, pollMs: streamPollMs, read: (after, take) => alerts.eventsAfter(principal, after, take) });
+    await streamAlerts(request, reply.raw, {
+      after: lastId,
+      pollMs: streamPollMs,
+      read: (after, take) => alerts.eventsAfter(principal, after, take),
+    });
     streams.delete(reply.raw);
   });
 

@@ -92,7 +92,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
     const opened = await cases.open(principalOf(request), request.body);
     const self = `/cases/${opened.caseId}`;
     const links = { self, events: `${self}/events`, decision: `${self}/decision` };
-    return reply.status(201).header('location', self).send({ ...opened, links });
+    return reply
+      .status(201)
+      .header('location', self)
+      .send({ ...opened, links });
   });
 
   app.get('/cases/:id', { schema: caseView }, async (request) => cases.view(principalOf(request), request.params.id));

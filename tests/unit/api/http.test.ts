@@ -46,7 +46,10 @@ beforeEach(async () => {
 afterEach(() => app.close());
 
 /** The services, with the case service's view replaced by one that fails as given. */
-const failingView = (err: Error): AppServices => ({ ...world.services, cases: { ...world.services.cases, view: async () => Promise.reject(err) } });
+const failingView = (err: Error): AppServices => ({
+  ...world.services,
+  cases: { ...world.services.cases, view: async () => Promise.reject(err) },
+});
 
 describe('every error the API answers on purpose has its status, in one table', () => {
   const expected: Record<AppErrorCode, [number, string]> = {
@@ -76,19 +79,37 @@ describe('every error the API answers on purpose has its status, in one table', 
 describe("a case's refusal, from the workflow through Temporal", () => {
   const refusedWith = (details: unknown[]) => () =>
     fromTemporalError(
-      new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: CaseFailure.TRANSITION_REFUSED, message: 'refused', details, nonRetryable: true })),
+      new WorkflowUpdateFailedError(
+        'Workflow Update failed',
+        ApplicationFailure.create({ type: CaseFailure.TRANSITION_REFUSED, message: 'refused', details, nonRetryable: true }),
+      ),
       'UC-1',
     );
 
   it('by the state: 409 with the reason, the status and the events allowed', async () => {
-    const refusal = { code: 'conditions_not_met', message: 'The child is 18: ORR releases minors only; close the case with AGE_OUT.', status: 'release_approved', allowedEvents: ['AGE_OUT', 'DEPART'] };
+    const refusal = {
+      code: 'conditions_not_met',
+      message: 'The child is 18: ORR releases minors only; close the case with AGE_OUT.',
+      status: 'release_approved',
+      allowedEvents: ['AGE_OUT', 'DEPART'],
+    };
     world.workflows.answer = refusedWith([refusal]);
     expect(await api.post('/cases/UC-1/events', events.releaseChild())).toEqual({ status: 409, body: { error: 'Conflict', ...refusal } });
   });
 
   it('by role (a caller the API let through): 403, as when the API refuses it itself', async () => {
-    world.workflows.answer = refusedWith([{ code: 'role_not_permitted', message: 'COMPLETE_INTAKE may be sent by case_manager, not by orr_reviewer.', status: 'intake', allowedEvents: [] }]);
-    expect(await api.post('/cases/UC-1/events', events.completeIntake())).toMatchObject({ status: 403, body: { code: 'role_not_permitted' } });
+    world.workflows.answer = refusedWith([
+      {
+        code: 'role_not_permitted',
+        message: 'COMPLETE_INTAKE may be sent by case_manager, not by orr_reviewer.',
+        status: 'intake',
+        allowedEvents: [],
+      },
+    ]);
+    expect(await api.post('/cases/UC-1/events', events.completeIntake())).toMatchObject({
+      status: 403,
+      body: { code: 'role_not_permitted' },
+    });
   });
 
   it('one the API cannot read: 500 naming the request, and the log says what was wrong', async () => {
@@ -96,19 +117,43 @@ describe("a case's refusal, from the workflow through Temporal", () => {
     const reply = await api.post('/cases/UC-1/events', events.completeIntake(), { headers: { 'x-request-id': 'req-unreadable' } });
     expect(reply).toEqual({
       status: 500,
-      body: { error: 'Internal Server Error', code: 'internal_error', message: 'Something went wrong on our side; the request id is req-unreadable.' },
+      body: {
+        error: 'Internal Server Error',
+        code: 'internal_error',
+        message: 'Something went wrong on our side; the request id is req-unreadable.',
+      },
     });
-    const logged = logs.map((line) => JSON.parse(line) as { level: number; reqId?: string; err?: { message: string } }).find((line) => line.level === 50);
-    expect(logged).toMatchObject({ reqId: 'req-unreadable', err: { message: expect.stringContaining('a refusal this API cannot read (status: ') } });
+    const logged = logs
+      .map((line) => JSON.parse(line) as { level: number; reqId?: string; err?: { message: string } })
+      .find((line) => line.level === 50);
+    expect(logged).toMatchObject({
+      reqId: 'req-unreadable',
+      err: { message: expect.stringContaining('a refusal this API cannot read (status: ') },
+    });
   });
 });
 
 describe('bad input is a 400 naming each invalid field, before any service runs', () => {
   it.each([
     ['malformed JSON', '/cases/UC-1/events', '{"type": "COMPLETE_INTAKE",', { code: 'malformed_json' }],
-    ['an unknown field', '/cases/UC-1/events', { type: 'COMPLETE_INTAKE', urgent: true }, { issues: [{ where: 'body', path: '(root)', message: 'Unrecognized key: "urgent"' }] }],
-    ['an invalid case id', '/cases/a%20b/events', events.completeIntake(), { issues: [expect.objectContaining({ where: 'params', path: 'id' })] }],
-    ['an unknown event', '/cases/UC-1/events', { type: 'TELEPORT' }, { issues: [expect.objectContaining({ where: 'body', path: 'type' })] }],
+    [
+      'an unknown field',
+      '/cases/UC-1/events',
+      { type: 'COMPLETE_INTAKE', urgent: true },
+      { issues: [{ where: 'body', path: '(root)', message: 'Unrecognized key: "urgent"' }] },
+    ],
+    [
+      'an invalid case id',
+      '/cases/a%20b/events',
+      events.completeIntake(),
+      { issues: [expect.objectContaining({ where: 'params', path: 'id' })] },
+    ],
+    [
+      'an unknown event',
+      '/cases/UC-1/events',
+      { type: 'TELEPORT' },
+      { issues: [expect.objectContaining({ where: 'body', path: 'type' })] },
+    ],
   ])('%s', async (_label, path, body, problem) => {
     const reply = await api.post(path, body);
     expect(reply).toMatchObject({ status: 400, body: { error: 'Bad Request', ...problem } });
@@ -155,10 +200,22 @@ describe('a failure of our own', () => {
     const reply = await api.withHeaders('GET', '/cases/UC-1', { headers: { 'x-request-id': 'req-42' } });
     expect({ status: reply.status, body: reply.body }).toEqual({
       status: 500,
-      body: { error: 'Internal Server Error', code: 'internal_error', message: 'Something went wrong on our side; the request id is req-42.' },
+      body: {
+        error: 'Internal Server Error',
+        code: 'internal_error',
+        message: 'Something went wrong on our side; the request id is req-42.',
+      },
     });
-    const errors = logs.map((line) => JSON.parse(line) as { level: number; reqId: string; msg: string; err?: { message: string } }).filter((line) => line.level === 50);
-    expect(errors).toEqual([expect.objectContaining({ reqId: 'req-42', msg: 'request failed', err: expect.objectContaining({ message: 'connection to the database lost at 10.0.3.7:5432' }) })]);
+    const errors = logs
+      .map((line) => JSON.parse(line) as { level: number; reqId: string; msg: string; err?: { message: string } })
+      .filter((line) => line.level === 50);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        reqId: 'req-42',
+        msg: 'request failed',
+        err: expect.objectContaining({ message: 'connection to the database lost at 10.0.3.7:5432' }),
+      }),
+    ]);
   });
 });
 
@@ -178,6 +235,7 @@ describe("logs carry ids, never a child's data", () => {
     expect(text).toContain('/cases/UC-2/events');
     expect(text).not.toContain(await tokenFor(caseManager));
     expect(text).toContain('the case worker crashed');
-    for (const childData of [birthDate, reason, 'Lucia', 'abuseVictim', 'presentsRisk', '"2A"']) expect([childData, text.includes(childData)]).toEqual([childData, false]);
+    for (const childData of [birthDate, reason, 'Lucia', 'abuseVictim', 'presentsRisk', '"2A"'])
+      expect([childData, text.includes(childData)]).toEqual([childData, false]);
   });
 });

@@ -41,7 +41,11 @@ beforeEach(async () => {
   world = fakeWorld({ decisionWaitMs: 300 });
   world.workflows.add(caseView({ caseId: 'UC-1' }));
   world.readModel.cases.push(summary('UC-1', 'shelter-tx-07'), summary('UC-9', 'shelter-ca-02'));
-  world.readModel.alerts.push(alertView('UC-1'), alertView('UC-9', { careProviderId: 'shelter-ca-02' }), alertView('UC-8', { resolvedAt: '2026-11-13T00:00:00.000Z' }));
+  world.readModel.alerts.push(
+    alertView('UC-1'),
+    alertView('UC-9', { careProviderId: 'shelter-ca-02' }),
+    alertView('UC-8', { resolvedAt: '2026-11-13T00:00:00.000Z' }),
+  );
   app = await buildApp({ services: world.services, verify: testVerify, codec: passThrough });
   api = apiClient(app);
 });
@@ -49,19 +53,43 @@ afterEach(() => app.close());
 
 describe('roles: the policy table, one sentence, 403; the refusal is audited and nothing reaches the case', () => {
   it.each([
-    ['orr_reviewer', 'COMPLETE_INTAKE', reviewer, events.completeIntake(), 'COMPLETE_INTAKE may be sent by case_manager, not by orr_reviewer.'],
-    ['case_coordinator', 'COMPLETE_INTAKE', coordinator, events.completeIntake(), 'COMPLETE_INTAKE may be sent by case_manager, not by case_coordinator.'],
+    [
+      'orr_reviewer',
+      'COMPLETE_INTAKE',
+      reviewer,
+      events.completeIntake(),
+      'COMPLETE_INTAKE may be sent by case_manager, not by orr_reviewer.',
+    ],
+    [
+      'case_coordinator',
+      'COMPLETE_INTAKE',
+      coordinator,
+      events.completeIntake(),
+      'COMPLETE_INTAKE may be sent by case_manager, not by case_coordinator.',
+    ],
     ['case_manager', 'REVIEW_CASE', caseManager, events.review(), 'REVIEW_CASE may be sent by case_coordinator, not by case_manager.'],
-    ['admin', 'REQUEST_HOME_STUDY', admin, events.requestHomeStudy(), 'REQUEST_HOME_STUDY may be sent by case_manager or case_coordinator, not by admin.'],
+    [
+      'admin',
+      'REQUEST_HOME_STUDY',
+      admin,
+      events.requestHomeStudy(),
+      'REQUEST_HOME_STUDY may be sent by case_manager or case_coordinator, not by admin.',
+    ],
   ])('%s sending %s', async (_role, _type, actor, event, message) => {
-    expect(await api.post('/cases/UC-1/events', event, { as: actor })).toEqual({ status: 403, body: { error: 'Forbidden', code: 'role_not_permitted', message } });
+    expect(await api.post('/cases/UC-1/events', event, { as: actor })).toEqual({
+      status: 403,
+      body: { error: 'Forbidden', code: 'role_not_permitted', message },
+    });
     expect(world.audit.of('UC-1')).toEqual([`refused ${event.type} by ${actor.role}: role_not_permitted: ${message}`]);
     expect(world.workflows.calls).toEqual([]);
   });
 
   it('a decision from anyone but an ORR reviewer: 403, audited for a case that exists, and no signal', async () => {
     const message = 'DECIDE_RELEASE may be sent by orr_reviewer, not by case_manager.';
-    expect(await api.post('/cases/UC-1/decision', events.approve(caseManager))).toEqual({ status: 403, body: { error: 'Forbidden', code: 'role_not_permitted', message } });
+    expect(await api.post('/cases/UC-1/decision', events.approve(caseManager))).toEqual({
+      status: 403,
+      body: { error: 'Forbidden', code: 'role_not_permitted', message },
+    });
     expect(await api.post('/cases/UC-none/decision', events.approve(caseManager))).toMatchObject({ status: 403 });
     expect(world.audit.records.map((r) => `${r.caseId} ${r.record.detail}`)).toEqual([`UC-1 role_not_permitted: ${message}`]);
     expect(world.workflows.calls).toEqual([]);
@@ -77,17 +105,26 @@ describe('roles: the policy table, one sentence, 403; the refusal is audited and
       body: { error: 'Forbidden', code: 'role_not_permitted', message: 'Alerts are acknowledged by a supervisor, not by case_manager.' },
     });
     const change = { reason: 'Shorter review', targets: DEFAULT_TARGETS };
-    expect(await api.put('/targets', change, { as: supervisor })).toMatchObject({ status: 403, body: { message: 'Targets are changed by an admin, not by supervisor.' } });
-    expect(await api.put('/targets', change, { as: admin })).toMatchObject({ status: 200, body: { version: 1, broadcast: { workflowId: 'targets-v1' } } });
+    expect(await api.put('/targets', change, { as: supervisor })).toMatchObject({
+      status: 403,
+      body: { message: 'Targets are changed by an admin, not by supervisor.' },
+    });
+    expect(await api.put('/targets', change, { as: admin })).toMatchObject({
+      status: 200,
+      body: { version: 1, broadcast: { workflowId: 'targets-v1' } },
+    });
     expect(world.targets.broadcasts).toEqual(['targets-v1']);
   });
 
   it('the payload codec: reviewers, unscoped supervisors and admins only', async () => {
     const wire = { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'IngiCg==' }] };
-    for (const as of [reviewer, supervisor, admin]) expect(await api.post('/codec/decode', wire, { as })).toEqual({ status: 200, body: wire });
+    for (const as of [reviewer, supervisor, admin])
+      expect(await api.post('/codec/decode', wire, { as })).toEqual({ status: 200, body: wire });
     expect(await api.post('/codec/decode', wire, scopedSupervisor)).toMatchObject({
       status: 403,
-      body: { message: 'Payloads are decoded for ORR reviewers, unscoped supervisors and admins, not for a supervisor scoped to shelter-ca-02.' },
+      body: {
+        message: 'Payloads are decoded for ORR reviewers, unscoped supervisors and admins, not for a supervisor scoped to shelter-ca-02.',
+      },
     });
     expect(await api.post('/codec/encode', wire, { as: caseManager })).toMatchObject({
       status: 403,
@@ -100,8 +137,12 @@ describe("care-provider scope: case managers, and supervisors with a care provid
   it.each([
     ['a case manager', elsewhere],
     ['a scoped supervisor', scopedSupervisor],
-  ])("%s of another provider: the case, its audit trail and its events are refused; a refused event is audited", async (_label, who) => {
-    const outOfScope = { error: 'Forbidden', code: 'out_of_scope', message: 'The case belongs to another care provider; your token is for shelter-ca-02.' };
+  ])('%s of another provider: the case, its audit trail and its events are refused; a refused event is audited', async (_label, who) => {
+    const outOfScope = {
+      error: 'Forbidden',
+      code: 'out_of_scope',
+      message: 'The case belongs to another care provider; your token is for shelter-ca-02.',
+    };
     expect(await api.get('/cases/UC-1', who)).toEqual({ status: 403, body: outOfScope });
     expect(await api.get('/cases/UC-1/audit', who)).toEqual({ status: 403, body: outOfScope });
     if (who.as.role === 'case_manager') {
@@ -112,18 +153,29 @@ describe("care-provider scope: case managers, and supervisors with a care provid
   });
 
   it("lists: a scoped caller gets their provider's only and may not ask for another's; others get what they ask", async () => {
-    for (const [list, what] of [['/cases', 'cases'], ['/alerts', 'alerts']] as const) {
+    for (const [list, what] of [
+      ['/cases', 'cases'],
+      ['/alerts', 'alerts'],
+    ] as const) {
       for (const who of [elsewhere, scopedSupervisor]) {
         expect(await api.get(`${list}?careProviderId=shelter-tx-07`, who)).toEqual({
           status: 403,
-          body: { error: 'Forbidden', code: 'out_of_scope', message: `Your token is for care provider shelter-ca-02; you cannot list shelter-tx-07's ${what}.` },
+          body: {
+            error: 'Forbidden',
+            code: 'out_of_scope',
+            message: `Your token is for care provider shelter-ca-02; you cannot list shelter-tx-07's ${what}.`,
+          },
         });
         const own = await api.get<{ items: { careProviderId: string }[] }>(list, who);
         expect(own.body.items.map((i) => i.careProviderId)).toEqual(['shelter-ca-02']);
       }
       for (const as of [reviewer, supervisor, admin]) {
         expect((await api.get<{ items: unknown[] }>(list, { as })).body.items.length).toBeGreaterThan(1);
-        expect((await api.get<{ items: { careProviderId: string }[] }>(`${list}?careProviderId=shelter-ca-02`, { as })).body.items.map((i) => i.careProviderId)).toEqual(['shelter-ca-02']);
+        expect(
+          (await api.get<{ items: { careProviderId: string }[] }>(`${list}?careProviderId=shelter-ca-02`, { as })).body.items.map(
+            (i) => i.careProviderId,
+          ),
+        ).toEqual(['shelter-ca-02']);
       }
     }
   });
@@ -131,11 +183,18 @@ describe("care-provider scope: case managers, and supervisors with a care provid
   it("alerts: a scoped supervisor acknowledges their provider's only, and follows only theirs live", async () => {
     expect(await api.post('/alerts/UC-1:length_of_stay:escalation-0/ack', {}, scopedSupervisor)).toEqual({
       status: 403,
-      body: { error: 'Forbidden', code: 'out_of_scope', message: 'The alert belongs to another care provider; your token is for shelter-ca-02.' },
+      body: {
+        error: 'Forbidden',
+        code: 'out_of_scope',
+        message: 'The alert belongs to another care provider; your token is for shelter-ca-02.',
+      },
     });
     world.workflows.add(caseView({ caseId: 'UC-9', careProviderId: 'shelter-ca-02' }));
     const acked = await api.post('/alerts/UC-9:length_of_stay:escalation-0/ack', { note: 'On it' }, scopedSupervisor);
-    expect(acked).toMatchObject({ status: 200, body: { id: 'UC-9:length_of_stay:escalation-0', acknowledged: { by: { id: 'sup-carla', role: 'supervisor' }, note: 'On it' } } });
+    expect(acked).toMatchObject({
+      status: 200,
+      body: { id: 'UC-9:length_of_stay:escalation-0', acknowledged: { by: { id: 'sup-carla', role: 'supervisor' }, note: 'On it' } },
+    });
     world.readModel.events.push(
       { id: 1n, type: 'fired', at: '2026-11-12T14:00:01.000Z', alert: alertView('UC-1') },
       { id: 2n, type: 'fired', at: '2026-11-12T14:00:02.000Z', alert: alertView('UC-9', { careProviderId: 'shelter-ca-02' }) },
@@ -168,37 +227,70 @@ describe('what is not there: 404', () => {
 describe('what the case will not take: 409 with the reason, audited', () => {
   it("the case's refusal passes through with its status and the events allowed", async () => {
     world.workflows.answer = () => {
-      throw refused({ code: 'conditions_not_met', message: 'Vetting cannot complete while checks are pending: identity. Clear or flag each first.', status: 'vetting', allowedEvents: ['CLEAR_CHECK'] });
+      throw refused({
+        code: 'conditions_not_met',
+        message: 'Vetting cannot complete while checks are pending: identity. Clear or flag each first.',
+        status: 'vetting',
+        allowedEvents: ['CLEAR_CHECK'],
+      });
     };
     expect(await api.post('/cases/UC-1/events', events.completeVetting())).toEqual({
       status: 409,
-      body: { error: 'Conflict', code: 'conditions_not_met', message: 'Vetting cannot complete while checks are pending: identity. Clear or flag each first.', status: 'vetting', allowedEvents: ['CLEAR_CHECK'] },
+      body: {
+        error: 'Conflict',
+        code: 'conditions_not_met',
+        message: 'Vetting cannot complete while checks are pending: identity. Clear or flag each first.',
+        status: 'vetting',
+        allowedEvents: ['CLEAR_CHECK'],
+      },
     });
-    expect(world.audit.of('UC-1')).toEqual(['refused COMPLETE_VETTING by case_manager: conditions_not_met: Vetting cannot complete while checks are pending: identity. Clear or flag each first.']);
+    expect(world.audit.of('UC-1')).toEqual([
+      'refused COMPLETE_VETTING by case_manager: conditions_not_met: Vetting cannot complete while checks are pending: identity. Clear or flag each first.',
+    ]);
   });
 
   it('an event to a closed case: Temporal says "not found"; the API says closed, and why', async () => {
     world.workflows.add(caseView({ caseId: 'UC-3', status: 'closed', closed: true, allowedEvents: {} }));
     expect(await api.post('/cases/UC-3/events', events.releaseChild())).toEqual({
       status: 409,
-      body: { error: 'Conflict', code: 'case_closed', message: 'The case is closed and accepts no more events.', status: 'closed', allowedEvents: [] },
+      body: {
+        error: 'Conflict',
+        code: 'case_closed',
+        message: 'The case is closed and accepts no more events.',
+        status: 'closed',
+        allowedEvents: [],
+      },
     });
-    expect(world.audit.of('UC-3')).toEqual(['refused RELEASE_CHILD by case_manager: case_closed: The case is closed and accepts no more events.']);
+    expect(world.audit.of('UC-3')).toEqual([
+      'refused RELEASE_CHILD by case_manager: case_closed: The case is closed and accepts no more events.',
+    ]);
   });
 
   it('a decision the case clearly will not take now is refused at once, with what the reviewer may send', async () => {
     expect(await api.post('/cases/UC-1/decision', events.approve())).toEqual({
       status: 409,
-      body: { error: 'Conflict', code: 'not_allowed_in_state', message: 'DECIDE_RELEASE is not allowed while the case is in intake.', status: 'intake', allowedEvents: ['TRANSFER_CARE_PROVIDER'] },
+      body: {
+        error: 'Conflict',
+        code: 'not_allowed_in_state',
+        message: 'DECIDE_RELEASE is not allowed while the case is in intake.',
+        status: 'intake',
+        allowedEvents: ['TRANSFER_CARE_PROVIDER'],
+      },
     });
     world.workflows.add(caseView({ caseId: 'UC-3', status: 'closed', closed: true, allowedEvents: {} }));
-    expect(await api.post('/cases/UC-3/decision', events.approve())).toMatchObject({ status: 409, body: { code: 'case_closed', status: 'closed', allowedEvents: [] } });
+    expect(await api.post('/cases/UC-3/decision', events.approve())).toMatchObject({
+      status: 409,
+      body: { code: 'case_closed', status: 'closed', allowedEvents: [] },
+    });
     expect(world.workflows.calls).toEqual([]);
     expect(world.audit.records.map((r) => r.record.detail?.split(':')[0])).toEqual(['not_allowed_in_state', 'case_closed']);
   });
 
   it('a case id in use: in the read model (Temporal may have forgotten it) or in Temporal', async () => {
-    const exists = { status: 409, body: { error: 'Conflict', code: 'case_exists', message: 'A case with id UC-9 already exists; case ids are never reused.' } };
+    const exists = {
+      status: 409,
+      body: { error: 'Conflict', code: 'case_exists', message: 'A case with id UC-9 already exists; case ids are never reused.' },
+    };
     expect(await api.post('/cases', openCaseRequest('UC-9'))).toEqual(exists);
     expect(world.workflows.calls).toEqual([]);
     world.workflows.add(caseView({ caseId: 'UC-4' }));
@@ -208,14 +300,23 @@ describe('what the case will not take: 409 with the reason, audited', () => {
   it('an acknowledgement of a resolved alert', async () => {
     expect(await api.post('/alerts/UC-8:length_of_stay:escalation-0/ack', {}, { as: supervisor })).toEqual({
       status: 409,
-      body: { error: 'Conflict', code: 'alert_resolved', message: 'Alert UC-8:length_of_stay:escalation-0 is resolved: the case has moved on.' },
+      body: {
+        error: 'Conflict',
+        code: 'alert_resolved',
+        message: 'Alert UC-8:length_of_stay:escalation-0 is resolved: the case has moved on.',
+      },
     });
   });
 
   it('a refusal the audit trail cannot keep is still answered, and the failure is logged', async () => {
     world.audit.up = false;
-    expect(await api.post('/cases/UC-1/events', events.completeIntake(), { as: reviewer })).toMatchObject({ status: 403, body: { code: 'role_not_permitted' } });
-    expect(world.errors).toEqual([{ details: expect.objectContaining({ caseId: 'UC-1' }), message: 'could not record a refusal in the audit trail' }]);
+    expect(await api.post('/cases/UC-1/events', events.completeIntake(), { as: reviewer })).toMatchObject({
+      status: 403,
+      body: { code: 'role_not_permitted' },
+    });
+    expect(world.errors).toEqual([
+      { details: expect.objectContaining({ caseId: 'UC-1' }), message: 'could not record a refusal in the audit trail' },
+    ]);
   });
 });
 
@@ -248,14 +349,32 @@ describe('the happy paths translate to HTTP', () => {
 
 describe('a decision: delivered as a signal, then watched for a moment', () => {
   beforeEach(() => {
-    world.workflows.add(caseView({ caseId: 'UC-6', status: 'release_decision', allowedEvents: { orr_reviewer: ['DECIDE_RELEASE', 'TRANSFER_CARE_PROVIDER'] } }));
+    world.workflows.add(
+      caseView({
+        caseId: 'UC-6',
+        status: 'release_decision',
+        allowedEvents: { orr_reviewer: ['DECIDE_RELEASE', 'TRANSFER_CARE_PROVIDER'] },
+      }),
+    );
   });
 
   it('seen applied: 200 with the new status', async () => {
     world.workflows.onDecision = (view, signal) => ({
       ...view,
       status: 'release_approved',
-      transitions: [...view.transitions, { seq: 1, event: 'DECIDE_RELEASE', fromStatus: 'release_decision', toStatus: 'release_approved', actor: signal.decision.actor, reason: null, at: '2026-11-20T10:00:00.000Z', requestId: signal.requestId }],
+      transitions: [
+        ...view.transitions,
+        {
+          seq: 1,
+          event: 'DECIDE_RELEASE',
+          fromStatus: 'release_decision',
+          toStatus: 'release_approved',
+          actor: signal.decision.actor,
+          reason: null,
+          at: '2026-11-20T10:00:00.000Z',
+          requestId: signal.requestId,
+        },
+      ],
     });
     expect(await api.post('/cases/UC-6/decision', events.approve())).toEqual({
       status: 200,
@@ -267,7 +386,16 @@ describe('a decision: delivered as a signal, then watched for a moment', () => {
   it('seen refused by the case: 200, not applied, with its reason', async () => {
     world.workflows.onDecision = (view, signal) => ({
       ...view,
-      refusedSignals: [{ requestId: signal.requestId, event: 'DECIDE_RELEASE', actor: signal.decision.actor, at: '2026-11-20T10:00:00.000Z', code: 'not_allowed_in_state', message: 'Too late.' }],
+      refusedSignals: [
+        {
+          requestId: signal.requestId,
+          event: 'DECIDE_RELEASE',
+          actor: signal.decision.actor,
+          at: '2026-11-20T10:00:00.000Z',
+          code: 'not_allowed_in_state',
+          message: 'Too late.',
+        },
+      ],
     });
     expect(await api.post('/cases/UC-6/decision', events.approve())).toEqual({
       status: 200,
@@ -278,7 +406,12 @@ describe('a decision: delivered as a signal, then watched for a moment', () => {
   it('not seen in time, or no worker to ask: 202, delivered', async () => {
     const delivered = {
       status: 202,
-      body: { caseId: 'UC-6', delivered: true, applied: null, message: 'Decision delivered; the case applies it when its worker next runs. GET the case to see the outcome.' },
+      body: {
+        caseId: 'UC-6',
+        delivered: true,
+        applied: null,
+        message: 'Decision delivered; the case applies it when its worker next runs. GET the case to see the outcome.',
+      },
     };
     expect(await api.post('/cases/UC-6/decision', events.approve())).toEqual(delivered);
     world.workflows.workerUp = false;

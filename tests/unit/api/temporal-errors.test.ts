@@ -55,7 +55,10 @@ describe('Temporal client errors, as the API answers them', () => {
   });
 
   it('an unknown workflow is an unknown case; a second start, a case that exists', () => {
-    expect(appError(mapped(new WorkflowNotFoundError('workflow not found', 'case-UC-1', undefined)))).toEqual({ code: 'case_not_found', message: 'No case with id UC-1.' });
+    expect(appError(mapped(new WorkflowNotFoundError('workflow not found', 'case-UC-1', undefined)))).toEqual({
+      code: 'case_not_found',
+      message: 'No case with id UC-1.',
+    });
     expect(appError(mapped(new WorkflowExecutionAlreadyStartedError('already started', 'case-UC-1', 'caseWorkflow')))).toEqual({
       code: 'case_exists',
       message: 'A case with id UC-1 already exists; case ids are never reused.',
@@ -63,7 +66,12 @@ describe('Temporal client errors, as the API answers them', () => {
   });
 
   it("a case's refusal keeps its code, status and allowed events, checked against the refusal's schema", () => {
-    const refusal: Refusal = { code: 'conditions_not_met', message: 'Vetting cannot complete while checks are pending: identity.', status: 'vetting', allowedEvents: ['CLEAR_CHECK', 'FLAG_CHECK'] };
+    const refusal: Refusal = {
+      code: 'conditions_not_met',
+      message: 'Vetting cannot complete while checks are pending: identity.',
+      status: 'vetting',
+      allowedEvents: ['CLEAR_CHECK', 'FLAG_CHECK'],
+    };
     expect(appError(mapped(refusedUpdate([refusal])))).toEqual(refusal);
   });
 
@@ -79,7 +87,10 @@ describe('Temporal client errors, as the API answers them', () => {
   });
 
   it("a payload the case's validator rejects is a bad request", () => {
-    const err = new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: CaseFailure.INVALID_PAYLOAD, message: 'check: Invalid option', nonRetryable: true }));
+    const err = new WorkflowUpdateFailedError(
+      'Workflow Update failed',
+      ApplicationFailure.create({ type: CaseFailure.INVALID_PAYLOAD, message: 'check: Invalid option', nonRetryable: true }),
+    );
     expect(appError(mapped(err))).toEqual({ code: 'invalid_request', message: 'check: Invalid option' });
   });
 });
@@ -105,7 +116,9 @@ describe('a deadline the server enforces first', () => {
 
   it('is a worker that did not answer, not an internal error', async () => {
     const client = new Client({ connection });
-    const err = await client.withDeadline(Date.now() + 5_000, () => client.workflow.getHandle('case-UC-1').query('caseView')).catch((e: unknown) => e);
+    const err = await client
+      .withDeadline(Date.now() + 5_000, () => client.workflow.getHandle('case-UC-1').query('caseView'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceError);
     expect((err as ServiceError).cause).toMatchObject({ code: status.CANCELLED, details: 'Call cancelled' });
     expect(isWorkerUnavailable(err)).toBe(true);

@@ -1,7 +1,6 @@
 import type { Check, Sponsor, SponsorCategory } from '../../../src/contracts/case-events';
 import { CHECKS, SponsorInputSchema } from '../../../src/contracts/case-events';
 import { ChildFactsSchema, type ChildFacts } from '../../../src/contracts/case-input';
-import { checkStatuses } from '../../../src/machines/case-logic';
 import type { HomeStudyTrigger, PolicyProfile } from '../../../src/domain/policy';
 import {
   HOME_STUDY_TRIGGERS,
@@ -13,6 +12,7 @@ import {
   profileById,
   requiredChecks,
 } from '../../../src/domain/policy';
+import { checkStatuses } from '../../../src/machines/case-logic';
 import { events } from '../../helpers/builders';
 import { drive, openSnapshot } from '../../helpers/machine-driver';
 
@@ -52,7 +52,14 @@ describe('required checks: every category, raised or not, expedited or not, unde
     [baseline, '2B', true, false, false, [...CORE, 'fbi_fingerprint', 'prior_sponsorship']],
     [baseline, '2B', true, true, false, [...CORE, 'fbi_fingerprint', 'can_registry', 'prior_sponsorship']],
     [baseline, '3', true, false, false, [...CORE, 'fbi_fingerprint', 'can_registry', 'prior_sponsorship']],
-    [baseline, '3', false, false, false, ['identity', 'public_records', 'sex_offender', 'fbi_fingerprint', 'can_registry', 'prior_sponsorship']],
+    [
+      baseline,
+      '3',
+      false,
+      false,
+      false,
+      ['identity', 'public_records', 'sex_offender', 'fbi_fingerprint', 'can_registry', 'prior_sponsorship'],
+    ],
     // Field Guidance 26 (2025): fingerprints for every sponsor, the expedited path included.
     [fg26, '1', true, false, true, [...CORE, 'fbi_fingerprint']],
     [fg26, '1', true, false, false, [...CORE, 'fbi_fingerprint', 'prior_sponsorship']],
@@ -80,14 +87,19 @@ describe('required checks: every category, raised or not, expedited or not, unde
   it('the machine opens exactly the required checks as pending', () => {
     for (const category of ['1', '2A', '2B', '3'] as const) {
       const s = drive(openSnapshot(), events.completeIntake(), events.identifySponsor(category), events.completeAssessment());
-      const pending = Object.entries(checkStatuses(s)!).filter(([, status]) => status === 'pending').map(([check]) => check);
+      const pending = Object.entries(checkStatuses(s)!)
+        .filter(([, status]) => status === 'pending')
+        .map(([check]) => check);
       const context = { profile: fg26, sponsor: s.context.sponsor!, raised: false, expedited: s.context.expedited };
       expect(pending).toEqual(requiredChecks(context, CHECKS));
     }
   });
 
   it('changing a table changes the behaviour with no machine edit', () => {
-    const strict: PolicyProfile = { ...fg26, checks: { ...fg26.checks, can_registry: { '1': 'required', '2A': 'required', '2B': 'required', '3': 'required' } } };
+    const strict: PolicyProfile = {
+      ...fg26,
+      checks: { ...fg26.checks, can_registry: { '1': 'required', '2A': 'required', '2B': 'required', '3': 'required' } },
+    };
     const context = { profile: strict, sponsor: sponsor('2A'), raised: false, expedited: false };
     expect(requiredChecks(context, CHECKS)).toContain('can_registry');
   });
@@ -105,8 +117,18 @@ describe('home study: every trigger', () => {
     ['sponsor presents a risk', child(), sponsor('1', { presentsRisk: true }), ['sponsor_presents_risk']],
     ['Category 3, child of 11', child({ birthDate: '2015-06-01' }), sponsor('3'), ['young_child_category_3']],
     ['Category 1, child of 11: no age rule', child({ birthDate: '2015-06-01' }), sponsor('1'), []],
-    ['unrelated sponsor who sponsored before', child(), sponsor('3', { related: false, sponsoredBefore: true }), ['unrelated_sponsor_multiple_children']],
-    ['unrelated sponsor seeking several children', child(), sponsor('3', { related: false, seekingMultiple: true }), ['unrelated_sponsor_multiple_children']],
+    [
+      'unrelated sponsor who sponsored before',
+      child(),
+      sponsor('3', { related: false, sponsoredBefore: true }),
+      ['unrelated_sponsor_multiple_children'],
+    ],
+    [
+      'unrelated sponsor seeking several children',
+      child(),
+      sponsor('3', { related: false, seekingMultiple: true }),
+      ['unrelated_sponsor_multiple_children'],
+    ],
     ['related sponsor seeking several children: no trigger', child(), sponsor('2B', { seekingMultiple: true }), []],
     [
       'several at once, in table order',
