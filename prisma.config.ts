@@ -12,14 +12,11 @@ import { databaseUrlOf } from './src/db/locate';
 // timers so that the process ends when its work is done; nothing else loads this file.
 const LONG_IDLE_TIMER_MS = 5_000;
 const setTimeoutOriginal = globalThis.setTimeout;
-globalThis.setTimeout = Object.assign(
-  (...args: Parameters<typeof setTimeout>) => {
-    const timer = setTimeoutOriginal(...args);
-    if ((args[1] ?? 0) >= LONG_IDLE_TIMER_MS) timer.unref();
-    return timer;
-  },
-  setTimeoutOriginal,
-) as typeof setTimeout;
+globalThis.setTimeout = Object.assign((...args: Parameters<typeof setTimeout>) => {
+  const timer = setTimeoutOriginal(...args);
+  if ((args[1] ?? 0) >= LONG_IDLE_TIMER_MS) timer.unref();
+  return timer;
+}, setTimeoutOriginal) as typeof setTimeout;
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',

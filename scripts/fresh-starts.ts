@@ -12,7 +12,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { freePort, startProcess, stopProcess } from './processes';
+import { freePort } from '../src/processes';
+import { startProcess, stopProcess } from './processes';
 
 const { values } = parseArgs({
   options: {
@@ -77,7 +78,9 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run += 1) {
       const outcome = await onceFresh(run, Number(values.timeout) * 1000);
       outcomes.push(outcome);
-      say(`start ${run}/${runs}: ${outcome.ok ? `ready in ${(outcome.readyMs! / 1000).toFixed(1)} s${outcome.stoppedCleanly ? '' : ' (did not stop cleanly)'}` : `FAILED\n${outcome.error}`}`);
+      say(
+        `start ${run}/${runs}: ${outcome.ok ? `ready in ${(outcome.readyMs! / 1000).toFixed(1)} s${outcome.stoppedCleanly ? '' : ' (did not stop cleanly)'}` : `FAILED\n${outcome.error}`}`,
+      );
     }
   } finally {
     stopLoad();

@@ -55,12 +55,22 @@ async function main(): Promise<void> {
     recordAlerts: async () => ({ webhook: true }),
     deliverAlertWebhook: async (alert) => {
       if (alert.kind === 'warning') return { status: 204 };
-      throw ApplicationFailure.create({ type: 'WebhookRejected', message: 'The alert webhook answered 410 Gone', nonRetryable: true, details: [{ attempt: 1 }] });
+      throw ApplicationFailure.create({
+        type: 'WebhookRejected',
+        message: 'The alert webhook answered 410 Gone',
+        nonRetryable: true,
+        details: [{ attempt: 1 }],
+      });
     },
     loadTargets: async () => newerTargets,
   };
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
-  const webhookWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record-webhook', workflowBundle: bundle, activities: webhookActivities });
+  const webhookWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'record-webhook',
+    workflowBundle: bundle,
+    activities: webhookActivities,
+  });
   /** A Category 1 case left idle past day 10: a supervisor acknowledges its escalation. */
   const acknowledgeDayTenEscalation = async (handle: CaseHandle, note?: string): Promise<void> => {
     await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
@@ -157,15 +167,21 @@ async function main(): Promise<void> {
         const handle = await env.client.workflow.start(caseWorkflow, {
           workflowId: caseWorkflowId(caseId),
           taskQueue: onWebhook.has(name) ? 'record-webhook' : 'record',
-          args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(now).toISOString(), ...openings[name]?.(now) })) }],
+          args: [
+            { open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(now).toISOString(), ...openings[name]?.(now) })) },
+          ],
         });
         await drive(handle);
         await env.sleep('1 minute'); // let the projection run
         // The CLI writes the history in the JSON form that Worker.runReplayHistory reads.
         const file = join(FIXTURES, `${name}.json`);
-        const json = execFileSync(temporalCli, ['workflow', 'show', '--address', env.address, '--workflow-id', handle.workflowId, '--output', 'json'], {
-          encoding: 'utf8',
-        });
+        const json = execFileSync(
+          temporalCli,
+          ['workflow', 'show', '--address', env.address, '--workflow-id', handle.workflowId, '--output', 'json'],
+          {
+            encoding: 'utf8',
+          },
+        );
         writeFileSync(file, json);
         console.log(`recorded ${JSON.parse(json).events.length} events of ${handle.workflowId} into ${file}`);
       }

@@ -123,30 +123,26 @@ class AuditHeads {
 /** Audit entries for what a projection carries: each accepted transition, each refused decision. */
 function auditRecordsOf(projection: CaseProjection): AuditRecord[] {
   return [
-    ...projection.transitions.map(
-      (t): AuditRecord => ({
-        sourceKey: `transition:${t.seq}`,
-        kind: 'accepted',
-        event: t.event,
-        actor: t.actor,
-        at: t.at,
-        reason: t.reason,
-        requestId: t.requestId,
-        detail: t.fromStatus === null ? `opened in ${t.toStatus}` : `${t.fromStatus} -> ${t.toStatus}`,
-      }),
-    ),
-    ...(projection.refusedSignals ?? []).map(
-      (r, i): AuditRecord => ({
-        sourceKey: `signal:${r.requestId ?? `${r.at}:${i}`}`,
-        kind: 'refused',
-        event: r.event,
-        actor: r.actor,
-        at: r.at,
-        reason: null,
-        requestId: r.requestId,
-        detail: `${r.code}: ${r.message}`,
-      }),
-    ),
+    ...projection.transitions.map((t): AuditRecord => ({
+      sourceKey: `transition:${t.seq}`,
+      kind: 'accepted',
+      event: t.event,
+      actor: t.actor,
+      at: t.at,
+      reason: t.reason,
+      requestId: t.requestId,
+      detail: t.fromStatus === null ? `opened in ${t.toStatus}` : `${t.fromStatus} -> ${t.toStatus}`,
+    })),
+    ...(projection.refusedSignals ?? []).map((r, i): AuditRecord => ({
+      sourceKey: `signal:${r.requestId ?? `${r.at}:${i}`}`,
+      kind: 'refused',
+      event: r.event,
+      actor: r.actor,
+      at: r.at,
+      reason: null,
+      requestId: r.requestId,
+      detail: `${r.code}: ${r.message}`,
+    })),
   ];
 }
 

@@ -3,21 +3,19 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-import type { PrismaClient } from '../db/generated/client';
-import type { PayloadCodec } from '@temporalio/common';
-
 import { tokenSettingsFrom } from '../auth/settings';
 import type { Verify } from '../auth/tokens';
 import { createVerifier } from '../auth/tokens';
 import type { Config } from '../config/env';
-import type { AlertDelivery } from '../contracts/alerts';
+import type { AppServices, ServiceConnections } from '../services/app-services';
+import { createServices } from '../services/app-services';
 import { registerAuthentication } from './auth';
 import { errorHandler } from './http-errors';
 import { alertRoutes } from './routes/alerts';
@@ -25,15 +23,9 @@ import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import { targetRoutes } from './routes/targets';
 
-export interface AppDeps {
-  temporal: Client;
-  prisma: PrismaClient;
-  taskQueue: string;
+/** How the API serves: logs, tokens, hardening, the live stream and the codec endpoint. */
+export interface HttpOptions {
   logger?: FastifyBaseLogger | boolean;
-  decisionWaitMs?: number;
-  workerWaitMs?: number;
-  /** How new cases deliver alerts to the webhook (from configuration). */
-  alertDelivery?: AlertDelivery;
   alertStreamPollMs?: number;
   /** Verifies bearer tokens (src/auth/tokens.ts). */
   verify: Verify;
@@ -44,6 +36,12 @@ export interface AppDeps {
   /** The payload codec, for the Temporal UI's codec endpoint (none: no endpoint). */
   codec?: PayloadCodec;
 }
+
+/**
+ * What the routes call: services made from the process's Temporal client and database, or the
+ * services themselves (tests pass fakes, to run the HTTP layer with neither).
+ */
+export type AppDeps = HttpOptions & (ServiceConnections | { services: AppServices });
 
 /** The API's settings that come from configuration (the rest are the process's connections). */
 export function appOptionsFrom(config: Config, codec: PayloadCodec) {
@@ -68,10 +66,40 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  // Security headers; the docs UI needs its inline scripts and styles.
+  await registerHardening(app, deps);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: 'Not Found',
+      code: 'route_not_found',
+      message: `No route ${request.method} ${request.url}; see /docs for the API.`,
+    });
+  });
+  await registerDocs(app);
+
+  app.get(
+    '/health',
+    { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async () => ({ ok: true as const }),
+  );
+  const services = 'services' in deps ? deps.services : createServices(deps, app.log);
+  await app.register(caseRoutes, { cases: services.cases });
+  await app.register(alertRoutes, { alerts: services.alerts, streamPollMs: deps.alertStreamPollMs });
+  await app.register(targetRoutes, { targets: services.targets });
+  if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
+  return app;
+}
+
+/** Security headers, CORS when configured, authentication, then each caller's rate. */
+async function registerHardening(app: FastifyInstance, deps: HttpOptions): Promise<void> {
+  // The docs UI needs its inline scripts and styles.
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
     },
   });
   if (deps.corsOrigins?.length) await app.register(fastifyCors, { origin: deps.corsOrigins, credentials: false });
@@ -89,20 +117,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       message: `More than ${context.max} requests a minute; retry in ${Math.ceil(context.ttl / 1000)} s.`,
     }),
   });
-  app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
-      error: 'Not Found',
-      code: 'route_not_found',
-      message: `No route ${request.method} ${request.url}; see /docs for the API.`,
-    });
-  });
+}
 
+/** The OpenAPI document, generated from the routes' zod schemas, and its UI at /docs. */
+async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       info: {
         title: 'Reunify API',
-        description:
-          "Release decisions for children in ORR care: one durable workflow per child's case, from intake to release.",
+        description: "Release decisions for children in ORR care: one durable workflow per child's case, from intake to release.",
         version: '0.1.0',
       },
       tags: [
@@ -114,27 +137,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-
-  app.get(
-    '/health',
-    { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
-    async () => ({ ok: true as const }),
-  );
-  await app.register(caseRoutes, {
-    temporal: deps.temporal,
-    prisma: deps.prisma,
-    taskQueue: deps.taskQueue,
-    decisionWaitMs: deps.decisionWaitMs,
-    workerWaitMs: deps.workerWaitMs,
-    alertDelivery: deps.alertDelivery,
-  });
-  await app.register(alertRoutes, {
-    temporal: deps.temporal,
-    prisma: deps.prisma,
-    streamPollMs: deps.alertStreamPollMs,
-    workerWaitMs: deps.workerWaitMs,
-  });
-  await app.register(targetRoutes, { temporal: deps.temporal, prisma: deps.prisma, taskQueue: deps.taskQueue });
-  if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
-  return app;
 }

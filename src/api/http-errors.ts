@@ -1,29 +1,29 @@
-import { status } from '@grpc/grpc-js';
-import {
-  ServiceError,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
-import { CaseFailure } from '../contracts/failures';
-import type { Refusal } from '../machines/case-logic';
+import type { AppErrorCode } from '../services/errors';
+import { AppError } from '../services/errors';
 
-/** An error with a status and a body that is safe to show; everything else becomes a plain 500. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+/**
+ * The HTTP status of every error the API answers on purpose, in one table: a refusal by role or
+ * scope is a 403, a refusal by the case's state a 409. Anything else is a plain 500.
+ */
+const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
+  invalid_request: 400,
+  unauthenticated: 401,
+  invalid_token: 401,
+  role_not_permitted: 403,
+  out_of_scope: 403,
+  case_not_found: 404,
+  alert_not_found: 404,
+  case_exists: 409,
+  not_allowed_in_state: 409,
+  conditions_not_met: 409,
+  case_closed: 409,
+  alert_resolved: 409,
+  ack_refused: 409,
+  worker_unavailable: 503,
+};
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -37,48 +37,6 @@ const REASONS: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
-
-export function refusalError(refusal: Refusal): HttpError {
-  return new HttpError(409, refusal.code, refusal.message, {
-    status: refusal.status,
-    allowedEvents: refusal.allowedEvents,
-  });
-}
-
-/**
- * No worker took the call: the client's deadline ran out (DEADLINE_EXCEEDED), or the server says
- * the workflow is not ready for queries because no worker has run its first task (FAILED_PRECONDITION).
- */
-export function isDeadlineExceeded(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  if (!(err instanceof ServiceError)) return false;
-  const cause = err.cause as { code?: number; details?: string } | undefined;
-  const text = `${err.message} ${cause?.details ?? ''}`;
-  return cause?.code === status.DEADLINE_EXCEEDED || (cause?.code === status.FAILED_PRECONDITION && /not ready|workflow task/i.test(text));
-}
-
-/** Maps Temporal client errors for one case to HTTP errors; rethrows what it does not know. */
-export function fromTemporalError(err: unknown, caseId: string): never {
-  if (err instanceof WorkflowNotFoundError) {
-    throw new HttpError(404, 'case_not_found', `No case with id ${caseId}.`);
-  }
-  if (isDeadlineExceeded(err)) {
-    throw new HttpError(503, 'worker_unavailable', 'No case worker answered in time; retry when a worker runs.');
-  }
-  if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    throw new HttpError(409, 'case_exists', `A case with id ${caseId} already exists; case ids are never reused.`);
-  }
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const failure = err.cause;
-    if (failure.type === CaseFailure.TRANSITION_REFUSED && failure.details?.[0]) {
-      throw refusalError(failure.details[0] as Refusal);
-    }
-    if (failure.type === CaseFailure.INVALID_PAYLOAD) {
-      throw new HttpError(400, 'invalid_request', failure.message);
-    }
-  }
-  throw err;
-}
 
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (hasZodFastifySchemaValidationErrors(err)) {
@@ -96,16 +54,20 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     });
     return;
   }
-  if (err instanceof HttpError) {
-    if (err.statusCode === 401) void reply.header('www-authenticate', `Bearer realm="reunify", error="${err.code === 'invalid_token' ? 'invalid_token' : 'invalid_request'}"`);
-    void reply
-      .status(err.statusCode)
-      .send({ error: REASONS[err.statusCode] ?? 'Error', code: err.code, message: err.message, ...err.extra });
+  if (err instanceof AppError) {
+    const statusCode = HTTP_STATUS[err.code];
+    if (statusCode === 401)
+      void reply.header(
+        'www-authenticate',
+        `Bearer realm="reunify", error="${err.code === 'invalid_token' ? 'invalid_token' : 'invalid_request'}"`,
+      );
+    void reply.status(statusCode).send({ error: REASONS[statusCode] ?? 'Error', code: err.code, message: err.message, ...err.extra });
     return;
   }
   // Fastify's own client errors (malformed JSON, wrong content type, body too large) carry a 4xx.
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    const code = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'malformed_json' : (err.code ?? 'bad_request');
+    const code =
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'malformed_json' : (err.code ?? 'bad_request');
     void reply.status(err.statusCode).send({
       error: REASONS[err.statusCode] ?? 'Bad Request',
       code: code.toLowerCase(),

@@ -3,13 +3,14 @@
  * TEMPORAL_ADDRESS (default: a dev server on this machine) and the database in DATABASE_URL
  * (default: the embedded server that `npm start` or `npm run start:db` keeps running on the data folder).
  */
-import { codecFrom, dataConverterOf } from '../auth/settings';
-import { ConfigError, loadConfig } from '../config/env';
-import { assertMigrated, openDatabase } from '../db/client';
-import { EmbeddedPostgresError } from '../db/embedded-postgres';
+import { loadConfig } from '../config/env';
+import { openDatabase } from '../db/client';
 import { databaseUrlOf } from '../db/locate';
+import { assertMigrated } from '../db/migrations';
 import { createLogger } from '../logging';
+import { StartupError } from '../startup-error';
 import { connectTemporal } from '../temporal/connect';
+import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { appOptionsFrom, buildApp } from './app';
 
 async function main(): Promise<void> {
@@ -19,7 +20,12 @@ async function main(): Promise<void> {
   const db = openDatabase(databaseUrlOf(config.database));
   await assertMigrated(db.prisma);
   const codec = codecFrom(config);
-  const temporal = await connectTemporal({ address, namespace: config.temporal.namespace, dataConverter: dataConverterOf(codec), worker: false });
+  const temporal = await connectTemporal({
+    address,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterOf(codec),
+    worker: false,
+  });
   const app = await buildApp({ temporal: temporal.client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
   await app.listen({ host: config.api.host, port: config.api.port });
   const stop = async (): Promise<void> => {
@@ -33,6 +39,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : `The API failed: ${(err as Error).message}`}\n`);
+  process.stderr.write(`${err instanceof StartupError ? err.message : `The API failed: ${(err as Error).message}`}\n`);
   process.exit(1);
 });

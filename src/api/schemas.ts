@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
-import { CaseCommandSchema, ReleaseDecisionFields, refineDecision } from '../contracts/case-events';
+import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
+import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
 import { OpenCaseFields, refineOpeningDates } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema } from '../contracts/case-view';
 import { CaseIdSchema } from '../contracts/ids';
 import { RoleSchema } from '../contracts/roles';
+import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
+import { cursorParam } from '../db/cursor';
 
 export const CaseParamsSchema = z.strictObject({ id: CaseIdSchema });
 
@@ -27,7 +30,8 @@ export const ErrorSchema = z.object({
     .describe('Each invalid field: where (body, params, querystring), its path, and why'),
 });
 
-export const RefusalSchema = ErrorSchema.extend({
+/** A refusal by the case's state: the reason, the status (unchanged) and what the caller may send now. */
+export const RefusalBodySchema = ErrorSchema.extend({
   status: CaseStatusSchema.optional().describe('The case status, unchanged'),
   allowedEvents: z.array(CaseEventTypeSchema).describe("Events the sender's role may send now"),
 });
@@ -36,23 +40,41 @@ export const ListCasesQuerySchema = z.strictObject({
   status: CaseStatusSchema.optional().describe('Only cases in this status (stage)'),
   careProviderId: z.string().trim().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  after: z.string().max(200).optional().describe('The nextCursor of the previous page'),
+  after: cursorParam(200).optional(),
 });
 
-export const CaseSummarySchema = z.object({
-  caseId: z.string(),
-  status: CaseStatusSchema,
-  careProviderId: z.string(),
-  sponsorCategory: z.string().nullable(),
-  admittedAt: z.string(),
-  releasedAt: z.string().nullable(),
-  daysInCare: z.number().describe('From admission to release, or to now while in care'),
-  updatedAt: z.string(),
+export const ListAlertsQuerySchema = z.strictObject({
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('true: only alerts not yet resolved; false: only resolved ones'),
+  level: AlertLevelSchema.optional(),
+  careProviderId: z.string().trim().min(1).max(64).optional(),
+  category: SponsorCategorySchema.optional().describe('Sponsor category of the case when the alert fired'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  after: cursorParam(300).optional(),
 });
 
-export const CaseListSchema = z.object({
-  items: z.array(CaseSummarySchema),
-  nextCursor: z.string().nullable(),
+export const AlertStreamQuerySchema = z.strictObject({
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional()
+    .describe('Resume after this event id (the Last-Event-ID header does the same)'),
+});
+
+export const AlertParamsSchema = z.strictObject({ id: z.string().min(1).max(300) });
+
+export const AcknowledgeAlertBodySchema = AcknowledgeAlertSchema.pick({ note: true });
+
+export const ChangeTargetsSchema = z.strictObject({
+  reason: z.string().trim().min(1).max(2000).describe('Why the targets change (kept with the version)'),
+  targets: TargetsSchema,
+});
+
+export const TargetsChangedSchema = VersionedTargetsSchema.extend({
+  broadcast: z.object({ workflowId: z.string() }).describe('The workflow telling every open case'),
 });
 
 export const DecisionAcceptedSchema = z.object({

@@ -106,7 +106,8 @@ export async function appendAudit(prisma: PrismaClient, caseId: string, records:
       select: { sourceKey: true },
     });
     const written = new Set(existing.map((e) => e.sourceKey));
-    const head = (await tx.auditEntry.findFirst({ where: { caseId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } })) ?? EMPTY_HEAD;
+    const head =
+      (await tx.auditEntry.findFirst({ where: { caseId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } })) ?? EMPTY_HEAD;
     const fresh = records.filter((record) => {
       if (written.has(record.sourceKey)) return false;
       written.add(record.sourceKey);

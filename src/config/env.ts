@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 
 import { z } from 'zod';
 
+import { StartupError } from '../startup-error';
+
 /**
  * Every setting Reunify reads from the environment, parsed once. Nothing else in the code reads
  * `process.env`: the parsed config is passed down instead.
@@ -17,8 +19,7 @@ export const ConfigSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL; unset it to use the embedded PostgreSQL server'),
     ),
     REUNIFY_DATA_DIR: z.string().trim().min(1).default('data'),
-    // Not PostgreSQL's 5432, so that it never meets a system server.
-    REUNIFY_POSTGRES_PORT: port.default(54329),
+    REUNIFY_POSTGRES_PORT: optional(port),
     TEMPORAL_ADDRESS: optional(
       z.string().regex(/^[^\s/:]+:\d+$/, 'must be host:port (e.g. temporal.example.org:7233); unset it to start the embedded dev server'),
     ),
@@ -57,13 +58,23 @@ export const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both' });
     }
     if (env.ALERT_WEBHOOK_URL && !env.ALERT_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required when ALERT_WEBHOOK_URL is set (it signs every delivery)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_WEBHOOK_SECRET'],
+        message: 'is required when ALERT_WEBHOOK_URL is set (it signs every delivery)',
+      });
     }
   })
   .transform((env) => ({
     database: env.DATABASE_URL
       ? ({ kind: 'server', url: env.DATABASE_URL } as const)
-      : ({ kind: 'embedded', dataDir: resolve(env.REUNIFY_DATA_DIR), port: env.REUNIFY_POSTGRES_PORT } as const),
+      : ({
+          kind: 'embedded',
+          dataDir: resolve(env.REUNIFY_DATA_DIR),
+          // Not PostgreSQL's 5432, so that it never meets a system server; when unset and taken, another is chosen.
+          port: env.REUNIFY_POSTGRES_PORT ?? 54329,
+          portChosen: env.REUNIFY_POSTGRES_PORT !== undefined,
+        } as const),
     dataDir: resolve(env.REUNIFY_DATA_DIR),
     toolsDir: resolve(env.REUNIFY_TOOLS_DIR),
     temporal: {
@@ -88,7 +99,7 @@ export const ConfigSchema = z
      * is rebuilt from its history on its next event or timer.
      */
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
-    /** Unset: one key made once in the data folder (src/auth/settings.ts). */
+    /** Unset: one key made once in the data folder (src/temporal/data-converter.ts). */
     codecKeys: env.REUNIFY_CODEC_KEYS,
     auth: {
       /** Neither set: the embedded default, a secret made once in the data folder (see src/auth/local-secret.ts). */
@@ -110,7 +121,7 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override readonly name = 'ConfigError';
 }
 
@@ -128,4 +139,13 @@ let cached: Config | undefined;
 export function loadConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/**
+ * The environment as this process hands it to the programs it runs (the Prisma CLI, PostgreSQL, pip)
+ * and searches for executables (PATH). Not a way to read Reunify's settings: those come parsed from
+ * loadConfig().
+ */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
 }

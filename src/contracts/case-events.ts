@@ -32,10 +32,18 @@ export const SponsorInputSchema = z
   })
   .superRefine((value, ctx) => {
     if (value.category === '3' && value.related === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['related'], message: 'is required for a Category 3 sponsor (distant relative or unrelated adult)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['related'],
+        message: 'is required for a Category 3 sponsor (distant relative or unrelated adult)',
+      });
     }
     if (value.category !== '3' && value.related === false) {
-      ctx.addIssue({ code: 'custom', path: ['related'], message: `cannot be false for a Category ${value.category} sponsor, who is a relative by definition` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['related'],
+        message: `cannot be false for a Category ${value.category} sponsor, who is a relative by definition`,
+      });
     }
   })
   .transform((value) => ({ ...value, related: value.related ?? true }));
@@ -64,13 +72,19 @@ export type HouseholdCheck = z.infer<typeof HouseholdCheckSchema>;
  * sp-1, sp-2, ... and the adults of a sponsor's household hm-1, hm-2, ... Opaque, like the case id:
  * names stay in the care provider's file.
  */
-export const SponsorIdSchema = z.string().regex(/^sp-[1-9]\d{0,3}$/, 'must be a sponsor id such as sp-1').describe('A sponsor of the case (sp-N)');
+export const SponsorIdSchema = z
+  .string()
+  .regex(/^sp-[1-9]\d{0,3}$/, 'must be a sponsor id such as sp-1')
+  .describe('A sponsor of the case (sp-N)');
 export const MemberIdSchema = z
   .string()
   .regex(/^hm-[1-9]\d{0,3}$/, 'must be a household member id such as hm-1')
   .describe("An adult of the sponsor's household or an alternate caregiver (hm-N)");
 export const PersonIdSchema = z.union([SponsorIdSchema, MemberIdSchema]).describe('The sponsor (sp-N) or a household member (hm-N)');
-export const AppealIdSchema = z.string().regex(/^ap-[1-9]\d{0,3}$/, 'must be an appeal id such as ap-1').describe('An appeal of the case (ap-N)');
+export const AppealIdSchema = z
+  .string()
+  .regex(/^ap-[1-9]\d{0,3}$/, 'must be an appeal id such as ap-1')
+  .describe('An appeal of the case (ap-N)');
 
 export const HouseholdRoleSchema = z.enum(['household_member', 'alternate_caregiver']);
 export type HouseholdRole = z.infer<typeof HouseholdRoleSchema>;
@@ -128,7 +142,9 @@ export const CaseCommandSchema = z.discriminatedUnion('type', [
     check: HouseholdCheckSchema,
     decision: z
       .enum(['mitigated', 'presents_risk'])
-      .describe('mitigated: a safety plan answers the finding; presents_risk: the household presents a risk, a home study becomes mandatory'),
+      .describe(
+        'mitigated: a safety plan answers the finding; presents_risk: the household presents a risk, a home study becomes mandatory',
+      ),
   }),
   z.strictObject({
     type: z.literal('SCHEDULE_FINGERPRINTS'),
@@ -171,7 +187,9 @@ export const CaseCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('FILE_APPEAL'),
     ...withReason,
-    appellant: z.enum(['sponsor', 'child']).describe('The denied sponsor, or the child (only against a denial resting on child_danger alone)'),
+    appellant: z
+      .enum(['sponsor', 'child'])
+      .describe('The denied sponsor, or the child (only against a denial resting on child_danger alone)'),
     sponsorId: SponsorIdSchema.optional().describe('The denied sponsor; default: the one denied last'),
   }),
   z.strictObject({ type: z.literal('ACKNOWLEDGE_APPEAL'), ...base, appealId: AppealIdSchema }),
@@ -198,11 +216,7 @@ export const ReleaseDecisionFields = z.strictObject({
     .min(1)
     .optional()
     .describe('With a remand to vetting: the checks to run again (the others keep their results)'),
-  grounds: z
-    .array(DenialGroundSchema)
-    .min(1)
-    .optional()
-    .describe('With a denial: its grounds (who may appeal depends on them)'),
+  grounds: z.array(DenialGroundSchema).min(1).optional().describe('With a denial: its grounds (who may appeal depends on them)'),
 });
 
 type DecisionRuleInput = Pick<z.infer<typeof ReleaseDecisionFields>, 'decision' | 'remandTo' | 'recheck' | 'reason' | 'grounds'>;

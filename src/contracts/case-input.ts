@@ -26,10 +26,7 @@ export const ChildFactsSchema = z.strictObject({
   ),
   traffickingVictim: z.boolean().default(false).describe('Victim of a severe form of trafficking (TVPRA home study)'),
   disability: z.boolean().default(false).describe('Child with a disability (TVPRA home study)'),
-  abuseVictim: z
-    .boolean()
-    .default(false)
-    .describe('Victim of physical or sexual abuse indicating significant harm (TVPRA home study)'),
+  abuseVictim: z.boolean().default(false).describe('Victim of physical or sexual abuse indicating significant harm (TVPRA home study)'),
 });
 export type ChildFacts = z.infer<typeof ChildFactsSchema>;
 
@@ -56,10 +53,18 @@ export function refineOpeningDates(value: DatedOpening, ctx: z.RefinementCtx): v
   // The admission's own calendar date, in the offset it was written with.
   const admissionDate = value.admittedAt.slice(0, 10);
   if (admitted > Date.now() + ADMISSION_CLOCK_SKEW_MS) {
-    ctx.addIssue({ code: 'custom', path: ['admittedAt'], message: `is in the future (${value.admittedAt}): a child is admitted on arrival` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['admittedAt'],
+      message: `is in the future (${value.admittedAt}): a child is admitted on arrival`,
+    });
   }
   if (admissionDate < EARLIEST_ADMISSION) {
-    ctx.addIssue({ code: 'custom', path: ['admittedAt'], message: `is before ${EARLIEST_ADMISSION}, when ORR began to care for unaccompanied children` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['admittedAt'],
+      message: `is before ${EARLIEST_ADMISSION}, when ORR began to care for unaccompanied children`,
+    });
   }
   const { birthDate } = value.child;
   if (birthDate > admissionDate) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { AlertAckSchema, AlertSchema } from './alerts';
 import {
   AppealIdSchema,
   CASE_EVENT_TYPES,
@@ -9,7 +10,6 @@ import {
   HouseholdRoleSchema,
   SponsorSchema,
 } from './case-events';
-import { AlertAckSchema, AlertSchema } from './alerts';
 import { CaseStatusSchema } from './case-status';
 import { RoleSchema } from './roles';
 
@@ -96,7 +96,10 @@ export const AppealSchema = z.object({
   acknowledgedAt: z.string().nullable(),
   acknowledgedBy: z.string().nullable(),
   acknowledgeBy: z.string().nullable().describe('When receipt must be acknowledged (business days); null once it is'),
-  outcome: z.enum(['granted', 'denied', 'moot']).nullable().describe('moot: the case ended (a release to another sponsor, age-out, departure) first'),
+  outcome: z
+    .enum(['granted', 'denied', 'moot'])
+    .nullable()
+    .describe('moot: the case ended (a release to another sponsor, age-out, departure) first'),
   decidedAt: z.string().nullable(),
   decidedBy: z.string().nullable(),
 });
@@ -117,7 +120,9 @@ export const CaseViewSchema = z.object({
   admittedAt: z.string(),
   rules: z
     .union([z.literal(1), z.literal(2)])
-    .describe('2: today\'s rules; 1: the case opened before household members, dated results, appeals and automatic age-out, and finishes on its rules'),
+    .describe(
+      "2: today's rules; 1: the case opened before household members, dated results, appeals and automatic age-out, and finishes on its rules",
+    ),
   sponsorId: z.string().nullable(),
   sponsor: SponsorSchema.nullable(),
   sponsorHistory: z

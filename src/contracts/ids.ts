@@ -6,10 +6,7 @@ import { z } from 'zod';
  */
 export const CaseIdSchema = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/,
-    'must be 3-64 characters: letters, digits, "-" or "_", starting with a letter or digit',
-  )
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3-64 characters: letters, digits, "-" or "_", starting with a letter or digit')
   .describe('Opaque case id chosen by the care provider; never a name or other personal data');
 
 export type CaseId = z.infer<typeof CaseIdSchema>;

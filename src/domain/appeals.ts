@@ -72,7 +72,9 @@ export function appealRefusal(
 ): string | null {
   const denial = claim.sponsorId ? denials.find((d) => d.sponsorId === claim.sponsorId) : denials.at(-1);
   if (!denial) {
-    return claim.sponsorId ? `Sponsor ${claim.sponsorId} was not denied: only a denial can be appealed.` : 'No sponsor of this case has been denied: only a denial can be appealed.';
+    return claim.sponsorId
+      ? `Sponsor ${claim.sponsorId} was not denied: only a denial can be appealed.`
+      : 'No sponsor of this case has been denied: only a denial can be appealed.';
   }
   const earlier = appeals.find((a) => a.sponsorId === denial.sponsorId);
   if (earlier) {
@@ -81,7 +83,8 @@ export function appealRefusal(
   const profile = profileOf(denial.profileId);
   const rules = profile.appeals;
   if (claim.appellant === 'child') {
-    if (!rules.childMayAppeal) return `Under ${profile.id} a child may not appeal a denial; the 2024 Foundational Rule (45 CFR 410.1206(c)) introduced it.`;
+    if (!rules.childMayAppeal)
+      return `Under ${profile.id} a child may not appeal a denial; the 2024 Foundational Rule (45 CFR 410.1206(c)) introduced it.`;
     if (denial.grounds.length !== 1 || denial.grounds[0] !== 'child_danger') {
       return `The child may appeal only a denial resting on child_danger alone (45 CFR 410.1206(c)); the denial of ${denial.sponsorId} rests on ${denial.grounds.join(', ') || 'grounds not stated'}.`;
     }

@@ -3,6 +3,7 @@ import type { CaseView } from '../contracts/case-view';
 import type { Targets } from '../contracts/targets';
 import type { CaseClock } from './deadlines';
 import { schedule } from './deadlines';
+import { refuseAcknowledgement } from './refusals';
 
 const emptyRecord = (): AlertRecord => ({ fired: [], resolved: [], acknowledged: [] });
 
@@ -60,9 +61,12 @@ export class CaseAlerts {
   /** Why the case refuses an acknowledgement, as a sentence for the supervisor; null when it takes it. */
   refusalOf(ack: AcknowledgeAlert): string | null {
     const { alertId } = ack;
-    if (ack.actor.role !== 'supervisor') return `Alerts are acknowledged by a supervisor, not by ${ack.actor.role}.`;
+    const byRole = refuseAcknowledgement(ack.actor.role);
+    if (byRole) return byRole.message;
     if (!this.open.has(alertId)) {
-      return this.fired.has(alertId) ? `Alert ${alertId} is resolved: the case has moved on.` : `Alert ${alertId} is not an alert of case ${this.caseId}.`;
+      return this.fired.has(alertId)
+        ? `Alert ${alertId} is resolved: the case has moved on.`
+        : `Alert ${alertId} is not an alert of case ${this.caseId}.`;
     }
     if (this.acknowledgements.some((a) => a.alertId === alertId)) return `Alert ${alertId} is already acknowledged.`;
     return null;

@@ -94,7 +94,8 @@ export function raised(facts: CheckFacts): boolean {
   return facts.flags.length > 0 || facts.homeStudyTriggers.length > 0 || (facts.homeStudy?.requested ?? false);
 }
 
-export const activeMembers = (facts: Pick<CheckFacts, 'household'>): HouseholdMember[] => facts.household.filter((m) => m.removedAt === null);
+export const activeMembers = (facts: Pick<CheckFacts, 'household'>): HouseholdMember[] =>
+  facts.household.filter((m) => m.removedAt === null);
 
 /** When a result stops being valid under a profile; null for a check that does not expire. */
 export function expiresAt(check: Check, result: CheckResult, profile: PolicyProfile): string | null {
@@ -143,7 +144,11 @@ export function memberChecks(facts: CheckFacts, member: HouseholdMember, profile
     personCheck(
       member.id,
       check,
-      { required: householdCheckRequired(check, profile, isRaised), result: member.results[check], flagDecision: member.flagDecisions[check] },
+      {
+        required: householdCheckRequired(check, profile, isRaised),
+        result: member.results[check],
+        flagDecision: member.flagDecisions[check],
+      },
       profile,
       at,
     ),
@@ -179,7 +184,13 @@ export const memberById = (facts: Pick<CheckFacts, 'household'>, id: string | un
   facts.household.find((m) => m.id === id && m.removedAt === null);
 
 /** One person's check as it stands, or undefined when the person is not the sponsor or a present member, or the check not theirs. */
-export function checkOf(facts: CheckFacts, profile: PolicyProfile, at: string, person: string | undefined, check: Check): PersonCheck | undefined {
+export function checkOf(
+  facts: CheckFacts,
+  profile: PolicyProfile,
+  at: string,
+  person: string | undefined,
+  check: Check,
+): PersonCheck | undefined {
   const id = personOf(facts, person);
   if (id !== null && id === facts.sponsorId) return sponsorChecks(facts, profile, at).find((c) => c.check === check);
   const member = memberById(facts, id ?? undefined);

@@ -90,7 +90,8 @@ const all = <T extends string>(rule: T): Record<SponsorCategory, T> => ({ '1': r
 
 /** Points the research notes are unsure of, shared by the profiles they concern. */
 const UNSURE = {
-  split2A2B: 'Category 2A fingerprinted only when raised, 2B always: the best reading of the 2A/2B split, not verified against section 2.5.1 [R]',
+  split2A2B:
+    'Category 2A fingerprinted only when raised, 2B always: the best reading of the 2A/2B split, not verified against section 2.5.1 [R]',
   category3Can: 'Category 3 CA/N always: a 2021 Category 3 release request reads "not required" [R]',
   expeditedDate: 'Expedited Category 1 path (Field Guidance #10): issue date not found, in use by 2022 [S]',
   validity: 'Public-records results valid 90 days: care-provider training material [S]',

@@ -4,12 +4,14 @@ import type { CaseEvent, CaseEventType, Check } from '../contracts/case-events';
 import { CASE_EVENT_TYPES, CHECKS } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { Actor, Role } from '../contracts/roles';
+import { appealRefusal } from '../domain/appeals';
 import type { CheckState, PersonCheck } from '../domain/case-checks';
 import { activeMembers, checkOf, everyonesChecks, isExpired, memberById, openItems, personOf, sponsorChecks } from '../domain/case-checks';
-import { appealRefusal } from '../domain/appeals';
 import { AGE_OUT_PLANNING_FROM_AGE, EVENT_ROLES, ageInYears, profileById } from '../domain/policy';
+import type { Refusal, RefusalReason } from '../domain/refusals';
 import * as refusals from '../domain/refusals';
-import type { CaseContext, CaseMachineEvent, CaseMachineInput } from './case-machine';
+import { mayRequest, refuseClosed, refuseInState, refuseRole } from '../domain/refusals';
+import type { CaseMachineEvent, CaseMachineInput } from './case-machine';
 import { MAX_HOUSEHOLD, denialsOf, machineFor, profilesOf } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
@@ -112,7 +114,9 @@ function candidatePayloads(snapshot: CaseSnapshot, type: CaseEventType, at: stri
         Object.keys(m.results).map((check) => ({ person: m.id, check, decision: 'mitigated', reason: 'probe' })),
       );
     case 'FILE_APPEAL':
-      return denialsOf(context).flatMap((d) => (['sponsor', 'child'] as const).map((appellant) => ({ appellant, sponsorId: d.sponsorId, reason: 'probe' })));
+      return denialsOf(context).flatMap((d) =>
+        (['sponsor', 'child'] as const).map((appellant) => ({ appellant, sponsorId: d.sponsorId, reason: 'probe' })),
+      );
     case 'ACKNOWLEDGE_APPEAL':
       return context.appeals.map((a) => ({ appealId: a.id }));
     case 'DECIDE_APPEAL':
@@ -158,7 +162,7 @@ export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role): 
     all = CASE_EVENT_TYPES.filter((type) => handled.has(type) && wouldAccept(snapshot, type, at));
     byTime.set(at, all);
   }
-  return role ? all.filter((type) => EVENT_ROLES[type].includes(role)) : [...all];
+  return role ? all.filter((type) => mayRequest(role, type)) : [...all];
 }
 
 /** Allowed events for every role that may act now; roles with none are left out. */
@@ -170,16 +174,7 @@ export function allowedEventsByRole(snapshot: CaseSnapshot, at: string): Partial
   return byRole;
 }
 
-export type RefusalCode = 'not_allowed_in_state' | 'role_not_permitted' | 'conditions_not_met' | 'case_closed';
-
-export interface Refusal {
-  code: RefusalCode;
-  /** A sentence for a person: what was refused and why. */
-  message: string;
-  status: CaseStatus;
-  /** What the sender's role may send now. */
-  allowedEvents: CaseEventType[];
-}
+export type { Refusal, RefusalCode } from '../domain/refusals';
 
 export type Evaluation = { accepted: true; next: CaseSnapshot } | { accepted: false; refusal: Refusal };
 
@@ -187,23 +182,17 @@ export type Evaluation = { accepted: true; next: CaseSnapshot } | { accepted: fa
 export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: string): Evaluation {
   const status = toCaseStatus(snapshot);
   const role = event.actor.role;
-  const refuse = (code: RefusalCode, message: string): Evaluation => ({
+  const refuse = (reason: RefusalReason): Evaluation => ({
     accepted: false,
-    refusal: { code, message, status, allowedEvents: allowedEvents(snapshot, at, role) },
+    refusal: { ...reason, status, allowedEvents: allowedEvents(snapshot, at, role) },
   });
-  if (snapshot.status === 'done') return refuse('case_closed', `The case is ${status} and accepts no more events.`);
-  if (!handledEventTypes(snapshot).has(event.type)) {
-    return refuse('not_allowed_in_state', `${event.type} is not allowed while the case is in ${status}.`);
-  }
-  if (!EVENT_ROLES[event.type].includes(role)) {
-    return refuse(
-      'role_not_permitted',
-      `${event.type} may be sent by ${EVENT_ROLES[event.type].join(' or ')}, not by ${role}.`,
-    );
-  }
+  if (snapshot.status === 'done') return refuse(refuseClosed(status));
+  if (!handledEventTypes(snapshot).has(event.type)) return refuse(refuseInState(event.type, status));
+  const byRole = refuseRole(event.type, role);
+  if (byRole) return refuse(byRole);
   const [next] = transition(snapshot.machine, snapshot, { ...event, at });
   // The pure API hands back the very same snapshot when no transition was taken (a guard failed).
-  if (next === snapshot) return refuse('conditions_not_met', explainUnmetConditions(snapshot, event, at, status));
+  if (next === snapshot) return refuse({ code: 'conditions_not_met', message: explainUnmetConditions(snapshot, event, at, status) });
   return { accepted: true, next };
 }
 
@@ -218,7 +207,8 @@ function explainUnmetConditions(snapshot: CaseSnapshot, event: CaseEvent, at: st
     case 'COMPLETE_VETTING':
       return refusals.vettingOpen(openItemsOf(snapshot, at));
     case 'DECIDE_RELEASE':
-      if (event.decision === 'approve' || event.decision === 'approve_with_services') return refusals.approvalRefused(age, openItemsOf(snapshot, at));
+      if (event.decision === 'approve' || event.decision === 'approve_with_services')
+        return refusals.approvalRefused(age, openItemsOf(snapshot, at));
       return `${event.type} does not apply to the case as it stands in ${status}.`;
     case 'RELEASE_CHILD':
       return refusals.releaseRefused(age, openItemsOf(snapshot, at));
@@ -241,7 +231,8 @@ function explainResult(snapshot: CaseSnapshot, event: Extract<CaseEvent, { type:
   const person = personOf(context, event.person) ?? 'the sponsor';
   const named = profile ? checkOf(context, profile, at, event.person, event.check) : undefined;
   const obtainedAt = event.obtainedAt ?? at;
-  const expiry = profile && context.rules >= 2 ? { outcome: 'cleared', obtainedAt, enteredAt: at, enteredBy: '', source: null } as const : null;
+  const expiry =
+    profile && context.rules >= 2 ? ({ outcome: 'cleared', obtainedAt, enteredAt: at, enteredBy: '', source: null } as const) : null;
   const why = context.expedited ? 'on the expedited Category 1 path' : `for a Category ${context.sponsor?.category} sponsor`;
   return refusals.resultRefused({
     check: event.check,
@@ -250,7 +241,10 @@ function explainResult(snapshot: CaseSnapshot, event: Extract<CaseEvent, { type:
     sponsorId: context.sponsorId,
     inVetting: vettingRegions(snapshot) !== undefined,
     obtainedInFuture: context.rules >= 2 && Date.parse(obtainedAt) > Date.parse(at) + 5 * 60_000,
-    obtainedExpiredOn: expiry && profile && isExpired(event.check, expiry, profile, at) ? new Date(Date.parse(obtainedAt) + profile.resultValidityDays[event.check]! * 86_400_000).toISOString() : null,
+    obtainedExpiredOn:
+      expiry && profile && isExpired(event.check, expiry, profile, at)
+        ? new Date(Date.parse(obtainedAt) + profile.resultValidityDays[event.check]! * 86_400_000).toISOString()
+        : null,
     riskOnMember: event.type === 'FLAG_CHECK' && event.sponsorPresentsRisk && person !== context.sponsorId,
     notRequiredWhy: `${person === context.sponsorId ? why : 'for an adult of the household'} under ${profile?.id ?? 'the policy'} unless something raises it`,
     pendingList: pendingText(snapshot, at),
@@ -265,11 +259,17 @@ function explainHouseholdOrAppeal(snapshot: CaseSnapshot, event: CaseEvent, at: 
     case 'REMOVE_HOUSEHOLD_MEMBER':
       return refusals.memberNotPresent(event.person);
     case 'DECIDE_HOUSEHOLD_FLAG':
-      return memberById(context, event.person) ? refusals.householdFlagNotOpen(event.person, event.check) : refusals.memberNotPresent(event.person);
+      return memberById(context, event.person)
+        ? refusals.householdFlagNotOpen(event.person, event.check)
+        : refusals.memberNotPresent(event.person);
     case 'SCHEDULE_FINGERPRINTS':
       return refusals.noFingerprintsToSchedule(personOf(context, event.person) ?? 'the sponsor');
     case 'FILE_APPEAL':
-      return appealRefusal({ appellant: event.appellant, sponsorId: event.sponsorId, at }, denialsOf(context), context.appeals, (id) => profileOf(snapshot, id)) ?? undefined;
+      return (
+        appealRefusal({ appellant: event.appellant, sponsorId: event.sponsorId, at }, denialsOf(context), context.appeals, (id) =>
+          profileOf(snapshot, id),
+        ) ?? undefined
+      );
     case 'ACKNOWLEDGE_APPEAL':
     case 'DECIDE_APPEAL':
       return refusals.appealNotFound(event.appealId, context.appeals);

@@ -147,7 +147,9 @@ const fileOf = (from: SponsorFile): SponsorFile => Object.fromEntries(FILE_KEYS.
 /** The case's denials, oldest first, as the appeal rules read them. */
 export const denialsOf = (context: CaseContext): Denial[] =>
   context.sponsorHistory.flatMap((h) =>
-    h.outcome === 'denied' ? [{ sponsorId: h.sponsorId, category: h.sponsor.category, at: h.at, grounds: h.denial?.grounds ?? [], profileId: h.profileId }] : [],
+    h.outcome === 'denied'
+      ? [{ sponsorId: h.sponsorId, category: h.sponsor.category, at: h.at, grounds: h.denial?.grounds ?? [], profileId: h.profileId }]
+      : [],
   );
 
 /** Pending appeals end when the case leaves ORR's care or the child is released. */
@@ -199,7 +201,13 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
   /** The state of the check an event names, for the person it names. */
   const namedCheck = (context: CaseContext, event: EventOf<'CLEAR_CHECK' | 'FLAG_CHECK' | 'SCHEDULE_FINGERPRINTS'>) =>
     context.profileId
-      ? checkOf(context, profileOf(context), event.at, event.person, event.type === 'SCHEDULE_FINGERPRINTS' ? 'fbi_fingerprint' : event.check)
+      ? checkOf(
+          context,
+          profileOf(context),
+          event.at,
+          event.person,
+          event.type === 'SCHEDULE_FINGERPRINTS' ? 'fbi_fingerprint' : event.check,
+        )
       : undefined;
   const forSponsor = (context: CaseContext, person: string | undefined): boolean => personOf(context, person) === context.sponsorId;
   const nothingOpen = (context: CaseContext, event: CaseMachineEvent): boolean =>
@@ -225,7 +233,10 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
       // Every required result of the sponsor and the household is in, valid now, and no household flag awaits a decision.
       nothingOpen: ({ context, event }) => nothingOpen(context, event),
       isCheck: ({ context, event }, params: { check: Check }) =>
-        is(event, 'CLEAR_CHECK', 'FLAG_CHECK') && event.check === params.check && forSponsor(context, event.person) && datable(context, event),
+        is(event, 'CLEAR_CHECK', 'FLAG_CHECK') &&
+        event.check === params.check &&
+        forSponsor(context, event.person) &&
+        datable(context, event),
       // In vetting: a household member's result, or a new result for an expired one (anyone's).
       takesResult: ({ context, event }) => {
         if (!is(event, 'CLEAR_CHECK', 'FLAG_CHECK') || !datable(context, event)) return false;
@@ -255,10 +266,13 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
       beforeVettingEnds: or([stateIn({ open: { sponsored: 'application' } }), stateIn({ open: { sponsored: 'vetting' } })]),
       appealEntitled: ({ context, event }) =>
         is(event, 'FILE_APPEAL') &&
-        appealRefusal({ appellant: event.appellant, sponsorId: event.sponsorId, at: event.at }, denialsOf(context), context.appeals, (id) => profileById(id, profiles)) === null,
+        appealRefusal({ appellant: event.appellant, sponsorId: event.sponsorId, at: event.at }, denialsOf(context), context.appeals, (id) =>
+          profileById(id, profiles),
+        ) === null,
       appealAwaitsAcknowledgement: ({ context, event }) =>
         is(event, 'ACKNOWLEDGE_APPEAL') && context.appeals.some((a) => a.id === event.appealId && appealPending(a) && !a.acknowledgedAt),
-      appealPending: ({ context, event }) => is(event, 'DECIDE_APPEAL') && context.appeals.some((a) => a.id === event.appealId && appealPending(a)),
+      appealPending: ({ context, event }) =>
+        is(event, 'DECIDE_APPEAL') && context.appeals.some((a) => a.id === event.appealId && appealPending(a)),
       appealGranted: ({ event }) => is(event, 'DECIDE_APPEAL') && event.decision === 'granted',
       allChecksResolved,
       expedited: ({ context }) => context.expedited,
@@ -366,9 +380,7 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
         expedited: false,
       })),
       recordHomeStudy: assign(({ context, event }) =>
-        event.type === 'COMPLETE_HOME_STUDY' && context.homeStudy
-          ? { homeStudy: { ...context.homeStudy, outcome: event.outcome } }
-          : {},
+        event.type === 'COMPLETE_HOME_STUDY' && context.homeStudy ? { homeStudy: { ...context.homeStudy, outcome: event.outcome } } : {},
       ),
       recordRecommendation: assign({
         recommendation: ({ event }) => (event.type === 'RECOMMEND_RELEASE' ? event.recommendation : null),
@@ -380,8 +392,7 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
               decision: event.decision,
               // Post-release services follow every home study, and may be ordered otherwise.
               postReleaseServices:
-                event.decision === 'approve_with_services' ||
-                (event.decision === 'approve' && context.homeStudy?.outcome != null),
+                event.decision === 'approve_with_services' || (event.decision === 'approve' && context.homeStudy?.outcome != null),
             }
           : {},
       ),
@@ -412,7 +423,11 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
       }),
       acknowledgeAppeal: assign(({ context, event }) =>
         is(event, 'ACKNOWLEDGE_APPEAL')
-          ? { appeals: context.appeals.map((a) => (a.id === event.appealId ? { ...a, acknowledgedAt: event.at, acknowledgedBy: event.actor.id } : a)) }
+          ? {
+              appeals: context.appeals.map((a) =>
+                a.id === event.appealId ? { ...a, acknowledgedAt: event.at, acknowledgedBy: event.actor.id } : a,
+              ),
+            }
           : {},
       ),
       // Deciding an appeal also acknowledges its receipt, if nobody had.
@@ -441,7 +456,17 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
         const denied = context.sponsorHistory.findLast((h) => h.sponsorId === appeal.sponsorId && h.outcome === 'denied')!;
         const setAside: RetiredSponsor[] =
           context.sponsor && context.sponsorId && context.profileId
-            ? [{ ...fileOf(context), sponsorId: context.sponsorId, sponsor: context.sponsor, profileId: context.profileId, outcome: 'set_aside', at: event.at, denial: null }]
+            ? [
+                {
+                  ...fileOf(context),
+                  sponsorId: context.sponsorId,
+                  sponsor: context.sponsor,
+                  profileId: context.profileId,
+                  outcome: 'set_aside',
+                  at: event.at,
+                  denial: null,
+                },
+              ]
             : [];
         return { sponsorHistory: [...context.sponsorHistory, ...setAside], ...fileOf(denied), decision: null };
       }),
@@ -535,7 +560,11 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
                     REMOVE_HOUSEHOLD_MEMBER: { guard: 'memberPresent', actions: 'removeMember' },
                     // After vetting, a renewed result that clears keeps the stage; one that flags is a new finding, for vetting.
                     CLEAR_CHECK: { guard: 'renewsExpiredResult', actions: 'recordResult' },
-                    FLAG_CHECK: { guard: 'renewsExpiredResult', target: '#case.open.sponsored.vetting', actions: ['recordResult', 'recordFlag'] },
+                    FLAG_CHECK: {
+                      guard: 'renewsExpiredResult',
+                      target: '#case.open.sponsored.vetting',
+                      actions: ['recordResult', 'recordFlag'],
+                    },
                   }
                 : {}),
             },
@@ -630,7 +659,11 @@ const buildCaseMachine = (profiles: readonly PolicyProfile[], rules: RulesVersio
                 on: {
                   DECIDE_RELEASE: [
                     // Never an approval for an adult, nor while a required result is missing or out of date.
-                    { guard: current ? and(['approved', 'childIsMinor', 'nothingOpen']) : 'approved', target: 'releaseApproved', actions: 'recordDecision' },
+                    {
+                      guard: current ? and(['approved', 'childIsMinor', 'nothingOpen']) : 'approved',
+                      target: 'releaseApproved',
+                      actions: 'recordDecision',
+                    },
                     {
                       guard: 'denied',
                       target: '#case.open.sponsorIdentification',

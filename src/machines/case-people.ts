@@ -1,8 +1,8 @@
 import type { BusinessCalendar } from '../contracts/business-calendar';
 import type { CaseView } from '../contracts/case-view';
+import { addBusinessDays } from '../domain/business-days';
 import type { PersonCheck } from '../domain/case-checks';
 import { memberChecks, sponsorChecks } from '../domain/case-checks';
-import { addBusinessDays } from '../domain/business-days';
 import type { CaseClock } from '../domain/deadlines';
 import type { PolicyProfile } from '../domain/policy';
 import { profileById } from '../domain/policy';
@@ -37,17 +37,15 @@ export function peopleOf(file: SponsorFile, profile: PolicyProfile, at: string):
     fingerprintAppointment: file.fingerprintAppointment,
     checks: sponsorChecks(file, profile, at).map(checkView),
   };
-  const members = file.household.map(
-    (m): PersonView => ({
-      personId: m.id,
-      role: m.role,
-      reference: m.reference,
-      addedAt: m.addedAt,
-      removedAt: m.removedAt,
-      fingerprintAppointment: m.fingerprintAppointment,
-      checks: memberChecks(file, m, profile, at).map(checkView),
-    }),
-  );
+  const members = file.household.map((m): PersonView => ({
+    personId: m.id,
+    role: m.role,
+    reference: m.reference,
+    addedAt: m.addedAt,
+    removedAt: m.removedAt,
+    fingerprintAppointment: m.fingerprintAppointment,
+    checks: memberChecks(file, m, profile, at).map(checkView),
+  }));
   return [sponsor, ...members];
 }
 
@@ -85,7 +83,15 @@ export function appealsView(snapshot: CaseSnapshot, calendar: BusinessCalendar):
   }));
 }
 
-const WAITING_FOR_RELEASE = new Set(['application', 'vetting', 'home_study', 'recommendation', 'third_party_review', 'release_decision', 'release_approved']);
+const WAITING_FOR_RELEASE = new Set([
+  'application',
+  'vetting',
+  'home_study',
+  'recommendation',
+  'third_party_review',
+  'release_decision',
+  'release_approved',
+]);
 
 /** What the deadlines of today's rules read of a case: expiring results, appeals to acknowledge, fingerprints to book. */
 export function deadlineFacts(snapshot: CaseSnapshot, status: CaseClock['status'], at: string): Partial<CaseClock> {
@@ -93,7 +99,12 @@ export function deadlineFacts(snapshot: CaseSnapshot, status: CaseClock['status'
   const appealsAwaitingAcknowledgement = snapshot.matches('open')
     ? context.appeals
         .filter((a) => !a.acknowledgedAt && !a.outcome)
-        .map((a) => ({ appealId: a.id, sponsorId: a.sponsorId, filedAt: a.filedAt, businessDays: acknowledgementDays(snapshot, a.sponsorId) }))
+        .map((a) => ({
+          appealId: a.id,
+          sponsorId: a.sponsorId,
+          filedAt: a.filedAt,
+          businessDays: acknowledgementDays(snapshot, a.sponsorId),
+        }))
     : [];
   const facts: Partial<CaseClock> = { appealsAwaitingAcknowledgement, ageOutPlanRecorded: context.ageOutPlan !== null };
   if (!context.profileId || !WAITING_FOR_RELEASE.has(status)) return facts;
@@ -103,7 +114,9 @@ export function deadlineFacts(snapshot: CaseSnapshot, status: CaseClock['status'
   return {
     ...facts,
     expiringResults: required.flatMap(({ person, check }) =>
-      check.result && check.expiresAt ? [{ personId: person.personId, check: check.check, obtainedAt: check.result.obtainedAt, expiresAt: check.expiresAt }] : [],
+      check.result && check.expiresAt
+        ? [{ personId: person.personId, check: check.check, obtainedAt: check.result.obtainedAt, expiresAt: check.expiresAt }]
+        : [],
     ),
     fingerprintsToSchedule: required
       .filter(({ person, check }) => check.check === 'fbi_fingerprint' && check.status === 'pending' && !person.fingerprintAppointment)

@@ -3,6 +3,7 @@ import type { AnyStateNode, TransitionDefinition } from 'xstate';
 import { HOUSEHOLD_CHECKS } from '../contracts/case-events';
 import type { CheckRule, HouseholdCheckRule, PolicyProfile } from '../domain/policy';
 import { EVENT_ROLES, HOME_STUDY_TRIGGERS, POLICY_PROFILES } from '../domain/policy';
+import type { CaseContext, CaseMachineEvent } from './case-machine';
 import { caseMachine } from './case-machine';
 import { STAGE_TO_STATUS } from './case-status';
 
@@ -14,7 +15,8 @@ import { STAGE_TO_STATUS } from './case-status';
 
 const mermaidId = (node: AnyStateNode): string => node.id.replace(/^case\.?/, '').replace(/\./g, '_') || 'case';
 
-type AnyTransition = TransitionDefinition<any, any>;
+// The machine's own context and events: the transitions the diagram walks are this machine's.
+type AnyTransition = TransitionDefinition<CaseContext, CaseMachineEvent>;
 type Guard = AnyTransition['guard'];
 
 /** A guard as text: its name and parameters, combinators spelled out. */
@@ -132,7 +134,7 @@ export function statechartDocument(): string {
     'Every state and transition of the case machine (`src/machines/case-machine.ts`). Labels are',
     '`EVENT [guard]`; a transition to its own state keeps the stage (a transfer, a household member',
     'added, a result entered for a household member or renewed). `REEVALUATE_CHECKS` is raised by the',
-    'machine itself when a flag changes which checks apply. A case that opened before today\'s rules',
+    "machine itself when a flag changes which checks apply. A case that opened before today's rules",
     '(rules 1: no household members, dated results, appeals or age-out plan) runs the same chart without',
     'those transitions, and without the `nothingOpen` and age conditions on approval and release.',
     '',

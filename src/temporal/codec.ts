@@ -52,7 +52,10 @@ export class AesGcmCodec implements PayloadCodec {
       if (Buffer.from(payload.metadata?.['encoding'] ?? []).toString() !== ENCRYPTED_ENCODING) return payload;
       const id = Buffer.from(payload.metadata?.[KEY_ID] ?? []).toString();
       const key = this.byId.get(id);
-      if (!key) throw new ValueError(`No codec key "${id}" to open a payload: add it to REUNIFY_CODEC_KEYS (keys are never dropped while data sealed with them exists)`);
+      if (!key)
+        throw new ValueError(
+          `No codec key "${id}" to open a payload: add it to REUNIFY_CODEC_KEYS (keys are never dropped while data sealed with them exists)`,
+        );
       const sealed = Buffer.from(payload.data ?? []);
       const iv = sealed.subarray(0, IV_BYTES);
       const tag = sealed.subarray(sealed.length - TAG_BYTES);

@@ -14,7 +14,11 @@ export interface TemporalConnections {
  * The connections an entry point needs to one Temporal frontend, every payload sealed by the same
  * data converter. `worker: false` opens the client's only (an API process runs no worker).
  */
-export async function connectTemporal(options: { address: string; namespace: string; dataConverter?: DataConverter }): Promise<TemporalConnections>;
+export async function connectTemporal(options: {
+  address: string;
+  namespace: string;
+  dataConverter?: DataConverter;
+}): Promise<TemporalConnections>;
 export async function connectTemporal(options: {
   address: string;
   namespace: string;

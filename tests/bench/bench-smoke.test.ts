@@ -16,16 +16,28 @@ it(`runs the benchmark end to end on ${server ? 'the PostgreSQL server in DATABA
   const out = mkdtempSync(join(tmpdir(), 'reunify-bench-out-'));
   const data = mkdtempSync(join(tmpdir(), 'reunify-bench-data-'));
   try {
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'bench', 'run.ts'), '--smoke', '--out', out], {
-      env: { ...process.env, TEMPORAL_ADDRESS: '', REUNIFY_DATA_DIR: data, LOG_LEVEL: 'warn' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const stdout = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '..', '..', 'bench', 'run.ts'), '--smoke', '--out', out],
+      {
+        env: { ...process.env, TEMPORAL_ADDRESS: '', REUNIFY_DATA_DIR: data, LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     expect(stdout).toContain('| transition latency p50 / p95 / p99 |');
     const files = readdirSync(out);
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
     expect(files.filter((f) => f.endsWith('.md'))).toHaveLength(1);
-    const result = JSON.parse(readFileSync(join(out, files.find((f) => f.endsWith('.json'))!), 'utf8'));
+    const result = JSON.parse(
+      readFileSync(
+        join(
+          out,
+          files.find((f) => f.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    );
     expect(result.reunify).toMatchObject({ completedLifecycles: 6, failedRequests: 0 });
     expect(result.reunify.transitionMs.n).toBeGreaterThanOrEqual(6 * 13);
     expect(result.baseline.sequentialMs.n).toBe(30);
@@ -37,7 +49,8 @@ it(`runs the benchmark end to end on ${server ? 'the PostgreSQL server in DATABA
     expect(result.stack.database).toBe(server ? 'server' : 'embedded');
     expect(result.capacity.memoryWithOpenCases.workerProcessRssMiB).toBeGreaterThan(0);
     expect(result.machine.cores).toBeGreaterThan(0);
-    for (const probe of ['baselineAtRest', 'directAtRest', 'httpAtRest', 'directBackToBack', 'httpBackToBack']) expect(result.probe[probe].n).toBeGreaterThan(0);
+    for (const probe of ['baselineAtRest', 'directAtRest', 'httpAtRest', 'directBackToBack', 'httpBackToBack'])
+      expect(result.probe[probe].n).toBeGreaterThan(0);
   } finally {
     rmSync(out, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });

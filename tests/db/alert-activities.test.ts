@@ -36,16 +36,21 @@ describe('recordAlerts', () => {
     expect(await recordAlerts(record)).toEqual({ webhook: false });
     await recordAlerts(record);
     expect(await testDb.db.prisma.alert.count({ where: { caseId: 'UC-A1' } })).toBe(1);
-    expect(await testDb.db.prisma.alertEvent.findMany({ where: { alertId: 'UC-A1:length_of_stay:warning' }, select: { type: true } })).toEqual([
-      { type: 'fired' },
-    ]);
+    expect(
+      await testDb.db.prisma.alertEvent.findMany({ where: { alertId: 'UC-A1:length_of_stay:warning' }, select: { type: true } }),
+    ).toEqual([{ type: 'fired' }]);
   });
 
   it('records an acknowledgement and a resolution once each, the first one winning', async () => {
     const { recordAlerts } = createCaseActivities({ prisma: testDb.db.prisma });
     const fired = alert('UC-A2', 'escalation-0');
     await recordAlerts({ fired: [fired], resolved: [], acknowledged: [] });
-    const ack = { alertId: fired.id, actor: { id: 'sup-carla', role: 'supervisor' as const }, at: '2026-11-12T09:00:00.000Z', note: 'On it' };
+    const ack = {
+      alertId: fired.id,
+      actor: { id: 'sup-carla', role: 'supervisor' as const },
+      at: '2026-11-12T09:00:00.000Z',
+      note: 'On it',
+    };
     await recordAlerts({ fired: [], resolved: [], acknowledged: [ack] });
     await recordAlerts({ fired: [], resolved: [], acknowledged: [{ ...ack, at: '2026-11-13T09:00:00.000Z', note: 'again' }] });
     await recordAlerts({ fired: [], resolved: [{ alertId: fired.id, at: '2026-11-14T09:00:00.000Z' }], acknowledged: [] });
@@ -54,7 +59,11 @@ describe('recordAlerts', () => {
     expect(row).toMatchObject({ acknowledgedById: 'sup-carla', acknowledgedByRole: 'supervisor', ackNote: 'On it' });
     expect(row.acknowledgedAt?.toISOString()).toBe('2026-11-12T09:00:00.000Z');
     expect(row.resolvedAt?.toISOString()).toBe('2026-11-14T09:00:00.000Z');
-    const types = await testDb.db.prisma.alertEvent.findMany({ where: { alertId: fired.id }, orderBy: { id: 'asc' }, select: { type: true } });
+    const types = await testDb.db.prisma.alertEvent.findMany({
+      where: { alertId: fired.id },
+      orderBy: { id: 'asc' },
+      select: { type: true },
+    });
     expect(types.map((t) => t.type)).toEqual(['fired', 'acknowledged', 'resolved']);
   });
 
@@ -106,8 +115,15 @@ describe('deliverAlertWebhook', () => {
   it('a 5xx or 429 is retryable; another 4xx is final', async () => {
     const hook = await receiver([503, 429, 400]);
     try {
-      const { deliverAlertWebhook } = createCaseActivities({ prisma: testDb.db.prisma, webhook: { url: hook.url, secret: 's'.repeat(32) } });
-      for (const [status, retryable] of [[503, true], [429, true], [400, false]] as const) {
+      const { deliverAlertWebhook } = createCaseActivities({
+        prisma: testDb.db.prisma,
+        webhook: { url: hook.url, secret: 's'.repeat(32) },
+      });
+      for (const [status, retryable] of [
+        [503, true],
+        [429, true],
+        [400, false],
+      ] as const) {
         const err = await new MockActivityEnvironment().run(deliverAlertWebhook, alert('UC-W2', 'warning')).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ApplicationFailure);
         expect(err).toMatchObject({

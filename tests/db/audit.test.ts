@@ -21,7 +21,10 @@ const record = (sourceKey: string, extra: Partial<AuditRecord> = {}): AuditRecor
 describe('the audit trail', () => {
   it('appends in order, once per source, chained from the genesis hash, and verifies', async () => {
     await appendAudit(testDb.db.prisma, 'UC-AU-1', [record('transition:0'), record('transition:1')]);
-    await appendAudit(testDb.db.prisma, 'UC-AU-1', [record('transition:1'), record('request:r-9', { kind: 'refused', detail: 'role_not_permitted: no' })]);
+    await appendAudit(testDb.db.prisma, 'UC-AU-1', [
+      record('transition:1'),
+      record('request:r-9', { kind: 'refused', detail: 'role_not_permitted: no' }),
+    ]);
     const trail = await readAudit(testDb.db.prisma, 'UC-AU-1');
     expect(trail.entries.map((e) => [e.seq, e.sourceKey, e.kind])).toEqual([
       [0, 'transition:0', 'accepted'],
@@ -42,12 +45,18 @@ describe('the audit trail', () => {
 
   it('refuses to change or delete a row', async () => {
     await appendAudit(testDb.db.prisma, 'UC-AU-3', [record('transition:0')]);
-    await expect(testDb.db.prisma.$executeRaw`UPDATE audit_entries SET reason = 'x' WHERE case_id = 'UC-AU-3'`).rejects.toThrow(/append-only/);
+    await expect(testDb.db.prisma.$executeRaw`UPDATE audit_entries SET reason = 'x' WHERE case_id = 'UC-AU-3'`).rejects.toThrow(
+      /append-only/,
+    );
     await expect(testDb.db.prisma.$executeRaw`DELETE FROM audit_entries WHERE case_id = 'UC-AU-3'`).rejects.toThrow(/append-only/);
   });
 
   it('shows a tampered row: verification fails at that entry', async () => {
-    await appendAudit(testDb.db.prisma, 'UC-AU-4', [record('transition:0'), record('transition:1', { reason: 'Mother located' }), record('transition:2')]);
+    await appendAudit(testDb.db.prisma, 'UC-AU-4', [
+      record('transition:0'),
+      record('transition:1', { reason: 'Mother located' }),
+      record('transition:2'),
+    ]);
     // Someone with the table owner's rights goes around the trigger and rewrites a reason.
     await testDb.db.prisma.$executeRawUnsafe('ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only');
     try {

@@ -1,14 +1,15 @@
 import { readdirSync } from 'node:fs';
 
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { LogEntry } from '@temporalio/worker';
 import { DefaultLogger } from '@temporalio/worker';
-import { MockActivityEnvironment } from '@temporalio/testing';
 
 import type { ProjectionResult } from '../../src/activities/case-activities';
 import { createCaseActivities } from '../../src/activities/case-activities';
 import { appendAudit, readAudit } from '../../src/audit/chain';
-import { MIGRATIONS_DIR, assertMigrated, openDatabase } from '../../src/db/client';
 import type { CaseProjection, CaseTransition } from '../../src/contracts/case-view';
+import { openDatabase } from '../../src/db/client';
+import { MIGRATIONS_DIR, assertMigrated } from '../../src/db/migrations';
 import { caseManager, reviewer } from '../helpers/builders';
 import { createEmptyDatabase, useTestDatabase } from '../helpers/test-db';
 
@@ -16,7 +17,12 @@ jest.setTimeout(60_000);
 
 const testDb = useTestDatabase();
 
-const transition = (seq: number, event: CaseTransition['event'], from: CaseTransition['fromStatus'], to: CaseTransition['toStatus']): CaseTransition => ({
+const transition = (
+  seq: number,
+  event: CaseTransition['event'],
+  from: CaseTransition['fromStatus'],
+  to: CaseTransition['toStatus'],
+): CaseTransition => ({
   seq,
   event,
   fromStatus: from,
@@ -90,9 +96,14 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
   it('writes a case it wrote before in one statement, linked onto the audit chain it remembers', async () => {
     const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
     const first = await projectCase(projection('UC-DB-4', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]));
-    const second = await projectCase(projection('UC-DB-4', 'sponsor_identification', [transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification')]));
+    const second = await projectCase(
+      projection('UC-DB-4', 'sponsor_identification', [transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification')]),
+    );
     const third = await projectCase(
-      projection('UC-DB-4', 'vetting', [transition(2, 'IDENTIFY_SPONSOR', 'sponsor_identification', 'application'), transition(3, 'COMPLETE_ASSESSMENT', 'application', 'vetting')]),
+      projection('UC-DB-4', 'vetting', [
+        transition(2, 'IDENTIFY_SPONSOR', 'sponsor_identification', 'application'),
+        transition(3, 'COMPLETE_ASSESSMENT', 'application', 'vetting'),
+      ]),
     );
     // The first opens the case: its chain is known to be empty.
     expect([first.written, second.written, third.written]).toEqual(['one statement', 'one statement', 'one statement']);
@@ -121,7 +132,16 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
     await projectCase(projection('UC-DB-5', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]));
     // The API audits a refused command on the same chain.
     await appendAudit(testDb.db.prisma, 'UC-DB-5', [
-      { sourceKey: 'request:r-1', kind: 'refused', event: 'RELEASE_CHILD', actor: caseManager, at: '2026-11-02T14:00:30.000Z', reason: null, requestId: 'r-1', detail: 'not_allowed_in_state: no' },
+      {
+        sourceKey: 'request:r-1',
+        kind: 'refused',
+        event: 'RELEASE_CHILD',
+        actor: caseManager,
+        at: '2026-11-02T14:00:30.000Z',
+        reason: null,
+        requestId: 'r-1',
+        detail: 'not_allowed_in_state: no',
+      },
     ]);
     const next = projection('UC-DB-5', 'sponsor_identification', [transition(1, 'COMPLETE_INTAKE', 'intake', 'sponsor_identification')]);
     expect((await projectCase(next)).written).toBe('under lock');
@@ -129,7 +149,13 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
     // changes nothing; under the lock the entry is found written.
     expect((await projectCase(next)).written).toBe('under lock');
     const elsewhere = createCaseActivities({ prisma: testDb.db.prisma });
-    expect((await elsewhere.projectCase(projection('UC-DB-5', 'vetting', [transition(2, 'IDENTIFY_SPONSOR', 'sponsor_identification', 'vetting')]))).written).toBe('under lock');
+    expect(
+      (
+        await elsewhere.projectCase(
+          projection('UC-DB-5', 'vetting', [transition(2, 'IDENTIFY_SPONSOR', 'sponsor_identification', 'vetting')]),
+        )
+      ).written,
+    ).toBe('under lock');
     const trail = await readAudit(testDb.db.prisma, 'UC-DB-5');
     expect(trail.verified).toBe(true);
     expect(trail.entries.map((e) => e.sourceKey)).toEqual(['transition:0', 'request:r-1', 'transition:1', 'transition:2']);
@@ -140,8 +166,14 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
     const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
     await projectCase(projection('UC-DB-6', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]));
     const refused = (i: number) => ({
-      sourceKey: `request:r-${i}`, kind: 'refused' as const, event: 'RELEASE_CHILD', actor: caseManager,
-      at: '2026-11-02T14:00:30.000Z', reason: null, requestId: `r-${i}`, detail: 'not_allowed_in_state: no',
+      sourceKey: `request:r-${i}`,
+      kind: 'refused' as const,
+      event: 'RELEASE_CHILD',
+      actor: caseManager,
+      at: '2026-11-02T14:00:30.000Z',
+      reason: null,
+      requestId: `r-${i}`,
+      detail: 'not_allowed_in_state: no',
     });
     const steps = [1, 2, 3, 4, 5, 6];
     await Promise.all([
@@ -179,7 +211,9 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
     expect(err).toMatchObject({ code: 'P2010' });
     // Logged by the activity (the SDK logs the failed attempt too), by its codes: the message can quote the data.
     const logged = warnings.filter((w) => w.message === 'The projection failed');
-    expect(logged.map((w) => w.meta)).toEqual([expect.objectContaining({ caseId: 'UC-DB-8', error: 'PrismaClientKnownRequestError', code: 'P2010', sqlState: '22007' })]);
+    expect(logged.map((w) => w.meta)).toEqual([
+      expect.objectContaining({ caseId: 'UC-DB-8', error: 'PrismaClientKnownRequestError', code: 'P2010', sqlState: '22007' }),
+    ]);
     expect(await testDb.db.prisma.case.count({ where: { id: 'UC-DB-8' } })).toBe(0);
     expect(await testDb.db.prisma.auditEntry.count({ where: { caseId: 'UC-DB-8' } })).toBe(0);
   });
@@ -202,7 +236,9 @@ describe('assertMigrated', () => {
     const database = await createEmptyDatabase();
     const empty = openDatabase(database.url);
     try {
-      const all = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+      const all = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name);
       expect(all[0]).toBe('20261123000000_init');
       await expect(assertMigrated(empty.prisma)).rejects.toThrow(
         `The database lacks ${all.length} migration(s): ${all.join(', ')}. Run \`npm run db:migrate\``,

@@ -1,13 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-
 import { signWebhook } from '../../src/activities/case-activities';
 import type { CaseView } from '../../src/contracts/case-view';
 import type { Targets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
+import { tokenFor } from '../helpers/auth';
 import { events, openCaseRequest } from '../helpers/builders';
-import { asHttp, tokenFor } from '../helpers/auth';
+import { eventually } from '../helpers/eventually';
+import { allPages, apiClient } from '../helpers/http';
+import { alertRow } from '../helpers/rows';
 import { useStack } from '../helpers/stack';
 import { uniqueName } from '../helpers/temporal';
 
@@ -64,25 +66,8 @@ afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
-async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const request = await asHttp(body, { id: 'cm-ana', role: 'case_manager' });
-  const response = await fetch(`${stack.base}${path}`, {
-    method,
-    headers: { authorization: request.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(request.body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
-async function eventually<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { call: request } = apiClient(stack);
+const call = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => request<T>(method, path, { body });
 
 interface StreamEvent {
   id: string;
@@ -90,43 +75,69 @@ interface StreamEvent {
   data: { at: string; alert: { id: string; caseId: string; level: string; acknowledged: unknown } };
 }
 
-/** A live-stream client: collects events until closed. */
+/**
+ * A live-stream client: collects events until closed. A stream that answers anything but an event
+ * stream, or breaks, fails the test at once: `ready` rejects, and `events()` (what waits poll) throws.
+ */
 function openStream(lastEventId?: string) {
   const received: StreamEvent[] = [];
   const controller = new AbortController();
+  let failure: Error | undefined;
   let connected!: () => void;
-  const ready = new Promise<void>((resolve) => (connected = resolve));
+  let failed!: (err: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    connected = resolve;
+    failed = reject;
+  });
   const done = (async () => {
     const response = await fetch(`${stack.base}/alerts/stream`, {
       headers: { authorization: `Bearer ${await tokenFor(supervisor)}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
       signal: controller.signal,
     });
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    connected();
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done: finished } = await reader.read();
-      if (finished) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(
-          block
-            .split('\n')
-            .filter((line) => line && !line.startsWith(':'))
-            .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
-        );
-        if (fields['event']) received.push({ id: fields['id'] ?? '', event: fields['event'], data: JSON.parse(fields['data'] ?? '{}') });
-      }
+    const type = response.headers.get('content-type') ?? '';
+    if (response.status !== 200 || !type.startsWith('text/event-stream')) {
+      throw new Error(`The alert stream answered ${response.status} (${type}): ${await response.text()}`);
     }
+    connected();
+    await readEvents(response.body!.getReader(), (event) => received.push(event));
   })().catch((err: Error) => {
-    if (err.name !== 'AbortError') throw err;
+    if (err.name === 'AbortError') return;
+    failure = new Error(`The alert stream failed: ${err.message}`, { cause: err });
+    failed(failure);
   });
-  return { received, ready, close: async () => (controller.abort(), await done) };
+  const events = (): StreamEvent[] => {
+    if (failure) throw failure;
+    return received;
+  };
+  const close = async (): Promise<void> => {
+    controller.abort();
+    await done;
+    if (failure) throw failure;
+  };
+  return { events, ready, close };
+}
+
+/** Parses Server-Sent Events (id, event, data; comments skipped) until the stream ends. */
+async function readEvents(reader: ReadableStreamDefaultReader<Uint8Array>, onEvent: (event: StreamEvent) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const fields = Object.fromEntries(
+        block
+          .split('\n')
+          .filter((line) => line && !line.startsWith(':'))
+          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      if (fields['event']) onEvent({ id: fields['id'] ?? '', event: fields['event'], data: JSON.parse(fields['data'] ?? '{}') });
+    }
+  }
 }
 
 describe('alerts end to end', () => {
@@ -140,11 +151,15 @@ describe('alerts end to end', () => {
     const warningId = `${caseId}:stage.sponsor_identified.0:warning`;
     const escalationId = `${caseId}:stage.sponsor_identified.0:escalation-0`;
     await eventually(
-      () => stream.received.filter((e) => e.data.alert.caseId === caseId).map((e) => `${e.event} ${e.data.alert.id}`),
+      () =>
+        stream
+          .events()
+          .filter((e) => e.data.alert.caseId === caseId)
+          .map((e) => `${e.event} ${e.data.alert.id}`),
       (seen) => seen.includes(`alert.fired ${escalationId}`),
       'the escalation on the stream',
     );
-    const forCase = stream.received.filter((e) => e.data.alert.caseId === caseId);
+    const forCase = stream.events().filter((e) => e.data.alert.caseId === caseId);
     expect(forCase.map((e) => `${e.event} ${e.data.alert.id}`)).toEqual([`alert.fired ${warningId}`, `alert.fired ${escalationId}`]);
     expect(Number(forCase[1]!.id)).toBeGreaterThan(Number(forCase[0]!.id));
 
@@ -160,7 +175,10 @@ describe('alerts end to end', () => {
     expect(await stack.db.prisma.webhookDeadLetter.count({ where: { alertId: { startsWith: caseId } } })).toBe(0);
 
     // Listing: open alerts for the care provider, the escalation included.
-    const listed = await call<{ items: { id: string; level: string }[] }>('GET', '/alerts?open=true&careProviderId=shelter-tx-07&level=supervisor');
+    const listed = await call<{ items: { id: string; level: string }[] }>(
+      'GET',
+      '/alerts?open=true&careProviderId=shelter-tx-07&level=supervisor',
+    );
     expect(listed.body.items.map((a) => a.id)).toEqual(expect.arrayContaining([warningId, escalationId]));
 
     // A case manager may not acknowledge; a supervisor may, once.
@@ -168,13 +186,19 @@ describe('alerts end to end', () => {
       status: 403,
       body: { code: 'role_not_permitted' },
     });
-    const acked = await call<{ acknowledged: { by: { id: string } } }>('POST', `/alerts/${escalationId}/ack`, { actor: supervisor, note: 'Calling the family' });
+    const acked = await call<{ acknowledged: { by: { id: string } } }>('POST', `/alerts/${escalationId}/ack`, {
+      actor: supervisor,
+      note: 'Calling the family',
+    });
     expect(acked.status).toBe(200);
     expect(acked.body.acknowledged.by.id).toBe('sup-carla');
-    expect(await call('POST', `/alerts/${escalationId}/ack`, { actor: supervisor })).toMatchObject({ status: 409, body: { code: 'ack_refused' } });
+    expect(await call('POST', `/alerts/${escalationId}/ack`, { actor: supervisor })).toMatchObject({
+      status: 409,
+      body: { code: 'ack_refused' },
+    });
     expect(await call('POST', `/alerts/${caseId}:nothing:warning/ack`, { actor: supervisor })).toMatchObject({ status: 404 });
     await eventually(
-      () => stream.received.map((e) => `${e.event} ${e.data.alert.id}`),
+      () => stream.events().map((e) => `${e.event} ${e.data.alert.id}`),
       (seen) => seen.includes(`alert.acknowledged ${escalationId}`),
       'the acknowledgement on the stream',
     );
@@ -184,7 +208,7 @@ describe('alerts end to end', () => {
     expect(moved.status).toBe(200);
     await call('POST', `/cases/${caseId}/events`, events.identifySponsor('1'));
     await eventually(
-      () => stream.received.filter((e) => e.event === 'alert.resolved' && e.data.alert.caseId === caseId).length,
+      () => stream.events().filter((e) => e.event === 'alert.resolved' && e.data.alert.caseId === caseId).length,
       (n) => n === 2,
       'both alerts resolved',
     );
@@ -195,11 +219,42 @@ describe('alerts end to end', () => {
     const firstId = forCase[0]!.id;
     const resumed = openStream(firstId);
     await resumed.ready;
-    const all = stream.received.filter((e) => Number(e.id) > Number(firstId));
-    await eventually(() => resumed.received.length, (n) => n >= all.length, 'the resumed stream');
-    expect(resumed.received.slice(0, all.length).map((e) => e.id)).toEqual(all.map((e) => e.id));
+    const all = stream.events().filter((e) => Number(e.id) > Number(firstId));
+    await eventually(
+      () => resumed.events().length,
+      (n) => n >= all.length,
+      'the resumed stream',
+    );
+    expect(
+      resumed
+        .events()
+        .slice(0, all.length)
+        .map((e) => e.id),
+    ).toEqual(all.map((e) => e.id));
     await resumed.close();
     await stream.close();
+  });
+
+  it('pages through /alerts newest first, ties by id, and keeps its filters across pages', async () => {
+    const provider = uniqueName('shelter-page');
+    const fired = (hour: number) => new Date(Date.UTC(2026, 10, 20, hour));
+    const row = (caseId: string, hour: number, extra: Parameters<typeof alertRow>[1] = {}) =>
+      alertRow(`${provider}-${caseId}`, { careProviderId: provider, firedAt: fired(hour), ...extra });
+    await stack.db.prisma.alert.createMany({
+      data: [row('a', 1), row('c', 3), row('b1', 2), row('b2', 2, { resolvedAt: fired(5) }), row('d', 4, { level: 'program_lead' })],
+    });
+    const get = (path: string) => request<{ items: { caseId: string }[]; nextCursor: string | null }>('GET', path, { as: supervisor });
+    const caseIds = (pages: { caseId: string }[][]) => pages.map((page) => page.map((a) => a.caseId.slice(provider.length + 1)));
+    expect(caseIds(await allPages(get, `/alerts?careProviderId=${provider}&limit=2`))).toEqual([['d', 'c'], ['b2', 'b1'], ['a']]);
+    expect(caseIds(await allPages(get, `/alerts?careProviderId=${provider}&open=true&level=supervisor&limit=1`))).toEqual([
+      ['c'],
+      ['b1'],
+      ['a'],
+    ]);
+    expect(await call('GET', '/alerts?after=nonsense')).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_request', issues: [{ where: 'querystring', path: 'after', message: 'not a cursor returned by this API' }] },
+    });
   });
 
   it('keeps a dead letter for an alert the webhook never takes', async () => {

@@ -4,8 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
 import type { CaseView } from '../../src/contracts/case-view';
+import { testVerify } from '../helpers/auth';
 import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
-import { asHttp, testVerify, tokenFor } from '../helpers/auth';
+import { eventually } from '../helpers/eventually';
+import { allPages, apiClient } from '../helpers/http';
+import { caseRow } from '../helpers/rows';
 import { useStack } from '../helpers/stack';
 import { uniqueName } from '../helpers/temporal';
 
@@ -14,40 +17,8 @@ jest.setTimeout(90_000);
 /** The whole stack on real parts: the CLI's dev server, the database, a worker, the API over HTTP. */
 const stack = useStack({ app: { decisionWaitMs: 15_000 } });
 
-interface Reply<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-}
-
-/** A request as the actor in its body (or a case manager): the actor goes into the bearer token. */
-async function http<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  const request = typeof body === 'string' ? { body, authorization: `Bearer ${await tokenFor(caseManager)}` } : await asHttp(body, caseManager);
-  const response = await fetch(`${stack.base}${path}`, {
-    method,
-    headers: {
-      authorization: request.authorization,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
-const post = <T = Record<string, unknown>>(path: string, body: unknown, headers?: Record<string, string>) =>
-  http<T>('POST', path, body, headers);
-const get = <T = Record<string, unknown>>(path: string) => http<T>('GET', path);
-
-/** The read model follows the workflow shortly after each transition: wait for it. */
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
+const api = apiClient(stack);
+const { post, get } = api;
 
 /** Posts case-manager events in order, each expected to be accepted; answers the last view. */
 async function drive(caseId: string, ...requests: unknown[]): Promise<CaseView> {
@@ -99,7 +70,10 @@ describe('one case, intake to release, over HTTP', () => {
       expect(reply.body.status).toBe(status);
     }
     const vetting = await get<CaseView>(`/cases/${caseId}`);
-    expect(vetting.body).toMatchObject({ expedited: true, allowedEvents: { case_manager: ['CLEAR_CHECK', 'FLAG_CHECK', 'SPONSOR_WITHDREW', 'DEPART'] } });
+    expect(vetting.body).toMatchObject({
+      expedited: true,
+      allowedEvents: { case_manager: ['CLEAR_CHECK', 'FLAG_CHECK', 'SPONSOR_WITHDREW', 'DEPART'] },
+    });
     const checks = clearPending(vetting.body.checks);
     expect(checks).toHaveLength(5);
     await drive(caseId, ...checks);
@@ -110,6 +84,7 @@ describe('one case, intake to release, over HTTP', () => {
     const listed = await eventually(
       () => get<{ items: { caseId: string; status: string }[] }>(`/cases?status=release_decision`),
       (r) => r.body.items.some((i) => i.caseId === caseId),
+      'the case listed in release_decision',
     );
     expect(listed.body.items).toContainEqual(expect.objectContaining({ caseId, status: 'release_decision', sponsorCategory: '1' }));
 
@@ -143,6 +118,7 @@ describe('one case, intake to release, over HTTP', () => {
     const closedList = await eventually(
       () => get<{ items: { caseId: string }[] }>(`/cases?status=closed`),
       (r) => r.body.items.some((i) => i.caseId === caseId),
+      'the case listed as closed',
     );
     expect(closedList.body.items.map((i) => i.caseId)).toContain(caseId);
     expect(await stack.db.prisma.caseTransition.count({ where: { caseId } })).toBe(view.body.transitions.length);
@@ -190,8 +166,8 @@ describe('one case, intake to release, over HTTP', () => {
   it('applies a retried request with the same Idempotency-Key once', async () => {
     const caseId = await openCase();
     const headers = { 'idempotency-key': `${caseId}-intake` };
-    const first = await post<CaseView>(`/cases/${caseId}/events`, events.completeIntake(), headers);
-    const retry = await post<CaseView>(`/cases/${caseId}/events`, events.completeIntake(), headers);
+    const first = await post<CaseView>(`/cases/${caseId}/events`, events.completeIntake(), { headers });
+    const retry = await post<CaseView>(`/cases/${caseId}/events`, events.completeIntake(), { headers });
     expect(first.status).toBe(200);
     expect(retry).toEqual(first);
     expect((await get<CaseView>(`/cases/${caseId}`)).body.transitions).toHaveLength(2);
@@ -219,6 +195,39 @@ describe('one case, intake to release, over HTTP', () => {
   });
 });
 
+describe('lists, page by page', () => {
+  it('pages through /cases oldest admission first, ties by id, nothing skipped or repeated while cases are added', async () => {
+    const provider = uniqueName('shelter-page');
+    const admitted = (day: number) => new Date(Date.UTC(2026, 10, day, 14));
+    // Two admitted at the same moment: the id breaks the tie.
+    const rows = [
+      caseRow(`${provider}-c`, { careProviderId: provider, admittedAt: admitted(3) }),
+      caseRow(`${provider}-a`, { careProviderId: provider, admittedAt: admitted(1) }),
+      caseRow(`${provider}-b2`, { careProviderId: provider, admittedAt: admitted(2) }),
+      caseRow(`${provider}-b1`, { careProviderId: provider, admittedAt: admitted(2) }),
+      caseRow(`${provider}-d`, { careProviderId: provider, admittedAt: admitted(4), status: 'vetting' }),
+    ];
+    await stack.db.prisma.case.createMany({ data: rows });
+    const get = (path: string) => api.get<{ items: { caseId: string }[]; nextCursor: string | null }>(path, { as: reviewer });
+    const path = `/cases?careProviderId=${provider}&limit=2`;
+    const pages = await allPages(get, path);
+    expect(pages.map((page) => page.map((c) => c.caseId.slice(provider.length + 1)))).toEqual([['a', 'b1'], ['b2', 'c'], ['d']]);
+
+    // A case added after the first page was read: one admitted later shows up, one earlier does not shift anything.
+    const first = await get(path);
+    await stack.db.prisma.case.createMany({
+      data: [
+        caseRow(`${provider}-e`, { careProviderId: provider, admittedAt: admitted(5) }),
+        caseRow(`${provider}-0`, { careProviderId: provider, admittedAt: admitted(0) }),
+      ],
+    });
+    const rest = await allPages(get, path, first.body.nextCursor!);
+    expect(rest.flat().map((c) => c.caseId.slice(provider.length + 1))).toEqual(['b2', 'c', 'd', 'e']);
+    // Filters hold across pages.
+    expect((await allPages(get, `/cases?careProviderId=${provider}&status=intake&limit=1`)).flat()).toHaveLength(6);
+  });
+});
+
 describe('bad input gets 400 (or 404) naming the field and the reason, and changes nothing', () => {
   let caseId: string;
   beforeAll(async () => {
@@ -227,10 +236,34 @@ describe('bad input gets 400 (or 404) naming the field and the reason, and chang
 
   it.each([
     ['malformed JSON', '{"type": "COMPLETE_INTAKE",', 'malformed_json', undefined],
-    ['an unknown field', { ...events.completeIntake(), urgent: true }, 'invalid_request', { where: 'body', path: '(root)', message: 'Unrecognized key: "urgent"' }],
-    ['a wrong type', { type: 'FLAG_CHECK', check: 'identity', reason: 'x', sponsorPresentsRisk: 'yes' }, 'invalid_request', { where: 'body', path: 'sponsorPresentsRisk', message: 'Invalid input: expected boolean, received string' }],
-    ['an unknown event', { type: 'TELEPORT', actor: caseManager }, 'invalid_request', { where: 'body', path: 'type', message: expect.stringMatching(/^Invalid discriminator value. Expected 'COMPLETE_INTAKE' \| 'IDENTIFY_SPONSOR'/) }],
-    ['an unknown check', { type: 'CLEAR_CHECK', check: 'horoscope' }, 'invalid_request', { where: 'body', path: 'check', message: expect.stringContaining('Invalid option') }],
+    [
+      'an unknown field',
+      { ...events.completeIntake(), urgent: true },
+      'invalid_request',
+      { where: 'body', path: '(root)', message: 'Unrecognized key: "urgent"' },
+    ],
+    [
+      'a wrong type',
+      { type: 'FLAG_CHECK', check: 'identity', reason: 'x', sponsorPresentsRisk: 'yes' },
+      'invalid_request',
+      { where: 'body', path: 'sponsorPresentsRisk', message: 'Invalid input: expected boolean, received string' },
+    ],
+    [
+      'an unknown event',
+      { type: 'TELEPORT', actor: caseManager },
+      'invalid_request',
+      {
+        where: 'body',
+        path: 'type',
+        message: expect.stringMatching(/^Invalid discriminator value. Expected 'COMPLETE_INTAKE' \| 'IDENTIFY_SPONSOR'/),
+      },
+    ],
+    [
+      'an unknown check',
+      { type: 'CLEAR_CHECK', check: 'horoscope' },
+      'invalid_request',
+      { where: 'body', path: 'check', message: expect.stringContaining('Invalid option') },
+    ],
   ])('%s', async (_label, body, code, issue) => {
     const reply = await post(`/cases/${caseId}/events`, body);
     expect(reply.status).toBe(400);
@@ -255,49 +288,55 @@ describe('bad input gets 400 (or 404) naming the field and the reason, and chang
 
   it('an invalid case id in the path', async () => {
     const reply = await get('/cases/a%20b');
-    expect(reply).toMatchObject({ status: 400, body: { code: 'invalid_request', issues: [expect.objectContaining({ where: 'params', path: 'id' })] } });
+    expect(reply).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_request', issues: [expect.objectContaining({ where: 'params', path: 'id' })] },
+    });
   });
 
   it('an unknown case', async () => {
     expect(await get('/cases/UC-none-such')).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
-    expect(await post('/cases/UC-none-such/events', events.completeIntake())).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
+    expect(await post('/cases/UC-none-such/events', events.completeIntake())).toMatchObject({
+      status: 404,
+      body: { code: 'case_not_found' },
+    });
     expect(await post('/cases/UC-none-such/decision', events.approve())).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
   });
 
   it('an invalid list filter or cursor', async () => {
-    expect(await get('/cases?status=lost')).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ where: 'querystring', path: 'status' })] } });
+    expect(await get('/cases?status=lost')).toMatchObject({
+      status: 400,
+      body: { issues: [expect.objectContaining({ where: 'querystring', path: 'status' })] },
+    });
     expect(await get('/cases?after=nonsense')).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
   });
 });
 
 describe('with no worker running', () => {
   let idle: FastifyInstance;
-  let idleBase: string;
+  const idleApi = { base: '' };
+  const { call } = apiClient(idleApi);
   beforeAll(async () => {
     // Same server and database, but a task queue no worker polls.
-    idle = await buildApp({ temporal: stack.env.client, prisma: stack.db.prisma, taskQueue: uniqueName('nobody'), workerWaitMs: 1_000, verify: testVerify });
-    idleBase = await idle.listen({ host: '127.0.0.1', port: 0 });
+    idle = await buildApp({
+      temporal: stack.env.client,
+      prisma: stack.db.prisma,
+      taskQueue: uniqueName('nobody'),
+      workerWaitMs: 1_000,
+      verify: testVerify,
+    });
+    idleApi.base = await idle.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => idle?.close());
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const request = await asHttp(body, caseManager);
-    const response = await fetch(`${idleBase}${path}`, {
-      method,
-      headers: { authorization: request.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(request.body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-
   it('opens cases, answers 503 with the fix for events, and still delivers decisions durably (202)', async () => {
     const caseId = uniqueName('UC-idle');
-    expect((await call('POST', '/cases', openCaseRequest(caseId))).status).toBe(201);
-    const event = await call('POST', `/cases/${caseId}/events`, events.completeIntake());
+    expect((await call('POST', '/cases', { body: openCaseRequest(caseId) })).status).toBe(201);
+    const event = await call('POST', `/cases/${caseId}/events`, { body: events.completeIntake() });
     expect(event).toMatchObject({ status: 503, body: { code: 'worker_unavailable' } });
     expect(event.body['message']).toMatch(/retry it with the same Idempotency-Key/);
     expect(await call('GET', `/cases/${caseId}`)).toMatchObject({ status: 503, body: { code: 'worker_unavailable' } });
-    const decision = await call('POST', `/cases/${caseId}/decision`, events.approve());
+    const decision = await call('POST', `/cases/${caseId}/decision`, { body: events.approve() });
     expect(decision).toMatchObject({ status: 202, body: { caseId, delivered: true, applied: null } });
   });
 });

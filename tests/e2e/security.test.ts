@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import pino from 'pino';
 
 import { buildApp } from '../../src/api/app';
 import { signToken } from '../../src/auth/tokens';
@@ -14,8 +16,12 @@ import { EVENT_ROLES } from '../../src/domain/policy';
 import { AesGcmCodec } from '../../src/temporal/codec';
 import { TEST_TOKENS, testVerify, tokenFor } from '../helpers/auth';
 import { caseManager, coordinator, decisionSignal, events, openCaseRequest, reviewer } from '../helpers/builders';
+import { eventually } from '../helpers/eventually';
+import type { RequestOptions } from '../helpers/http';
+import { apiClient } from '../helpers/http';
+import { alertRow } from '../helpers/rows';
 import { useStack } from '../helpers/stack';
-import { uniqueName } from '../helpers/temporal';
+import { temporalLogs, uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
 
@@ -31,41 +37,34 @@ const supervisor: Actor = { id: 'sup-carla', role: 'supervisor' };
 const admin: Actor = { id: 'admin-ola', role: 'admin' };
 const PERSON_ROLES: Actor[] = [caseManager, coordinator, reviewer, supervisor, admin];
 
-const stack = useStack({ dataConverter, app: { codec, decisionWaitMs: 15_000 } });
-
-async function call<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  options: { as?: Actor; token?: string; careProvider?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: T; headers: Headers }> {
-  const token = options.token ?? (await tokenFor(options.as ?? caseManager, options.careProvider));
-  const response = await fetch(`${stack.base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
+/** Every line the API logs, at its most talkative level. */
+const apiLogs: string[] = [];
+const logger = pino(
+  { level: 'trace' },
+  new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      apiLogs.push(chunk.toString());
+      done();
     },
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-  });
-  return { status: response.status, body: (await response.json()) as T, headers: response.headers };
-}
+  }),
+);
 
-/** A request body without its actor: the token says who acts. */
-const bodyOf = (request: unknown): unknown => {
-  const { actor: _a, openedBy: _o, ...rest } = request as Record<string, unknown>;
-  return rest;
-};
+const stack = useStack({ dataConverter, app: { codec, decisionWaitMs: 15_000, logger } });
 
-async function openCase(overrides: Parameters<typeof openCaseRequest>[1] = {}): Promise<string> {
+const { call, withHeaders } = apiClient(stack);
+
+async function openCase(overrides: Parameters<typeof openCaseRequest>[1] = {}, as: RequestOptions = {}): Promise<string> {
   const caseId = uniqueName('UC-sec');
-  const created = await call('POST', '/cases', { body: bodyOf(openCaseRequest(caseId, overrides)) });
+  const created = await call('POST', '/cases', { ...as, body: openCaseRequest(caseId, overrides) });
   expect(created.status).toBe(201);
   return caseId;
 }
 
 describe('tokens', () => {
-  const sign = (claims: Record<string, unknown>, options: { secret?: string; audience?: string; issuer?: string; expiresIn?: string | number } = {}) =>
+  const sign = (
+    claims: Record<string, unknown>,
+    options: { secret?: string; audience?: string; issuer?: string; expiresIn?: string | number } = {},
+  ) =>
     signToken(options.secret ?? secret, claims as never, {
       issuer: options.issuer ?? TEST_TOKENS.issuer,
       audience: options.audience ?? TEST_TOKENS.audience,
@@ -74,19 +73,49 @@ describe('tokens', () => {
 
   it.each([
     ['no token', async () => '', 'unauthenticated', /Send "Authorization: Bearer <token>"/],
-    ['an expired token', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), 'invalid_token', /expired/],
-    ['a wrong signature', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { secret: 'another-secret-of-enough-length-1234567' }), 'invalid_token', /signature does not verify/],
-    ['a wrong audience', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { audience: 'payroll' }), 'invalid_token', /another audience: this API accepts "reunify-api"/],
-    ['a wrong issuer', () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { issuer: 'elsewhere' }), 'invalid_token', /another issuer/],
+    [
+      'an expired token',
+      () =>
+        sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+      'invalid_token',
+      /expired/,
+    ],
+    [
+      'a wrong signature',
+      () =>
+        sign(
+          { sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' },
+          { secret: 'another-secret-of-enough-length-1234567' },
+        ),
+      'invalid_token',
+      /signature does not verify/,
+    ],
+    [
+      'a wrong audience',
+      () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { audience: 'payroll' }),
+      'invalid_token',
+      /another audience: this API accepts "reunify-api"/,
+    ],
+    [
+      'a wrong issuer',
+      () => sign({ sub: 'cm-ana', role: 'case_manager', care_provider: 'shelter-tx-07' }, { issuer: 'elsewhere' }),
+      'invalid_token',
+      /another issuer/,
+    ],
     ['no role claim', () => sign({ sub: 'cm-ana' }), 'invalid_token', /claims are invalid \(role: /],
     ['an unknown role', () => sign({ sub: 'cm-ana', role: 'janitor' }), 'invalid_token', /claims are invalid \(role: /],
-    ['a case manager without a care provider', () => sign({ sub: 'cm-ana', role: 'case_manager' }), 'invalid_token', /needs a care_provider claim/],
+    [
+      'a case manager without a care provider',
+      () => sign({ sub: 'cm-ana', role: 'case_manager' }),
+      'invalid_token',
+      /needs a care_provider claim/,
+    ],
     ['not a JWT', async () => 'not-a-jwt', 'invalid_token', /malformed/],
   ])('%s gets 401 saying which, and changes nothing', async (_label, makeToken, code, message) => {
     const before = await stack.db.prisma.case.count();
     const caseId = uniqueName('UC-401');
     const token = await makeToken();
-    const reply = await call('POST', '/cases', { token, body: bodyOf(openCaseRequest(caseId)) });
+    const reply = await withHeaders('POST', '/cases', { token, body: openCaseRequest(caseId) });
     expect(reply).toMatchObject({ status: 401, body: { code, message: expect.stringMatching(message) } });
     expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer realm="reunify"/);
     expect(await stack.db.prisma.case.count()).toBe(before);
@@ -104,11 +133,11 @@ describe('care-provider scope', () => {
     const caseId = await openCase();
     const other = { as: otherManager, careProvider: 'shelter-ca-02' };
     expect(await call('GET', `/cases/${caseId}`, other)).toMatchObject({ status: 403, body: { code: 'out_of_scope' } });
-    expect(await call('POST', `/cases/${caseId}/events`, { ...other, body: bodyOf(events.completeIntake()) })).toMatchObject({
+    expect(await call('POST', `/cases/${caseId}/events`, { ...other, body: events.completeIntake() })).toMatchObject({
       status: 403,
       body: { code: 'out_of_scope', message: 'The case belongs to another care provider; your token is for shelter-ca-02.' },
     });
-    expect(await call('POST', '/cases', { ...other, body: bodyOf(openCaseRequest(uniqueName('UC-x'))) })).toMatchObject({ status: 403 });
+    expect(await call('POST', '/cases', { ...other, body: openCaseRequest(uniqueName('UC-x')) })).toMatchObject({ status: 403 });
     expect(await call('GET', '/cases?careProviderId=shelter-tx-07', other)).toMatchObject({ status: 403 });
     const theirs = await call<{ items: { careProviderId: string }[] }>('GET', '/cases', other);
     expect(theirs.body.items.every((c) => c.careProviderId === 'shelter-ca-02')).toBe(true);
@@ -116,6 +145,56 @@ describe('care-provider scope', () => {
     // ORR sees every provider's cases.
     expect((await call('GET', `/cases/${caseId}`, { as: reviewer })).status).toBe(200);
     expect((await call<CaseView>('GET', `/cases/${caseId}`)).body.status).toBe('intake');
+  });
+  it('a supervisor scoped to one care provider sees and acts on that provider only, and may not decode payloads', async () => {
+    const theirCase = await openCase();
+    const ownCase = await openCase({ careProviderId: 'shelter-ca-02' }, { as: otherManager, careProvider: 'shelter-ca-02' });
+    const scoped = { as: supervisor, careProvider: 'shelter-ca-02' };
+    // Cases: their own provider's only.
+    expect(await call('GET', `/cases/${theirCase}`, scoped)).toMatchObject({
+      status: 403,
+      body: { code: 'out_of_scope', message: 'The case belongs to another care provider; your token is for shelter-ca-02.' },
+    });
+    expect(await call('GET', `/cases/${theirCase}/audit`, scoped)).toMatchObject({ status: 403, body: { code: 'out_of_scope' } });
+    expect((await call<CaseView>('GET', `/cases/${ownCase}`, scoped)).body.careProviderId).toBe('shelter-ca-02');
+    expect(await call('GET', '/cases?careProviderId=shelter-tx-07', scoped)).toMatchObject({
+      status: 403,
+      body: { code: 'out_of_scope', message: "Your token is for care provider shelter-ca-02; you cannot list shelter-tx-07's cases." },
+    });
+    const listed = await eventually(
+      () => call<{ items: { caseId: string; careProviderId: string }[] }>('GET', '/cases?limit=500', scoped),
+      (reply) => reply.body.items.some((c) => c.caseId === ownCase),
+      "the scoped supervisor's case in the list",
+    );
+    expect(new Set(listed.body.items.map((c) => c.careProviderId))).toEqual(new Set(['shelter-ca-02']));
+    // Alerts: listed, filtered and acknowledged within the provider only.
+    const [theirAlert, ownAlert] = await Promise.all([
+      stack.db.prisma.alert.create({ data: alertRow(theirCase) }),
+      stack.db.prisma.alert.create({ data: alertRow(ownCase, { careProviderId: 'shelter-ca-02' }) }),
+    ]);
+    const alerts = await call<{ items: { id: string; careProviderId: string }[] }>('GET', '/alerts?limit=500', scoped);
+    expect(alerts.body.items.map((a) => a.id)).toContain(ownAlert.id);
+    expect(new Set(alerts.body.items.map((a) => a.careProviderId))).toEqual(new Set(['shelter-ca-02']));
+    expect(await call('GET', '/alerts?careProviderId=shelter-tx-07', scoped)).toMatchObject({
+      status: 403,
+      body: { code: 'out_of_scope' },
+    });
+    expect(await call('POST', `/alerts/${theirAlert.id}/ack`, { ...scoped, body: {} })).toMatchObject({
+      status: 403,
+      body: { code: 'out_of_scope', message: 'The alert belongs to another care provider; your token is for shelter-ca-02.' },
+    });
+    // Decoded payloads would show every provider's children.
+    const wire = {
+      payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }],
+    };
+    expect(await call('POST', '/codec/decode', { ...scoped, body: wire })).toMatchObject({
+      status: 403,
+      body: {
+        code: 'role_not_permitted',
+        message: 'Payloads are decoded for ORR reviewers, unscoped supervisors and admins, not for a supervisor scoped to shelter-ca-02.',
+      },
+    });
+    expect(await call('POST', '/codec/decode', { as: supervisor, body: wire })).toMatchObject({ status: 200, body: wire });
   });
 });
 
@@ -150,21 +229,56 @@ describe('roles', () => {
     DECIDE_APPEAL: events.decideAppeal('granted'),
   };
 
-  it('every role x event pair: 403 exactly when the policy table does not let that role send it', async () => {
+  /**
+   * What each pair the policy table allows gets, sent in this order to one case opened for the
+   * test (a 9-year-old, Category 1 sponsor): the case moves as the accepted ones take it, until DEPART
+   * closes it; the decision comes after that. `200 <status>` is the case's new status; `409 <code>` the case's reason.
+   */
+  const allowedOutcomes: Record<string, string> = {
+    'COMPLETE_INTAKE case_manager': '200 sponsor_identification',
+    'IDENTIFY_SPONSOR case_manager': '200 application',
+    'NO_VIABLE_SPONSOR case_manager': '409 not_allowed_in_state',
+    'COMPLETE_ASSESSMENT case_manager': '200 vetting',
+    'CLEAR_CHECK case_manager': '200 vetting',
+    // Identity was just cleared; checks still pending.
+    'FLAG_CHECK case_manager': '409 conditions_not_met',
+    'COMPLETE_VETTING case_manager': '409 conditions_not_met',
+    'REQUEST_HOME_STUDY case_manager': '409 not_allowed_in_state',
+    'REQUEST_HOME_STUDY case_coordinator': '409 not_allowed_in_state',
+    'COMPLETE_HOME_STUDY case_manager': '409 not_allowed_in_state',
+    'RECOMMEND_RELEASE case_manager': '409 not_allowed_in_state',
+    'REVIEW_CASE case_coordinator': '409 not_allowed_in_state',
+    'RELEASE_CHILD case_manager': '409 not_allowed_in_state',
+    'COMPLETE_FOLLOW_UP case_manager': '409 not_allowed_in_state',
+    'SPONSOR_WITHDREW case_manager': '200 sponsor_identification',
+    // To the care provider the case is with already.
+    'TRANSFER_CARE_PROVIDER orr_reviewer': '409 conditions_not_met',
+    // The child is 9.
+    'AGE_OUT case_manager': '409 conditions_not_met',
+    'DEPART case_manager': '200 closed',
+    // The decision goes last (CASE_EVENT_TYPES lists the reviewer's signal after the case manager's events).
+    'DECIDE_RELEASE orr_reviewer': '409 case_closed',
+  };
+
+  it('every role x event pair: 403 exactly when the policy table does not let that role send it, else what the case says', async () => {
     const caseId = await openCase();
-    const pairs: [Actor, CaseEventType, number][] = [];
+    const outcomes: string[] = [];
+    const expected: string[] = [];
     for (const type of CASE_EVENT_TYPES) {
       for (const actor of PERSON_ROLES) {
         const path = type === 'DECIDE_RELEASE' ? `/cases/${caseId}/decision` : `/cases/${caseId}/events`;
-        const reply = await call('POST', path, { as: actor, body: bodyOf(samples[type]) });
-        pairs.push([actor, type, reply.status]);
-        if (EVENT_ROLES[type].includes(actor.role)) expect([type, actor.role, reply.status]).not.toEqual([type, actor.role, 403]);
-        else expect([type, actor.role, reply.status, reply.body['code']]).toEqual([type, actor.role, 403, 'role_not_permitted']);
+        const reply = await call<Record<string, string>>('POST', path, { as: actor, body: samples[type] });
+        const pair = `${type} ${actor.role}`;
+        outcomes.push(`${pair}: ${reply.status} ${reply.status === 200 ? reply.body['status'] : reply.body['code']}`);
+        expected.push(`${pair}: ${EVENT_ROLES[type].includes(actor.role) ? allowedOutcomes[pair] : '403 role_not_permitted'}`);
       }
     }
-    const forbidden = pairs.filter(([, , status]) => status === 403).length;
-    console.log(`role x event matrix: ${pairs.length} pairs, ${forbidden} refused with 403, ${pairs.length - forbidden} let through to the case`);
-    expect(pairs).toHaveLength(CASE_EVENT_TYPES.length * PERSON_ROLES.length);
+    expect(outcomes).toEqual(expected);
+    const count = (status: string) => outcomes.filter((o) => o.includes(`: ${status} `)).length;
+    console.log(
+      `role x event matrix: ${outcomes.length} pairs: ${count('403')} refused by role (403), ${count('200')} applied (200), ${count('409')} refused by the case (409)`,
+    );
+    expect(outcomes).toHaveLength(CASE_EVENT_TYPES.length * PERSON_ROLES.length);
   });
 
   it('a caller that reaches Temporal directly meets the same rules in the workflow', async () => {
@@ -177,7 +291,11 @@ describe('roles', () => {
     expect((err as WorkflowUpdateFailedError).cause?.message).toBe('COMPLETE_INTAKE may be sent by case_manager, not by orr_reviewer.');
     // A decision signalled by a case manager is recorded as refused, never applied, and audited.
     await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(caseManager), 'direct-signal'));
-    const trail = await eventuallyAudit(caseId, (t) => t.entries.some((e) => e.requestId === 'direct-signal'));
+    const trail = await eventually(
+      () => auditOf(caseId),
+      (t) => t.entries.some((e) => e.requestId === 'direct-signal'),
+      'the refused signal in the audit trail',
+    );
     expect(trail.entries.find((e) => e.requestId === 'direct-signal')).toMatchObject({
       kind: 'refused',
       event: 'DECIDE_RELEASE',
@@ -187,30 +305,35 @@ describe('roles', () => {
 });
 
 interface Trail {
-  entries: { seq: number; kind: string; event: string; actor: Actor; reason: string | null; requestId: string | null; detail: string | null }[];
+  entries: {
+    seq: number;
+    kind: string;
+    event: string;
+    actor: Actor;
+    reason: string | null;
+    requestId: string | null;
+    detail: string | null;
+  }[];
   verified: boolean;
   brokenAt: number | null;
 }
 
-async function eventuallyAudit(caseId: string, done: (trail: Trail) => boolean): Promise<Trail> {
-  for (let i = 0; i < 150; i += 1) {
-    const trail = (await call<Trail>('GET', `/cases/${caseId}/audit`, { as: reviewer })).body;
-    if (done(trail)) return trail;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the audit trail did not catch up');
-}
+const auditOf = async (caseId: string): Promise<Trail> => (await call<Trail>('GET', `/cases/${caseId}/audit`, { as: reviewer })).body;
 
 describe('audit trail', () => {
   it('keeps every accepted event and every refused attempt, chained; a tampered row fails verification', async () => {
     const caseId = await openCase();
-    await call('POST', `/cases/${caseId}/events`, { body: bodyOf(events.completeIntake()) });
-    await call('POST', `/cases/${caseId}/events`, { body: bodyOf(events.identifySponsor('1')) });
-    const refusedRole = await call('POST', `/cases/${caseId}/events`, { as: reviewer, body: bodyOf(events.completeAssessment()) });
+    await call('POST', `/cases/${caseId}/events`, { body: events.completeIntake() });
+    await call('POST', `/cases/${caseId}/events`, { body: events.identifySponsor('1') });
+    const refusedRole = await call('POST', `/cases/${caseId}/events`, { as: reviewer, body: events.completeAssessment() });
     expect(refusedRole.status).toBe(403);
-    const refusedState = await call('POST', `/cases/${caseId}/events`, { body: bodyOf(events.releaseChild()) });
+    const refusedState = await call('POST', `/cases/${caseId}/events`, { body: events.releaseChild() });
     expect(refusedState.status).toBe(409);
-    const trail = await eventuallyAudit(caseId, (t) => t.entries.filter((e) => e.kind === 'accepted').length === 3);
+    const trail = await eventually(
+      () => auditOf(caseId),
+      (t) => t.entries.filter((e) => e.kind === 'accepted').length === 3,
+      'three accepted events in the audit trail',
+    );
     expect(trail.verified).toBe(true);
     expect(trail.entries.map((e) => [e.kind, e.event, e.actor.role])).toEqual(
       expect.arrayContaining([
@@ -223,25 +346,28 @@ describe('audit trail', () => {
     );
     const identified = trail.entries.find((e) => e.event === 'IDENTIFY_SPONSOR')!;
     expect(identified).toMatchObject({ reason: 'Sponsor located through the child, phone interview done', requestId: expect.any(String) });
-    expect(trail.entries.find((e) => e.event === 'RELEASE_CHILD')!.detail).toBe('not_allowed_in_state: RELEASE_CHILD is not allowed while the case is in application.');
+    expect(trail.entries.find((e) => e.event === 'RELEASE_CHILD')!.detail).toBe(
+      'not_allowed_in_state: RELEASE_CHILD is not allowed while the case is in application.',
+    );
 
     await stack.db.prisma.$executeRawUnsafe('ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only');
     try {
-      await stack.db.prisma.$executeRaw`UPDATE audit_entries SET actor_id = 'someone-else' WHERE case_id = ${caseId} AND event = 'IDENTIFY_SPONSOR'`;
+      await stack.db.prisma
+        .$executeRaw`UPDATE audit_entries SET actor_id = 'someone-else' WHERE case_id = ${caseId} AND event = 'IDENTIFY_SPONSOR'`;
     } finally {
       await stack.db.prisma.$executeRawUnsafe('ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only');
     }
-    const tampered = (await call<Trail>('GET', `/cases/${caseId}/audit`, { as: reviewer })).body;
+    const tampered = await auditOf(caseId);
     expect(tampered).toMatchObject({ verified: false, brokenAt: identified.seq });
   });
 });
 
 describe("children's data", () => {
-  it('the Temporal server holds none of a test child\'s data in the clear; the codec endpoint decodes for ORR only', async () => {
+  it("the Temporal server holds none of a test child's data in the clear; the codec endpoint decodes for ORR only", async () => {
     const birthDate = '2011-07-29';
     const reason = 'Aunt Rosa Quintanilla located in Houston';
     const caseId = await openCase({ child: { birthDate, abuseVictim: true } });
-    await call('POST', `/cases/${caseId}/events`, { body: bodyOf(events.completeIntake()) });
+    await call('POST', `/cases/${caseId}/events`, { body: events.completeIntake() });
     await call('POST', `/cases/${caseId}/events`, { body: { type: 'IDENTIFY_SPONSOR', sponsor: { category: '2A' }, reason } });
     // Read the history as the server stores it: a client with no codec.
     const raw = new Client({ connection: stack.env.connection, namespace: 'default' });
@@ -267,11 +393,41 @@ describe("children's data", () => {
     expect(await call('POST', '/codec/decode', { body: wire })).toMatchObject({ status: 403 });
     expect(await call('POST', '/codec/decode', { token: '', body: wire })).toMatchObject({ status: 401 });
   });
+
+  it("logs carry ids, never a child's data: the API's (every level) and the worker's (as deployed)", async () => {
+    const birthDate = '2010-02-14';
+    const reason = 'Uncle Tomas Echeverria, Riverside, works nights';
+    const caseId = await openCase({ child: { birthDate, traffickingVictim: true } });
+    await call('POST', `/cases/${caseId}/events`, { body: events.completeIntake() });
+    await call('POST', `/cases/${caseId}/events`, {
+      body: { type: 'IDENTIFY_SPONSOR', sponsor: { category: '2B', presentsRisk: true }, reason },
+    });
+    // Refusals and bad input, with the child's data in the request.
+    await call('POST', `/cases/${caseId}/events`, { as: otherManager, careProvider: 'shelter-ca-02', body: { type: 'AGE_OUT', reason } });
+    await call('POST', `/cases/${caseId}/events`, { body: { type: 'AGE_OUT', reason } });
+    expect((await call('POST', `/cases/${caseId}/events`, { body: { type: 'DEPART', reason, departure: birthDate } })).status).toBe(400);
+    // A decision the workflow refuses (and logs a warning for), sent straight to Temporal.
+    const handle = stack.env.client.workflow.getHandle(caseWorkflowId(caseId));
+    await handle.signal(releaseDecisionSignal, decisionSignal({ type: 'DECIDE_RELEASE', decision: 'deny', actor: caseManager, reason }));
+    await eventually(
+      () => temporalLogs.filter((entry) => entry.meta?.['caseId'] === caseId).map((entry) => entry.message),
+      (messages) => messages.includes('Release decision refused'),
+      "the worker's warning about the refused decision",
+    );
+    const api = apiLogs.join('');
+    const worker = JSON.stringify(temporalLogs, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
+    // The ids are there: each request is logged with its path, the refusal with its case.
+    expect(api).toContain(`/cases/${caseId}/events`);
+    expect(worker).toContain(caseId);
+    for (const childData of [birthDate, reason, 'Tomas', 'traffickingVictim', 'presentsRisk', '"2B"']) {
+      expect([childData, api.includes(childData), worker.includes(childData)]).toEqual([childData, false, false]);
+    }
+  });
 });
 
 describe('hardening', () => {
   it('sends security headers, no CORS headers by default, and no stack traces', async () => {
-    const reply = await call('GET', '/cases', { headers: { origin: 'https://evil.example' } });
+    const reply = await withHeaders('GET', '/cases', { headers: { origin: 'https://evil.example' } });
     expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
     expect(reply.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(reply.headers.get('strict-transport-security')).toBeTruthy();
@@ -282,22 +438,35 @@ describe('hardening', () => {
   });
 
   it('refuses a body over 64 KiB with 413, changing nothing', async () => {
-    const reply = await call('POST', '/cases', { body: { ...(bodyOf(openCaseRequest(uniqueName('UC-big'))) as object), padding: 'x'.repeat(70_000) } });
+    const reply = await call('POST', '/cases', { body: { ...openCaseRequest(uniqueName('UC-big')), padding: 'x'.repeat(70_000) } });
     expect(reply.status).toBe(413);
   });
 
   it('limits each caller to their rate, then 429 with when to retry', async () => {
-    const limited = await buildApp({ temporal: stack.env.client, prisma: stack.db.prisma, taskQueue: stack.taskQueue, verify: testVerify, rateLimitPerMinute: 3 });
+    const limited = await buildApp({
+      temporal: stack.env.client,
+      prisma: stack.db.prisma,
+      taskQueue: stack.taskQueue,
+      verify: testVerify,
+      rateLimitPerMinute: 3,
+    });
     const url = await limited.listen({ host: '127.0.0.1', port: 0 });
     try {
       const token = await tokenFor(reviewer);
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).status);
+      for (let i = 0; i < 5; i += 1)
+        statuses.push((await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       // Another caller has a budget of their own.
       expect((await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${await tokenFor(supervisor)}` } })).status).toBe(200);
-      const body = (await (await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).json()) as { code: string; message: string };
-      expect(body).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/More than 3 requests a minute; retry in \d+ s\./) });
+      const body = (await (await fetch(`${url}/targets`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        code: string;
+        message: string;
+      };
+      expect(body).toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringMatching(/More than 3 requests a minute; retry in \d+ s\./),
+      });
     } finally {
       await limited.close();
     }

@@ -47,7 +47,12 @@ export const events = {
     reason: 'No relative or other adult came forward; long-term foster care planning',
   }),
   completeAssessment: (): CaseCommandRequest => ({ type: 'COMPLETE_ASSESSMENT', actor: caseManager }),
-  clearCheck: (check: Check, extra: ResultExtras = {}): CaseCommandRequest => ({ type: 'CLEAR_CHECK', actor: caseManager, check, ...extra }),
+  clearCheck: (check: Check, extra: ResultExtras = {}): CaseCommandRequest => ({
+    type: 'CLEAR_CHECK',
+    actor: caseManager,
+    check,
+    ...extra,
+  }),
   flagCheck: (check: Check, sponsorPresentsRisk = false, extra: ResultExtras = {}): CaseCommandRequest => ({
     type: 'FLAG_CHECK',
     actor: caseManager,
@@ -67,7 +72,11 @@ export const events = {
     person,
     reason: 'Moved out of the household',
   }),
-  decideHouseholdFlag: (person: string, check: HouseholdCheck, decision: 'mitigated' | 'presents_risk' = 'mitigated'): CaseCommandRequest => ({
+  decideHouseholdFlag: (
+    person: string,
+    check: HouseholdCheck,
+    decision: 'mitigated' | 'presents_risk' = 'mitigated',
+  ): CaseCommandRequest => ({
     type: 'DECIDE_HOUSEHOLD_FLAG',
     actor: caseManager,
     person,
@@ -118,9 +127,11 @@ export const events = {
     actor: caseManager,
     recommendation,
   }),
-  review: (
-    recommendation: 'approve' | 'approve_with_services' | 'deny' | 'more_assessment' = 'approve',
-  ): CaseCommandRequest => ({ type: 'REVIEW_CASE', actor: coordinator, recommendation }),
+  review: (recommendation: 'approve' | 'approve_with_services' | 'deny' | 'more_assessment' = 'approve'): CaseCommandRequest => ({
+    type: 'REVIEW_CASE',
+    actor: coordinator,
+    recommendation,
+  }),
   releaseChild: (): CaseCommandRequest => ({ type: 'RELEASE_CHILD', actor: caseManager }),
   completeFollowUp: (): CaseCommandRequest => ({ type: 'COMPLETE_FOLLOW_UP', actor: caseManager }),
   sponsorWithdrew: (): CaseCommandRequest => ({

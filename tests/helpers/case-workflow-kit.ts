@@ -9,11 +9,12 @@ import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from
 import { OpenCaseFields } from '../../src/contracts/case-input';
 import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
 import { caseWorkflowId } from '../../src/contracts/ids';
+import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
-import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { caseWorkflow } from '../../src/workflows';
 import { clearPending, decisionSignal, events, openCaseRequest } from './builders';
+import { eventually } from './eventually';
 import { bundleCaseWorkflows, createTimeSkippingEnv, uniqueName } from './temporal';
 
 /** Workflow-test kit: a time-skipping server per test file, workers, and a case driven like its users do. */
@@ -86,7 +87,10 @@ export interface FakeActivityOptions {
  * Fake activities at the boundary: they keep what was projected and every alert record, in order,
  * and answer with the targets version the read model holds. No webhook.
  */
-export function fakeActivities(projected: CaseProjection[], { failFirst = 0, recorded = { alerts: [] }, savedTargets }: FakeActivityOptions = {}) {
+export function fakeActivities(
+  projected: CaseProjection[],
+  { failFirst = 0, recorded = { alerts: [] }, savedTargets }: FakeActivityOptions = {},
+) {
   let calls = 0;
   const saved = savedTargets ?? { version: 0, targets: DEFAULT_TARGETS };
   const activities: CaseActivities = {
@@ -126,26 +130,12 @@ export async function clearChecks(handle: CaseHandle): Promise<CaseView> {
   return send(handle, ...clearPending(view.checks));
 }
 
-/**
- * Polls `probe` in real time until `done` holds for what it answers; fails after `timeoutMs` saying
- * what it waited for and what it saw last, instead of hanging to the test's timeout.
- */
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Gave up after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** A reviewer's decision, by signal; waits until the case has seen it (applied or refused). */
 export async function decide(handle: CaseHandle, decision: ReleaseDecisionRequest): Promise<CaseView> {
   const before = await handle.query(caseViewQuery);
   const signal = decisionSignal(decision);
   await handle.signal(releaseDecisionSignal, signal);
-  return waitFor(
+  return eventually(
     () => handle.query(caseViewQuery),
     (view) => view.transitions.length > before.transitions.length || view.refusedSignals.length > before.refusedSignals.length,
     `case ${handle.workflowId} to apply or refuse the decision ${signal.requestId} (${decision.decision})`,

@@ -3,17 +3,17 @@ import { getNextTransitions } from 'xstate';
 
 import type { CaseEventType, Check, DenialGround } from '../../src/contracts/case-events';
 import { CHECKS, HOUSEHOLD_CHECKS } from '../../src/contracts/case-events';
-import type { PersonCheck } from '../../src/domain/case-checks';
-import { profileById } from '../../src/domain/policy';
 import type { Role } from '../../src/contracts/roles';
 import { RoleSchema } from '../../src/contracts/roles';
-import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
-import { caseMachine } from '../../src/machines/case-machine';
+import type { PersonCheck } from '../../src/domain/case-checks';
+import { profileById } from '../../src/domain/policy';
+import { EVENT_ROLES } from '../../src/domain/policy';
 import { peopleChecks, vettingRegions } from '../../src/machines/case-logic';
+import { caseMachine } from '../../src/machines/case-machine';
 import { denialsOf, profilesOf } from '../../src/machines/case-machine';
+import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
 import type { SponsorFile } from '../../src/machines/case-machine';
 import type { CaseSnapshot } from '../../src/machines/case-status';
-import { EVENT_ROLES } from '../../src/domain/policy';
 
 /**
  * The case machine as a model to explore: the events a test offers in each state, a state key that
@@ -63,7 +63,14 @@ export interface ModelScope {
 }
 
 const NEW_RULE = { maxSponsors: 1, flags: false, household: false, renewals: false, appeals: false, detours: false } as const;
-export const MAIN_PATH: ModelScope = { ...NEW_RULE, name: 'main path', sponsors: ['1', '2B', '3u'], maxSponsors: Infinity, flags: true, detours: true };
+export const MAIN_PATH: ModelScope = {
+  ...NEW_RULE,
+  name: 'main path',
+  sponsors: ['1', '2B', '3u'],
+  maxSponsors: Infinity,
+  flags: true,
+  detours: true,
+};
 export const SCOPES: readonly ModelScope[] = [
   MAIN_PATH,
   { ...NEW_RULE, name: 'household', sponsors: ['1'], household: true },
@@ -88,19 +95,28 @@ function openChecks(snapshot: CaseSnapshot, at: string, state: 'pending' | 'expi
 }
 
 const flagEvent = (check: Check, risk: boolean, extra: Record<string, string> = {}): CaseMachineEvent =>
-  ({ type: 'FLAG_CHECK', check, reason: 'finding', sponsorPresentsRisk: risk, at: MODEL_AT, ...extra, ...by('FLAG_CHECK') }) as CaseMachineEvent;
+  ({
+    type: 'FLAG_CHECK',
+    check,
+    reason: 'finding',
+    sponsorPresentsRisk: risk,
+    at: MODEL_AT,
+    ...extra,
+    ...by('FLAG_CHECK'),
+  }) as CaseMachineEvent;
 
 /** The sponsor's check events: clear the first pending; one flag per sponsor, on any pending check, and the risk finding on the first. */
 function sponsorCheckEvents(snapshot: CaseSnapshot, scope: ModelScope): CaseMachineEvent[] {
   const check = firstPending(snapshot);
   if (!check) return [];
   const pending = CHECKS.filter((c) => regionOf(snapshot, c) === 'pending');
-  const flags = scope.flags && snapshot.context.flags.length === 0 ? [...pending.map((c) => flagEvent(c, false)), flagEvent(check, true)] : [];
+  const flags =
+    scope.flags && snapshot.context.flags.length === 0 ? [...pending.map((c) => flagEvent(c, false)), flagEvent(check, true)] : [];
   return [{ type: 'CLEAR_CHECK', check, at: MODEL_AT, ...by('CLEAR_CHECK') }, ...flags];
 }
 
 /** One adult per sponsor (keeps the space finite; the host is asked about a second apart): added, checked, flagged, decided, removed. */
-function householdEvents(snapshot: CaseSnapshot, scope: ModelScope): CaseMachineEvent[] {
+function householdEvents(snapshot: CaseSnapshot): CaseMachineEvent[] {
   const at = MODEL_AT;
   const { context } = snapshot;
   const member = openChecks(snapshot, at, 'pending').find((c) => c.personId !== context.sponsorId);
@@ -110,14 +126,26 @@ function householdEvents(snapshot: CaseSnapshot, scope: ModelScope): CaseMachine
     HOUSEHOLD_CHECKS.filter((c) => m.results[c]?.outcome === 'flagged' && !m.flagDecisions[c]).map((c) => ({ person: m.id, check: c })),
   );
   return [
-    ...(context.household.length === 0 ? [{ type: 'ADD_HOUSEHOLD_MEMBER', member: { role: 'household_member' }, at, ...by('ADD_HOUSEHOLD_MEMBER') }] : []),
+    ...(context.household.length === 0
+      ? [{ type: 'ADD_HOUSEHOLD_MEMBER', member: { role: 'household_member' }, at, ...by('ADD_HOUSEHOLD_MEMBER') }]
+      : []),
     ...(member ? [{ type: 'CLEAR_CHECK', check: member.check, person: member.personId, at, ...by('CLEAR_CHECK') }] : []),
     ...(member && context.flags.length === 0 ? [flagEvent(member.check, false, { person: member.personId })] : []),
     ...present.map((m) => ({ type: 'REMOVE_HOUSEHOLD_MEMBER', person: m.id, reason: 'moved out', at, ...by('REMOVE_HOUSEHOLD_MEMBER') })),
     ...undecided.flatMap(({ person, check }) =>
-      (['mitigated', 'presents_risk'] as const).map((decision) => ({ type: 'DECIDE_HOUSEHOLD_FLAG', person, check, decision, reason: 'decided', at, ...by('DECIDE_HOUSEHOLD_FLAG') })),
+      (['mitigated', 'presents_risk'] as const).map((decision) => ({
+        type: 'DECIDE_HOUSEHOLD_FLAG',
+        person,
+        check,
+        decision,
+        reason: 'decided',
+        at,
+        ...by('DECIDE_HOUSEHOLD_FLAG'),
+      })),
     ),
-    ...(fingerprints ? [{ type: 'SCHEDULE_FINGERPRINTS', person: fingerprints.personId, appointmentAt: at, at, ...by('SCHEDULE_FINGERPRINTS') }] : []),
+    ...(fingerprints
+      ? [{ type: 'SCHEDULE_FINGERPRINTS', person: fingerprints.personId, appointmentAt: at, at, ...by('SCHEDULE_FINGERPRINTS') }]
+      : []),
   ] as CaseMachineEvent[];
 }
 
@@ -143,11 +171,25 @@ function appealEvents(snapshot: CaseSnapshot): CaseMachineEvent[] {
   const pending = context.appeals.filter((a) => a.outcome === null);
   return [
     ...denialsOf(context).flatMap((d) =>
-      (['sponsor', 'child'] as const).map((appellant) => ({ type: 'FILE_APPEAL', appellant, sponsorId: d.sponsorId, reason: 'appeal', at, ...by('FILE_APPEAL') })),
+      (['sponsor', 'child'] as const).map((appellant) => ({
+        type: 'FILE_APPEAL',
+        appellant,
+        sponsorId: d.sponsorId,
+        reason: 'appeal',
+        at,
+        ...by('FILE_APPEAL'),
+      })),
     ),
     ...pending.map((a) => ({ type: 'ACKNOWLEDGE_APPEAL', appealId: a.id, at, ...by('ACKNOWLEDGE_APPEAL') })),
     ...pending.flatMap((a) =>
-      (['granted', 'denied'] as const).map((decision) => ({ type: 'DECIDE_APPEAL', appealId: a.id, decision, reason: 'decided', at, ...by('DECIDE_APPEAL') })),
+      (['granted', 'denied'] as const).map((decision) => ({
+        type: 'DECIDE_APPEAL',
+        appealId: a.id,
+        decision,
+        reason: 'decided',
+        at,
+        ...by('DECIDE_APPEAL'),
+      })),
     ),
   ] as CaseMachineEvent[];
 }
@@ -215,7 +257,7 @@ export function modelEvents(snapshot: CaseSnapshot, scope: ModelScope = EVERYTHI
     { type: 'NO_VIABLE_SPONSOR', reason: 'none', at, ...by('NO_VIABLE_SPONSOR') },
     { type: 'COMPLETE_ASSESSMENT', at, ...by('COMPLETE_ASSESSMENT') },
     ...sponsorCheckEvents(snapshot, scope),
-    ...(scope.household ? householdEvents(snapshot, scope) : []),
+    ...(scope.household ? householdEvents(snapshot) : []),
     ...(scope.renewals ? renewalEvents(snapshot) : []),
     { type: 'COMPLETE_VETTING', at, ...by('COMPLETE_VETTING') },
     { type: 'COMPLETE_HOME_STUDY', outcome: 'favourable', reason: 'report', at, ...by('COMPLETE_HOME_STUDY') },
@@ -244,7 +286,9 @@ export function modelStateKey(snapshot: CaseSnapshot, scope: ModelScope = EVERYT
     // With appeals, earlier sponsors matter: whose denial may still be appealed, and the file a granted appeal brings back.
     ...(scope.appeals
       ? {
-          denied: context.sponsorHistory.flatMap((h) => (h.outcome === 'denied' ? [{ id: h.sponsorId, grounds: h.denial?.grounds, file: fileKey(h, snapshot) }] : [])),
+          denied: context.sponsorHistory.flatMap((h) =>
+            h.outcome === 'denied' ? [{ id: h.sponsorId, grounds: h.denial?.grounds, file: fileKey(h, snapshot) }] : [],
+          ),
           appeals: context.appeals.map((a) => [a.sponsorId, a.appellant, a.acknowledgedAt !== null, a.outcome]),
         }
       : {}),

@@ -4,13 +4,14 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 
 import type { CaseActivityDeps } from '../../src/activities/case-activities';
-import type { AppDeps } from '../../src/api/app';
+import type { HttpOptions } from '../../src/api/app';
 import { buildApp } from '../../src/api/app';
+import type { ServiceConnections } from '../../src/services/app-services';
 import { createCaseWorker } from '../../src/worker/create-worker';
 import { testVerify } from './auth';
+import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from './temporal';
 import type { TestDatabase } from './test-db';
 import { createTestDatabase } from './test-db';
-import { bundleCaseWorkflows, createDevServerEnv, uniqueName } from './temporal';
 
 /** The whole stack on real parts for one end-to-end test file: dev server, database, worker, API. */
 export interface Stack {
@@ -24,7 +25,7 @@ export interface Stack {
 export interface StackOptions {
   dataConverter?: DataConverter;
   worker?: Partial<Omit<CaseActivityDeps, 'prisma'>>;
-  app?: Partial<Omit<AppDeps, 'temporal' | 'prisma' | 'taskQueue'>>;
+  app?: Partial<HttpOptions & Omit<ServiceConnections, 'temporal' | 'prisma' | 'taskQueue'>>;
 }
 
 /** Registers beforeAll/afterAll; the returned object is filled in once the stack is up. */

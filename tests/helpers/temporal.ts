@@ -1,6 +1,6 @@
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { LogEntry, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 
 import { parseConfig } from '../../src/config/env';
@@ -11,10 +11,18 @@ import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 
 let runtimeInstalled = false;
 
-/** Quiet SDK logs in tests; failures still show. */
+/** What the SDK, workflows and activities of this test process logged (WARN and up, as `npm start` logs them). */
+export const temporalLogs: LogEntry[] = [];
+
+/** Quiet SDK logs in tests; failures still show, and are kept in `temporalLogs`. */
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const printer = new DefaultLogger('WARN');
+  const logger = new DefaultLogger('WARN', (entry) => {
+    temporalLogs.push(entry);
+    printer.log(entry.level, entry.message, entry.meta);
+  });
+  Runtime.install({ logger, shutdownSignals: [] });
   runtimeInstalled = true;
 }
 

@@ -1,10 +1,10 @@
 import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
 import { CaseStatusSchema } from '../../src/contracts/case-status';
-import { caseMachine } from '../../src/machines/case-machine';
+import { EVENT_ROLES } from '../../src/domain/policy';
 import { allowedEvents, allowedEventsByRole, checkStatuses, evaluateEvent } from '../../src/machines/case-logic';
+import { caseMachine } from '../../src/machines/case-machine';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { GROUPING_STATES, STAGE_TO_STATUS, UnmappedStateError, toCaseStatus } from '../../src/machines/case-status';
-import { EVENT_ROLES } from '../../src/domain/policy';
 import { caseManager, coordinator, events, reviewer } from '../helpers/builders';
 import { AT, CLEAR_PENDING, drive, openSnapshot, parseEvent } from '../helpers/machine-driver';
 
@@ -81,7 +81,9 @@ describe('case machine: vetting as parallel checks', () => {
       'The can_registry check of sp-1 is not required for a Category 2B sponsor under ifr-2025 unless something raises it; checks pending: identity, relationship, public_records, sex_offender, fbi_fingerprint, prior_sponsorship.',
     );
     const cleared = drive(s, events.clearCheck('identity'));
-    expect(refusal(cleared, events.flagCheck('identity')).message).toMatch(/^The identity check of sp-1 is already cleared; checks pending: relationship,/);
+    expect(refusal(cleared, events.flagCheck('identity')).message).toMatch(
+      /^The identity check of sp-1 is already cleared; checks pending: relationship,/,
+    );
   });
 
   it('a flag raises the conditional checks and ends the expedited path', () => {
@@ -246,7 +248,13 @@ describe('case machine: exits', () => {
     const s = drive(sponsored('1'), events.clearCheck('identity'), events.sponsorWithdrew());
     expect(toCaseStatus(s)).toBe('sponsor_identification');
     expect(s.context.sponsorHistory).toEqual([
-      expect.objectContaining({ sponsorId: 'sp-1', sponsor: expect.objectContaining({ category: '1' }), outcome: 'withdrawn', at: AT, denial: null }),
+      expect.objectContaining({
+        sponsorId: 'sp-1',
+        sponsor: expect.objectContaining({ category: '1' }),
+        outcome: 'withdrawn',
+        at: AT,
+        denial: null,
+      }),
     ]);
     // The withdrawn sponsor's result stays in their file; the case has no current results.
     expect(s.context.sponsorHistory[0]?.checkResults.identity?.outcome).toBe('cleared');
@@ -285,7 +293,14 @@ describe('case machine: exits', () => {
   });
 
   it('release ends the stay; the follow-up call closes the case; a closed case refuses everything', () => {
-    const released = drive(sponsored('1'), CLEAR_PENDING, events.completeVetting(), events.recommend(), events.approve(), events.releaseChild());
+    const released = drive(
+      sponsored('1'),
+      CLEAR_PENDING,
+      events.completeVetting(),
+      events.recommend(),
+      events.approve(),
+      events.releaseChild(),
+    );
     expect(toCaseStatus(released)).toBe('released');
     expect(released.context.releasedAt).toBe(AT);
     expect(allowedEventsByRole(released, AT)).toEqual({ case_manager: ['COMPLETE_FOLLOW_UP'] });

@@ -5,14 +5,14 @@ import { getStateNodes } from 'xstate';
 import type { CaseEvent, CaseEventType, Check, Sponsor } from '../../src/contracts/case-events';
 import { CASE_EVENT_TYPES, CHECKS, SponsorSchema } from '../../src/contracts/case-events';
 import type { Role } from '../../src/contracts/roles';
-import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
-import { caseMachine, createCaseMachine } from '../../src/machines/case-machine';
-import type { RefusalCode } from '../../src/machines/case-logic';
-import { allowedEvents, evaluateEvent, handledEventTypes, openCaseSnapshot, vettingRegions } from '../../src/machines/case-logic';
-import type { CaseSnapshot } from '../../src/machines/case-status';
-import { toCaseStatus } from '../../src/machines/case-status';
 import type { PolicyProfile } from '../../src/domain/policy';
 import { EVENT_ROLES, POLICY_PROFILES, checkRequired, profileAt } from '../../src/domain/policy';
+import type { RefusalCode } from '../../src/machines/case-logic';
+import { allowedEvents, evaluateEvent, handledEventTypes, openCaseSnapshot, vettingRegions } from '../../src/machines/case-logic';
+import type { CaseMachine, CaseMachineEvent } from '../../src/machines/case-machine';
+import { caseMachine, createCaseMachine } from '../../src/machines/case-machine';
+import type { CaseSnapshot } from '../../src/machines/case-status';
+import { toCaseStatus } from '../../src/machines/case-status';
 import type { ModelScope } from '../helpers/machine-model';
 import {
   MAIN_PATH,
@@ -139,13 +139,15 @@ const report = {
 afterAll(() => console.log(`case machine model coverage: ${JSON.stringify(report)}`));
 
 describe('case machine: model-based coverage', () => {
-  it('takes every transition the machine defines (today\'s policy, then a table with the checks conditional)', () => {
+  it("takes every transition the machine defines (today's policy, then a table with the checks conditional)", () => {
     const missed = transitions.filter((t) => !production.covered.has(t.id) && !conditional.covered.has(t.id));
     expect(missed.map((t) => t.id)).toEqual([]);
     // What today's table leaves unreachable follows from the table alone: a check no sponsor can go
     // without never takes the "not required" branch, and one no flag can raise is never re-evaluated.
     const sponsors = (['1', '2A', '2B', '3'] as const).flatMap((category) =>
-      [true, false].map((related) => SponsorSchema.parse({ category, related, presentsRisk: false, sponsoredBefore: false, seekingMultiple: false })),
+      [true, false].map((related) =>
+        SponsorSchema.parse({ category, related, presentsRisk: false, sponsoredBefore: false, seekingMultiple: false }),
+      ),
     );
     const required = (check: Check, sponsor: Sponsor, raised: boolean, expedited: boolean) =>
       checkRequired(check, { profile: profileAt(MODEL_AT), sponsor, raised, expedited });
@@ -164,7 +166,9 @@ describe('case machine: model-based coverage', () => {
   });
 
   it('rests in every state node the machine defines; transient ones are only passed through', () => {
-    const reached = new Set([...production.states, ...conditional.states].flatMap((s) => getStateNodes(s.machine.root, s.value).map((n) => n.id)));
+    const reached = new Set(
+      [...production.states, ...conditional.states].flatMap((s) => getStateNodes(s.machine.root, s.value).map((n) => n.id)),
+    );
     expect(nodes.resting.filter((id) => !reached.has(id))).toEqual([]);
     expect(nodes.transient.filter((id) => reached.has(id))).toEqual([]);
     expect(nodes.transient).toHaveLength(CHECKS.length);
@@ -238,7 +242,15 @@ describe('case machine: model-based coverage', () => {
     const member = snapshot.context.household.find((m) => m.removedAt === null);
     const memberCheck = member && (['identity', 'public_records', 'sex_offender'] as const).find((c) => !member.results[c]);
     const flag = (check: Check, person?: string): CaseMachineEvent =>
-      ({ type: 'FLAG_CHECK', check, ...(person ? { person } : {}), reason: 'finding', sponsorPresentsRisk: false, at: MODEL_AT, actor }) as CaseMachineEvent;
+      ({
+        type: 'FLAG_CHECK',
+        check,
+        ...(person ? { person } : {}),
+        reason: 'finding',
+        sponsorPresentsRisk: false,
+        at: MODEL_AT,
+        actor,
+      }) as CaseMachineEvent;
     return [
       ...(pendingCheck ? [flag(pendingCheck)] : []),
       ...(member && memberCheck ? [flag(memberCheck, member.id)] : []),
@@ -299,6 +311,11 @@ describe('case machine: model-based coverage', () => {
         }
       }
     }
-    expect(Object.keys(report.refusals).sort()).toEqual(['case_closed', 'conditions_not_met', 'not_allowed_in_state', 'role_not_permitted']);
+    expect(Object.keys(report.refusals).sort()).toEqual([
+      'case_closed',
+      'conditions_not_met',
+      'not_allowed_in_state',
+      'role_not_permitted',
+    ]);
   });
 });

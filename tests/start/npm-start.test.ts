@@ -3,10 +3,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { CaseView } from '../../src/contracts/case-view';
-import { events, openCaseRequest } from '../helpers/builders';
 import type { Running } from '../../scripts/processes';
-import { descendantsOf, freePort, isAlive, killTree, startProcess, stopProcess } from '../../scripts/processes';
+import { descendantsOf, killTree, startProcess, stopProcess } from '../../scripts/processes';
+import type { CaseView } from '../../src/contracts/case-view';
+import { freePort, isAlive } from '../../src/processes';
+import { events, openCaseRequest } from '../helpers/builders';
 
 jest.setTimeout(240_000);
 
@@ -76,15 +77,21 @@ describe('npm start', () => {
     expect(banner).toContain(`API:          ${api}`);
     expect(banner).toContain(`API docs:     ${api}/docs`);
     expect(banner).toContain(`Temporal UI:  http://127.0.0.1:${env['TEMPORAL_UI_PORT']}`);
-    expect(banner).toContain(`Database:     embedded PostgreSQL on 127.0.0.1:${env['REUNIFY_POSTGRES_PORT']}, data in ${join(dataDir, 'postgres')}`);
+    expect(banner).toContain(
+      `Database:     embedded PostgreSQL on 127.0.0.1:${env['REUNIFY_POSTGRES_PORT']}, data in ${join(dataDir, 'postgres')}`,
+    );
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
     // The password is made once, beside the data, readable by its owner only.
     expect(readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim()).toMatch(/^[0-9a-f]{48}$/);
     // `npm run token` signs with the embedded default's secret, which npm start made in the data folder.
-    token = execFileSync('npm', ['run', '-s', 'token', '--', '--role', 'case_manager', '--sub', 'cm-ana', '--care-provider', 'shelter-tx-07'], {
-      env,
-      encoding: 'utf8',
-    }).trim();
+    token = execFileSync(
+      'npm',
+      ['run', '-s', 'token', '--', '--role', 'case_manager', '--sub', 'cm-ana', '--care-provider', 'shelter-tx-07'],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    ).trim();
     expect(await (await fetch(`${api}/cases`)).json()).toMatchObject({ code: 'unauthenticated' });
 
     expect((await post('/cases', openCaseRequest('UC-restart-1'))).status).toBe(201);
@@ -121,11 +128,19 @@ describe('npm start', () => {
 
     running = await startProcess('start', env, READY);
     expect(running.output.join('')).toContain('stale postmaster.pid');
-    expect((await view('UC-restart-1')).transitions.map((t) => t.event)).toEqual(['OPEN_CASE', 'COMPLETE_INTAKE', 'IDENTIFY_SPONSOR', 'COMPLETE_ASSESSMENT']);
+    expect((await view('UC-restart-1')).transitions.map((t) => t.event)).toEqual([
+      'OPEN_CASE',
+      'COMPLETE_INTAKE',
+      'IDENTIFY_SPONSOR',
+      'COMPLETE_ASSESSMENT',
+    ]);
     expect((await view('UC-crash-2')).transitions.map((t) => t.event)).toEqual(['OPEN_CASE', 'COMPLETE_INTAKE']);
     expect(await listed('vetting')).toEqual(['UC-restart-1']);
     expect(await listed('sponsor_identification')).toEqual(['UC-crash-2']);
-    const audit = (await (await fetch(`${api}/cases/UC-restart-1/audit`, { headers: headers() })).json()) as { verified: boolean; entries: unknown[] };
+    const audit = (await (await fetch(`${api}/cases/UC-restart-1/audit`, { headers: headers() })).json()) as {
+      verified: boolean;
+      entries: unknown[];
+    };
     expect(audit).toMatchObject({ verified: true });
     expect(audit.entries).toHaveLength(4);
     // And it keeps working.

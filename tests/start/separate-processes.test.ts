@@ -5,9 +5,10 @@ import { join } from 'node:path';
 
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-import type { CaseView } from '../../src/contracts/case-view';
 import type { Running } from '../../scripts/processes';
-import { freePort, startProcess, stopProcess } from '../../scripts/processes';
+import { startProcess, stopProcess } from '../../scripts/processes';
+import type { CaseView } from '../../src/contracts/case-view';
+import { freePort } from '../../src/processes';
 import { events, openCaseRequest } from '../helpers/builders';
 import { createDevServerEnv } from '../helpers/temporal';
 
@@ -59,13 +60,21 @@ describe('separate processes on the embedded database', () => {
       running.push(await startProcess('api', { ...env, API_PORT: String(port) }, 'Server listening'));
       apis.push(`http://127.0.0.1:${port}`);
     }
-    const token = execFileSync('npm', ['run', '-s', 'token', '--', '--role', 'case_manager', '--sub', 'cm-ana', '--care-provider', 'shelter-tx-07'], {
-      env,
-      encoding: 'utf8',
-    }).trim();
+    const token = execFileSync(
+      'npm',
+      ['run', '-s', 'token', '--', '--role', 'case_manager', '--sub', 'cm-ana', '--care-provider', 'shelter-tx-07'],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    ).trim();
     const post = (api: string, path: string, body: unknown) => {
       const { actor: _actor, openedBy: _openedBy, ...rest } = body as Record<string, unknown>;
-      return fetch(`${api}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(rest) });
+      return fetch(`${api}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(rest),
+      });
     };
     const [first, second] = apis as [string, string];
     expect((await post(first, '/cases', openCaseRequest('UC-sep-1'))).status).toBe(201);
@@ -77,7 +86,9 @@ describe('separate processes on the embedded database', () => {
     for (const api of apis) {
       let status: string | undefined;
       for (let i = 0; i < 100 && status !== 'application'; i += 1) {
-        const page = (await (await fetch(`${api}/cases?status=application`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { caseId: string; status: string }[] };
+        const page = (await (await fetch(`${api}/cases?status=application`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+          items: { caseId: string; status: string }[];
+        };
         status = page.items.find((item) => item.caseId === 'UC-sep-1')?.status;
         if (status !== 'application') await new Promise((r) => setTimeout(r, 100));
       }

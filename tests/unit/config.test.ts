@@ -5,7 +5,7 @@ import { ConfigError, parseConfig } from '../../src/config/env';
 describe('config', () => {
   it('defaults to the embedded stack', () => {
     const config = parseConfig({});
-    expect(config.database).toEqual({ kind: 'embedded', dataDir: resolve('data'), port: 54329 });
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: resolve('data'), port: 54329, portChosen: false });
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', devServerPort: 7233, devServerUiPort: 8233 });
     expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: undefined, rateLimitPerMinute: 600 });
     expect(config.auth).toEqual({ key: { kind: 'local' }, issuer: 'reunify', audience: 'reunify-api' });
@@ -19,8 +19,13 @@ describe('config', () => {
       /AUTH_JWKS_URL: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both/,
     );
     expect(() => parseConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET: must be at least 32 characters/);
-    expect(() => parseConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/x' })).toThrow(/ALERT_WEBHOOK_SECRET: is required when ALERT_WEBHOOK_URL is set/);
-    expect(parseConfig({ API_CORS_ORIGINS: 'https://a.example, https://b.example' }).api.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(() => parseConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/x' })).toThrow(
+      /ALERT_WEBHOOK_SECRET: is required when ALERT_WEBHOOK_URL is set/,
+    );
+    expect(parseConfig({ API_CORS_ORIGINS: 'https://a.example, https://b.example' }).api.corsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
   });
 
   it('uses a PostgreSQL server and an existing Temporal server when configured', () => {
@@ -35,7 +40,7 @@ describe('config', () => {
 
   it('treats empty variables as unset', () => {
     expect(parseConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: ' ' }).database.kind).toBe('embedded');
-    expect(parseConfig({ REUNIFY_POSTGRES_PORT: '6543' }).database).toMatchObject({ kind: 'embedded', port: 6543 });
+    expect(parseConfig({ REUNIFY_POSTGRES_PORT: '6543' }).database).toMatchObject({ kind: 'embedded', port: 6543, portChosen: true });
   });
 
   it('fails fast, naming every bad variable and why', () => {

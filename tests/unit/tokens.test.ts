@@ -26,7 +26,11 @@ describe('token verification', () => {
         .sign(privateKey);
       await expect(verify(token)).resolves.toEqual({ id: 'ffs-ben', role: 'orr_reviewer', careProviderId: undefined });
       // A token signed with the HMAC secret is refused by a JWKS verifier.
-      const hmac = await signToken('s'.repeat(40), { sub: 'x', role: 'admin' }, { issuer: 'https://idp.example.org', audience: 'reunify-api' });
+      const hmac = await signToken(
+        's'.repeat(40),
+        { sub: 'x', role: 'admin' },
+        { issuer: 'https://idp.example.org', audience: 'reunify-api' },
+      );
       await expect(verify(hmac)).rejects.toThrow(/algorithm|could not be verified|signature/);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,7 +3,8 @@ import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { caseViewQuery } from '../../src/contracts/messages';
 import { events } from '../helpers/builders';
 import type { Recorded } from '../helpers/case-workflow-kit';
-import { fakeActivities, finished, firedIds, send, useCaseWorkflowKit, waitFor } from '../helpers/case-workflow-kit';
+import { fakeActivities, finished, firedIds, send, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
+import { eventually } from '../helpers/eventually';
 import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(60_000);
@@ -18,7 +19,10 @@ const DAY = 86_400_000;
 
 // The test with a refused update comes last: see above.
 describe('case workflow: time', () => {
-  async function scenario(run: (handle: Awaited<ReturnType<typeof kit.openCase>>, recorded: Recorded) => Promise<void>, overrides = {}): Promise<void> {
+  async function scenario(
+    run: (handle: Awaited<ReturnType<typeof kit.openCase>>, recorded: Recorded) => Promise<void>,
+    overrides = {},
+  ): Promise<void> {
     const taskQueue = uniqueName('tq');
     const recorded: Recorded = { alerts: [] };
     const worker = await kit.createWorker(taskQueue, fakeActivities([], { recorded }));
@@ -35,7 +39,9 @@ describe('case workflow: time', () => {
         await kit.env.sleep(birthday + 60_000 - (await kit.env.currentTimeMs()));
         const closed = await finished(handle);
         expect(closed).toMatchObject({ closure: 'aged_out', ageOutPlan: null });
-        expect(closed.transitions.at(-1)?.reason).toBe(`Turned 18 on ${new Date(birthday).toISOString().slice(0, 10)}; no post-18 plan was recorded`);
+        expect(closed.transitions.at(-1)?.reason).toBe(
+          `Turned 18 on ${new Date(birthday).toISOString().slice(0, 10)}; no post-18 plan was recorded`,
+        );
       },
       { child: { birthDate } },
     );
@@ -54,7 +60,7 @@ describe('case workflow: time', () => {
         expect((early as WorkflowUpdateFailedError).cause?.message).toMatch(/^The child is 17; AGE_OUT applies from the 18th birthday, /);
         // The plan is due 14 days before the birthday: that alert stays.
         await kit.env.sleep(birthday - 13 * DAY - (await kit.env.currentTimeMs()));
-        await waitFor(
+        await eventually(
           async () => firedIds(recorded),
           (ids) => ids.includes(`${caseId}:age_out:escalation-0`),
           'the post-18 plan alert, 14 days before the birthday',
@@ -62,7 +68,7 @@ describe('case workflow: time', () => {
         const planned = await send(handle, events.recordAgeOutPlan('Transitional housing; adult sponsor contacted'));
         expect(planned.ageOutPlan).toMatchObject({ plan: 'Transitional housing; adult sponsor contacted', by: 'cm-ana' });
         // Nothing is asked of the age-out target once the plan is in: its alerts are resolved.
-        await waitFor(
+        await eventually(
           () => handle.query(caseViewQuery),
           (view) => view.alerts.open.every((a) => a.rule !== 'age_out'),
           'the age-out alerts to be resolved once the plan is recorded',

@@ -7,7 +7,8 @@ import type { VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import { events } from '../helpers/builders';
 import type { CaseHandle, Recorded } from '../helpers/case-workflow-kit';
-import { clearChecks, decide, fakeActivities, firedIds, send, useCaseWorkflowKit, waitFor } from '../helpers/case-workflow-kit';
+import { clearChecks, decide, fakeActivities, firedIds, send, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
+import { eventually } from '../helpers/eventually';
 import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
@@ -73,7 +74,7 @@ function running(handle: CaseHandle, recorded: Recorded, activities: CaseActivit
  * A condition, not an allowance of real time: a busy machine only makes it later.
  */
 async function caughtUp(handle: CaseHandle, recorded: Recorded): Promise<CaseView> {
-  const { view } = await waitFor(
+  const { view } = await eventually(
     async () => {
       const [view, now, { raw }] = await Promise.all([handle.query(caseViewQuery), kit.env.currentTimeMs(), handle.describe()]);
       const recordedCount = { fired: firedIds(recorded).length, acknowledged: recorded.alerts.flatMap((r) => r.acknowledged).length };
@@ -257,11 +258,15 @@ describe('length-of-stay timers (time-skipping server)', () => {
       await send(c.handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
       const view = await c.at(10.5);
       // Acknowledging the warning silences nothing: a warning has no repeats.
-      await c.handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId: `${view.caseId}:length_of_stay:warning`, actor: supervisor }] });
+      await c.handle.executeUpdate(acknowledgeAlertUpdate, {
+        args: [{ alertId: `${view.caseId}:length_of_stay:warning`, actor: supervisor }],
+      });
       await c.at(13.01);
       expect(c.fired('length_of_stay')).toContain(`${view.caseId}:length_of_stay:escalation-1`);
       const alertId = `${view.caseId}:length_of_stay:escalation-0`;
-      const ack = await c.handle.executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId, actor: supervisor, note: 'Calling the sponsor today' }] });
+      const ack = await c.handle.executeUpdate(acknowledgeAlertUpdate, {
+        args: [{ alertId, actor: supervisor, note: 'Calling the sponsor today' }],
+      });
       expect(ack).toMatchObject({ alertId, actor: supervisor, note: 'Calling the sponsor today' });
       const again = await c.handle
         .executeUpdate(acknowledgeAlertUpdate, { args: [{ alertId, actor: supervisor }] })
@@ -269,11 +274,18 @@ describe('length-of-stay timers (time-skipping server)', () => {
       expect(again).toBe(`Alert ${alertId} is already acknowledged.`);
       await c.at(18.9);
       // Repeat 2 (day 16) was the supervisor's: silenced.
-      expect(c.fired('length_of_stay')).toEqual([`${view.caseId}:length_of_stay:warning`, alertId, `${view.caseId}:length_of_stay:escalation-1`]);
+      expect(c.fired('length_of_stay')).toEqual([
+        `${view.caseId}:length_of_stay:warning`,
+        alertId,
+        `${view.caseId}:length_of_stay:escalation-1`,
+      ]);
       const later = await c.at(19.01);
       const third = later.alerts.open.find((a) => a.id === `${view.caseId}:length_of_stay:escalation-3`);
       expect(third).toMatchObject({ level: 'program_lead' });
-      expect(c.recorded.alerts.flatMap((r) => r.acknowledged.map((a) => a.alertId))).toEqual([`${view.caseId}:length_of_stay:warning`, alertId]);
+      expect(c.recorded.alerts.flatMap((r) => r.acknowledged.map((a) => a.alertId))).toEqual([
+        `${view.caseId}:length_of_stay:warning`,
+        alertId,
+      ]);
     });
   });
 });

@@ -40,7 +40,14 @@ describe('case workflow on the time-skipping server', () => {
       expect(vetting).toMatchObject({ status: 'vetting', expedited: false, policyProfile: 'ifr-2025' });
       // The disability raises the conditional checks: all seven are pending.
       expect(Object.values(vetting.checks ?? {})).toEqual(Array(7).fill('pending'));
-      expect(vetting.allowedEvents.case_manager).toEqual(['ADD_HOUSEHOLD_MEMBER', 'CLEAR_CHECK', 'FLAG_CHECK', 'SCHEDULE_FINGERPRINTS', 'SPONSOR_WITHDREW', 'DEPART']);
+      expect(vetting.allowedEvents.case_manager).toEqual([
+        'ADD_HOUSEHOLD_MEMBER',
+        'CLEAR_CHECK',
+        'FLAG_CHECK',
+        'SCHEDULE_FINGERPRINTS',
+        'SPONSOR_WITHDREW',
+        'DEPART',
+      ]);
       await clearChecks(handle);
       const homeStudy = await send(handle, events.completeVetting());
       expect(homeStudy).toMatchObject({ status: 'home_study', homeStudyTriggers: ['child_disability'] });
@@ -107,7 +114,9 @@ describe('case workflow on the time-skipping server', () => {
       expect(view.transitions).toHaveLength(1);
       // Validator rejections never reach the history.
       const history = await handle.fetchHistory();
-      const accepted = history.events?.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+      const accepted = history.events?.filter(
+        (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+      );
       expect(accepted).toHaveLength(0);
     });
   });
@@ -239,7 +248,9 @@ describe('case workflow: the branching paths', () => {
       expect(remanded.checks).toMatchObject({ identity: 'cleared', public_records: 'pending', can_registry: 'not_required' });
       const flagged = await send(handle, events.flagCheck('public_records'));
       expect(flagged).toMatchObject({ expedited: false, checks: { public_records: 'flagged', can_registry: 'pending' } });
-      expect(flagged.flags).toEqual([{ check: 'public_records', findings: 'Finding in the public_records check', at: expect.any(String), person: 'sp-1' }]);
+      expect(flagged.flags).toEqual([
+        { check: 'public_records', findings: 'Finding in the public_records check', at: expect.any(String), person: 'sp-1' },
+      ]);
       await clearChecks(handle);
       const review = await send(handle, events.completeVetting(), events.recommend());
       expect(review.status).toBe('third_party_review');
@@ -252,7 +263,12 @@ describe('case workflow: the branching paths', () => {
       const withdrawn = await send(handle, events.sponsorWithdrew());
       expect(withdrawn).toMatchObject({ status: 'sponsor_identification', sponsor: null, checks: null });
       expect(withdrawn.sponsorHistory).toEqual([
-        expect.objectContaining({ sponsorId: 'sp-1', sponsor: expect.objectContaining({ category: '2A' }), outcome: 'withdrawn', at: expect.any(String) }),
+        expect.objectContaining({
+          sponsorId: 'sp-1',
+          sponsor: expect.objectContaining({ category: '2A' }),
+          outcome: 'withdrawn',
+          at: expect.any(String),
+        }),
       ]);
       expect(withdrawn.transitions.at(-1)).toMatchObject({
         event: 'SPONSOR_WITHDREW',

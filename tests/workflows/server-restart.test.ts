@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { Worker as TemporalWorker } from '@temporalio/worker';
 
 import { OpenCaseSchema } from '../../src/contracts/case-input';
@@ -17,7 +17,8 @@ import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import type { caseWorkflow } from '../../src/workflows';
 import { openCaseRequest } from '../helpers/builders';
 import type { Recorded } from '../helpers/case-workflow-kit';
-import { fakeActivities, firedIds, waitFor } from '../helpers/case-workflow-kit';
+import { fakeActivities, firedIds } from '../helpers/case-workflow-kit';
+import { eventually } from '../helpers/eventually';
 import { bundleCaseWorkflows, createDevServerOnDisk, uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
@@ -75,10 +76,15 @@ it('an alert that fell due while the server was down fires once after the restar
     await env!.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
       workflowId: caseWorkflowId(caseId),
       taskQueue,
-      args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(admittedAt).toISOString() })), targets: { version: 1, targets: fastTargets } }],
+      args: [
+        {
+          open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(admittedAt).toISOString() })),
+          targets: { version: 1, targets: fastTargets },
+        },
+      ],
     });
     // Idle on its durable timer: the opening projected, the timer started, nothing else running.
-    await waitFor(
+    await eventually(
       async () => {
         const [history, { raw }] = await Promise.all([handle().fetchHistory(), handle().describe()]);
         return { last: history.events?.at(-1)?.eventType, activities: raw.pendingActivities?.length ?? 0 };
@@ -92,7 +98,8 @@ it('an alert that fell due while the server was down fires once after the restar
 
     await env!.teardown();
     env = undefined;
-    if (Date.now() >= admittedAt + WARNING_AFTER_MS) throw new Error('The server stopped after the warning was due: the scenario needs it down before');
+    if (Date.now() >= admittedAt + WARNING_AFTER_MS)
+      throw new Error('The server stopped after the warning was due: the scenario needs it down before');
     // Down past the warning's deadline: nothing can fire.
     await sleepUntil(admittedAt + WARNING_AFTER_MS + 2_000);
     expect(firedIds(recorded)).toEqual([]);
@@ -100,10 +107,19 @@ it('an alert that fell due while the server was down fires once after the restar
 
     const warning = `${caseId}:stage.sponsor_identified.0:warning`;
     const escalation = `${caseId}:stage.sponsor_identified.0:escalation-0`;
-    await waitFor(async () => firedIds(recorded), (ids) => ids.includes(warning), 'the overdue warning after the restart');
+    await eventually(
+      async () => firedIds(recorded),
+      (ids) => ids.includes(warning),
+      'the overdue warning after the restart',
+    );
     // The warning fired late, once; then the escalation, from the timer set after the restart.
-    await waitFor(async () => firedIds(recorded), (ids) => ids.includes(escalation), 'the escalation', 30_000);
-    const after = await waitFor(view, (v) => v.alerts.firedCount === 2 && v.alerts.nextDeadlineAt !== null, 'the case to settle');
+    await eventually(
+      async () => firedIds(recorded),
+      (ids) => ids.includes(escalation),
+      'the escalation',
+      30_000,
+    );
+    const after = await eventually(view, (v) => v.alerts.firedCount === 2 && v.alerts.nextDeadlineAt !== null, 'the case to settle');
     expect(firedIds(recorded)).toEqual([warning, escalation]);
     const fired = after.alerts.open.find((a) => a.id === warning)!;
     expect(Date.parse(fired.firedAt)).toBeGreaterThanOrEqual(admittedAt + WARNING_AFTER_MS + 2_000);

@@ -2,13 +2,13 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-import { principalOf, scopeOf } from '../auth';
-import { HttpError } from '../http-errors';
+import { assertMayUsePayloadCodec } from '../../services/access';
+import { principalOf } from '../auth';
 import { ErrorSchema } from '../schemas';
 
 /**
  * The codec endpoint the Temporal Web UI calls to show encrypted payloads (its "codec server"
- * protocol: base64 metadata and data). Only roles that see every care provider's cases may decode.
+ * protocol: base64 metadata and data). Only roles that see every care provider's cases may use it.
  */
 const WirePayloadSchema = z.object({
   metadata: z.record(z.string(), z.string()).optional(),
@@ -16,8 +16,6 @@ const WirePayloadSchema = z.object({
 });
 const PayloadsSchema = z.object({ payloads: z.array(WirePayloadSchema).max(1000) });
 type WirePayload = z.infer<typeof WirePayloadSchema>;
-
-const DECODING_ROLES = new Set(['orr_reviewer', 'supervisor', 'admin']);
 
 const fromWire = (p: WirePayload): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
@@ -42,10 +40,7 @@ export const codecRoutes: FastifyPluginAsyncZod<{ codec: PayloadCodec }> = async
         },
       },
       async (request) => {
-        const principal = principalOf(request);
-        if (!DECODING_ROLES.has(principal.role) || scopeOf(principal) !== undefined) {
-          throw new HttpError(403, 'role_not_permitted', `Payloads are decoded for ORR reviewers, unscoped supervisors and admins, not for ${principal.role}.`);
-        }
+        assertMayUsePayloadCodec(principalOf(request));
         const payloads = request.body.payloads.map(fromWire);
         const out = direction === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads);
         return { payloads: out.map(toWire) };

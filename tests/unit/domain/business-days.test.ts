@@ -56,14 +56,29 @@ describe('business days (US federal calendar, America/New_York)', () => {
     ['a Friday, three days: Wednesday', '2026-12-04T15:00:00Z', 3, '2026-12-10T05:00:00.000Z'],
     ['the day before Thanksgiving, one day: the Friday after', '2026-11-25T15:00:00Z', 1, '2026-11-28T05:00:00.000Z'],
     ['an appeal on Friday 20 November, five days: Monday 30 (Thanksgiving skipped)', '2026-11-20T15:00:00Z', 5, '2026-12-01T05:00:00.000Z'],
-    ['Thursday 23 December 2027, one day: Monday 27 (Christmas observed on the 24th)', '2027-12-23T15:00:00Z', 1, '2027-12-28T05:00:00.000Z'],
-    ["Thursday 30 December 2027, one day: Monday 3 January (New Year's Day observed on the 31st)", '2027-12-30T15:00:00Z', 1, '2028-01-04T05:00:00.000Z'],
-    ['a Friday before the clocks go forward, one day: Monday, at midnight daylight time', '2027-03-12T15:00:00Z', 1, '2027-03-16T04:00:00.000Z'],
+    [
+      'Thursday 23 December 2027, one day: Monday 27 (Christmas observed on the 24th)',
+      '2027-12-23T15:00:00Z',
+      1,
+      '2027-12-28T05:00:00.000Z',
+    ],
+    [
+      "Thursday 30 December 2027, one day: Monday 3 January (New Year's Day observed on the 31st)",
+      '2027-12-30T15:00:00Z',
+      1,
+      '2028-01-04T05:00:00.000Z',
+    ],
+    [
+      'a Friday before the clocks go forward, one day: Monday, at midnight daylight time',
+      '2027-03-12T15:00:00Z',
+      1,
+      '2027-03-16T04:00:00.000Z',
+    ],
   ])('from %s', (_label, from, days, expected) => {
     expect(due(from, days)).toBe(expected);
   });
 
-  describe('counts the day in the calendar\'s time zone, not in UTC', () => {
+  describe("counts the day in the calendar's time zone, not in UTC", () => {
     it('Friday 23:30 in New York is Saturday in UTC: one business day still ends on Monday', () => {
       expect(localDateOf(Date.parse('2026-12-05T04:30:00Z'), us.timeZone)).toEqual({ year: 2026, month: 12, day: 4 });
       expect(due('2026-12-05T04:30:00Z', 1)).toBe('2026-12-08T05:00:00.000Z');

@@ -22,7 +22,7 @@ function daysOf(alerts: CaseAlerts, days: number[], targets: Targets = LOS_ONLY)
   return days.map((day) => alerts.keepDeadlines(waiting, targets, at(day)).map((a) => a.id));
 }
 
-describe('a case\'s alerts', () => {
+describe("a case's alerts", () => {
   it('fires each alert once, keeps it open, and says when the next one is due', () => {
     const alerts = new CaseAlerts('UC-T');
     expect(alerts.nextDeadlineAt).toBeNull();
@@ -65,7 +65,11 @@ describe('a case\'s alerts', () => {
     const vetting = ['UC-T:stage.vetting.1:warning', 'UC-T:stage.vetting.1:escalation-0'];
     expect(alerts.keepDeadlines(inVetting, DEFAULT_TARGETS, at(5.01)).map((a) => a.id)).toEqual(vetting);
     alerts.takeUnrecorded();
-    const inHomeStudy = { ...inVetting, status: 'home_study' as const, transitions: [...inVetting.transitions, { seq: 2, toStatus: 'home_study' as const, at: iso(6) }] };
+    const inHomeStudy = {
+      ...inVetting,
+      status: 'home_study' as const,
+      transitions: [...inVetting.transitions, { seq: 2, toStatus: 'home_study' as const, at: iso(6) }],
+    };
     expect(alerts.keepDeadlines(inHomeStudy, DEFAULT_TARGETS, at(6))).toEqual([]);
     expect(alerts.takeUnrecorded()?.resolved).toEqual(vetting.map((alertId) => ({ alertId, at: iso(6) })));
     expect(alerts.view(0)).toMatchObject({ open: [], firedCount: 2 });

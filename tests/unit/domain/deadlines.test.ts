@@ -46,7 +46,12 @@ describe('length-of-stay deadlines', () => {
     expect(los(10, ['UC-T:length_of_stay:warning'])).toEqual(['UC-T:length_of_stay:escalation-0']);
     const before = ['UC-T:length_of_stay:warning', 'UC-T:length_of_stay:escalation-0'];
     expect(los(13, before)).toEqual(['UC-T:length_of_stay:escalation-1']);
-    const plan = schedule(c, LOS_ONLY, { fired: new Set([...before, 'UC-T:length_of_stay:escalation-1']), acknowledged: new Map() }, at(13));
+    const plan = schedule(
+      c,
+      LOS_ONLY,
+      { fired: new Set([...before, 'UC-T:length_of_stay:escalation-1']), acknowledged: new Map() },
+      at(13),
+    );
     expect(plan.nextAt).toBe(at(16));
     expect([0, 1, 2, 3, 4].map((n) => levelOf(n, 2))).toEqual(['supervisor', 'supervisor', 'supervisor', 'program_lead', 'program_lead']);
     const third = schedule(c, DEFAULT_TARGETS, none, at(19)).due.find((a) => a.id === 'UC-T:length_of_stay:escalation-3')!;
@@ -72,7 +77,9 @@ describe('length-of-stay deadlines', () => {
 
   it('stops at release, and without a sponsor (Category 4 or none yet)', () => {
     expect(activeChains(clock('released', 9, { releasedAt: iso(9) }), DEFAULT_TARGETS).map((c) => c.key)).toEqual(['follow_up']);
-    expect(activeChains(clock('no_viable_sponsor', 1, { category: null }), DEFAULT_TARGETS).map((c) => c.rule)).not.toContain('length_of_stay');
+    expect(activeChains(clock('no_viable_sponsor', 1, { category: null }), DEFAULT_TARGETS).map((c) => c.rule)).not.toContain(
+      'length_of_stay',
+    );
   });
 });
 
@@ -118,7 +125,10 @@ describe('stage deadlines', () => {
         { seq: 10, toStatus: 'vetting', at: iso(4) },
       ],
     };
-    expect(activeChains(c, DEFAULT_TARGETS).find((ch) => ch.rule === 'stage')).toMatchObject({ key: 'stage.vetting.10', escalateAt: at(9) });
+    expect(activeChains(c, DEFAULT_TARGETS).find((ch) => ch.rule === 'stage')).toMatchObject({
+      key: 'stage.vetting.10',
+      escalateAt: at(9),
+    });
   });
 
   it('Category 4 is reviewed every 30 days', () => {

@@ -1,7 +1,6 @@
 import type { Check, Sponsor, SponsorCategory } from '../../../src/contracts/case-events';
 import { CHECKS, HOUSEHOLD_CHECKS, SponsorInputSchema } from '../../../src/contracts/case-events';
 import { ChildFactsSchema, type ChildFacts } from '../../../src/contracts/case-input';
-import { checkStatuses } from '../../../src/machines/case-logic';
 import type { HomeStudyTrigger, PolicyProfile } from '../../../src/domain/policy';
 import {
   HOME_STUDY_TRIGGERS,
@@ -14,6 +13,7 @@ import {
   profileById,
   requiredChecks,
 } from '../../../src/domain/policy';
+import { checkStatuses } from '../../../src/machines/case-logic';
 import { events } from '../../helpers/builders';
 import { drive, openSnapshot } from '../../helpers/machine-driver';
 
@@ -84,7 +84,7 @@ describe('required checks: every profile, category, raised or not', () => {
   });
 
   const rows = POLICY_PROFILES.flatMap((p) => CATEGORIES.flatMap((c) => [false, true].map((r) => [p.id, c, r] as const)));
-  it.each(rows)('%s, Category %s, raised %s: the sponsor\'s checks', (id, category, raisedNow) => {
+  it.each(rows)("%s, Category %s, raised %s: the sponsor's checks", (id, category, raisedNow) => {
     const profile = profileById(id);
     const expected: Check[] = ['identity', 'relationship', 'public_records', 'sex_offender'];
     if (FINGERPRINTS[id]!.sponsor[category] === 'Y' || raisedNow) expected.push('fbi_fingerprint');
@@ -115,7 +115,8 @@ describe('required checks: every profile, category, raised or not', () => {
   });
 
   it('the expedited Category 1 path runs its own checks, fingerprints from Field Guidance 26, and did not exist in 2018', () => {
-    const expedited = (id: string) => requiredChecks({ profile: profileById(id), sponsor: sponsor('1'), raised: false, expedited: true }, CHECKS);
+    const expedited = (id: string) =>
+      requiredChecks({ profile: profileById(id), sponsor: sponsor('1'), raised: false, expedited: true }, CHECKS);
     expect(expedited('baseline-2015')).toEqual(['identity', 'relationship', 'public_records', 'sex_offender']);
     expect(expedited('fg26-2025')).toEqual(['identity', 'relationship', 'public_records', 'sex_offender', 'fbi_fingerprint']);
     expect(POLICY_PROFILES.filter((p) => !p.expeditedPath).map((p) => p.id)).toEqual(['fingerprints-2018', 'household-rollback-2018']);
@@ -126,14 +127,19 @@ describe('required checks: every profile, category, raised or not', () => {
   it('the machine opens exactly the required checks as pending', () => {
     for (const category of ['1', '2A', '2B', '3'] as const) {
       const s = drive(openSnapshot(), events.completeIntake(), events.identifySponsor(category), events.completeAssessment());
-      const pending = Object.entries(checkStatuses(s)!).filter(([, status]) => status === 'pending').map(([check]) => check);
+      const pending = Object.entries(checkStatuses(s)!)
+        .filter(([, status]) => status === 'pending')
+        .map(([check]) => check);
       const context = { profile: today, sponsor: s.context.sponsor!, raised: false, expedited: s.context.expedited };
       expect(pending).toEqual(requiredChecks(context, CHECKS));
     }
   });
 
   it('changing a table changes the behaviour with no machine edit', () => {
-    const strict: PolicyProfile = { ...fg26, checks: { ...fg26.checks, can_registry: { '1': 'required', '2A': 'required', '2B': 'required', '3': 'required' } } };
+    const strict: PolicyProfile = {
+      ...fg26,
+      checks: { ...fg26.checks, can_registry: { '1': 'required', '2A': 'required', '2B': 'required', '3': 'required' } },
+    };
     const context = { profile: strict, sponsor: sponsor('2A'), raised: false, expedited: false };
     expect(requiredChecks(context, CHECKS)).toContain('can_registry');
   });
@@ -148,9 +154,19 @@ describe('validity, appointments and appeals, per profile', () => {
   });
 
   it('parents and legal guardians may appeal; close relatives and the child from the 2024 Foundational Rule', () => {
-    expect(baseline.appeals).toEqual({ sponsorCategories: ['1'], sponsorWindowDays: 30, childMayAppeal: false, acknowledgeWithinBusinessDays: 5 });
+    expect(baseline.appeals).toEqual({
+      sponsorCategories: ['1'],
+      sponsorWindowDays: 30,
+      childMayAppeal: false,
+      acknowledgeWithinBusinessDays: 5,
+    });
     for (const id of ['foundational-rule-2024', 'fg26-2025', 'ifr-2025']) {
-      expect(profileById(id).appeals).toEqual({ sponsorCategories: ['1', '2A'], sponsorWindowDays: 30, childMayAppeal: true, acknowledgeWithinBusinessDays: 5 });
+      expect(profileById(id).appeals).toEqual({
+        sponsorCategories: ['1', '2A'],
+        sponsorWindowDays: 30,
+        childMayAppeal: true,
+        acknowledgeWithinBusinessDays: 5,
+      });
     }
     // Where the notes give no window, the profile says the 30 days are ours.
     for (const p of POLICY_PROFILES) expect(p.unsure.some((u) => u.includes('30 days is our default'))).toBe(true);
@@ -169,8 +185,18 @@ describe('home study: every trigger', () => {
     ['sponsor presents a risk', child(), sponsor('1', { presentsRisk: true }), ['sponsor_presents_risk']],
     ['Category 3, child of 11', child({ birthDate: '2015-06-01' }), sponsor('3'), ['young_child_category_3']],
     ['Category 1, child of 11: no age rule', child({ birthDate: '2015-06-01' }), sponsor('1'), []],
-    ['unrelated sponsor who sponsored before', child(), sponsor('3', { related: false, sponsoredBefore: true }), ['unrelated_sponsor_multiple_children']],
-    ['unrelated sponsor seeking several children', child(), sponsor('3', { related: false, seekingMultiple: true }), ['unrelated_sponsor_multiple_children']],
+    [
+      'unrelated sponsor who sponsored before',
+      child(),
+      sponsor('3', { related: false, sponsoredBefore: true }),
+      ['unrelated_sponsor_multiple_children'],
+    ],
+    [
+      'unrelated sponsor seeking several children',
+      child(),
+      sponsor('3', { related: false, seekingMultiple: true }),
+      ['unrelated_sponsor_multiple_children'],
+    ],
     ['related sponsor seeking several children: no trigger', child(), sponsor('2B', { seekingMultiple: true }), []],
     [
       'several at once, in table order',

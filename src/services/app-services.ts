@@ -1,0 +1,69 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+
+import { appendAudit, readAudit } from '../audit/chain';
+import type { AlertDelivery } from '../contracts/alerts';
+import { BROADCAST_TARGETS_WORKFLOW_TYPE } from '../contracts/messages';
+import type { VersionedTargets } from '../contracts/targets';
+import type { PrismaClient } from '../db/generated/client';
+import { prismaReadModel } from '../db/queries';
+import { currentTargets, saveTargets } from '../targets/store';
+import type { AlertService } from './alert-service';
+import { createAlertService } from './alert-service';
+import type { CaseService, ServiceLog } from './case-service';
+import { createCaseService } from './case-service';
+import { temporalCaseWorkflows } from './case-workflows';
+import type { TargetsService } from './targets-service';
+import { createTargetsService } from './targets-service';
+
+/** Everything the routes call. buildApp makes them from the process's connections; tests may pass fakes. */
+export interface AppServices {
+  cases: CaseService;
+  alerts: AlertService;
+  targets: TargetsService;
+}
+
+export interface ServiceConnections {
+  temporal: Client;
+  prisma: PrismaClient;
+  taskQueue: string;
+  /** How long POST /decision waits to see a signalled decision applied before answering 202. */
+  decisionWaitMs?: number;
+  /** How long a call may wait for a case's worker before the API gives up with 503. */
+  workerWaitMs?: number;
+  /** How new cases deliver alerts to the webhook (from configuration). */
+  alertDelivery?: AlertDelivery;
+}
+
+export function createServices(connections: ServiceConnections, log: ServiceLog): AppServices {
+  const { temporal, prisma, taskQueue, decisionWaitMs = 2_000, workerWaitMs = 15_000 } = connections;
+  const workflows = temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs });
+  const readModel = prismaReadModel(prisma);
+  return {
+    cases: createCaseService({
+      workflows,
+      readModel,
+      audit: { append: (caseId, records) => appendAudit(prisma, caseId, records), read: (caseId) => readAudit(prisma, caseId) },
+      currentTargets: () => currentTargets(prisma),
+      alertDelivery: connections.alertDelivery,
+      decisionWaitMs,
+      log,
+    }),
+    alerts: createAlertService({ workflows, readModel }),
+    targets: createTargetsService({
+      current: () => currentTargets(prisma),
+      save: (change) => saveTargets(prisma, change),
+      broadcast: (saved) => startTargetsBroadcast(temporal, taskQueue, saved),
+    }),
+  };
+}
+
+/** Starts the workflow that signals a saved targets version to every open case; its id is the version's. */
+async function startTargetsBroadcast(temporal: Client, taskQueue: string, saved: VersionedTargets): Promise<string> {
+  const workflowId = `targets-v${saved.version}`;
+  await temporal.workflow.start(BROADCAST_TARGETS_WORKFLOW_TYPE, { workflowId, taskQueue, args: [saved] }).catch((err: unknown) => {
+    // A retry after a crash between the save and the start: the broadcast runs already.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  });
+  return workflowId;
+}

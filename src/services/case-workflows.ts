@@ -1,0 +1,104 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+
+import type { AcknowledgeAlert, AlertAck } from '../contracts/alerts';
+import type { CaseCommand, ReleaseDecisionSignal } from '../contracts/case-events';
+import type { CaseView } from '../contracts/case-view';
+import { CaseFailure } from '../contracts/failures';
+import { caseWorkflowId } from '../contracts/ids';
+import type { CaseWorkflowInput } from '../contracts/messages';
+import { CASE_WORKFLOW_TYPE, acknowledgeAlertUpdate, caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../contracts/messages';
+import { AppError } from './errors';
+import { fromTemporalError, isWorkerUnavailable, updateFailure } from './temporal-errors';
+
+/**
+ * The case workflows as the API uses them: every call that needs a worker gives up after the
+ * worker deadline, and every failure comes back as an AppError (src/services/errors.ts) or as
+ * the unexpected error it is.
+ */
+export interface CaseWorkflows {
+  /** Starts a case's workflow; its id is never reused (case_exists). */
+  start(input: CaseWorkflowInput): Promise<void>;
+  /** The live view, from the case's worker. */
+  view(caseId: string): Promise<CaseView>;
+  /** The live view if a worker answers at once (PEEK_MS), else undefined; case_not_found for an unknown case. */
+  peek(caseId: string): Promise<CaseView | undefined>;
+  /** A case manager's event, as an Update: the new view, or the case's refusal. */
+  send(caseId: string, event: CaseCommand, updateId?: string): Promise<CaseView>;
+  /** An ORR reviewer's decision, as a Signal: durable even while no worker runs. */
+  signalDecision(caseId: string, signal: ReleaseDecisionSignal): Promise<void>;
+  acknowledge(caseId: string, ack: AcknowledgeAlert): Promise<AlertAck>;
+  /** Whether Temporal knows the case's workflow, and whether it still runs (no worker needed). */
+  runState(caseId: string): Promise<'running' | 'closed' | 'unknown'>;
+}
+
+/** How long a look at a case may take before the API goes on without it. */
+const PEEK_MS = 2_000;
+
+export interface TemporalCaseWorkflowsOptions {
+  temporal: Client;
+  taskQueue: string;
+  /** How long a call may wait for a worker before the API gives up with worker_unavailable. */
+  workerWaitMs: number;
+}
+
+export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: TemporalCaseWorkflowsOptions): CaseWorkflows {
+  const handle = (caseId: string) => temporal.workflow.getHandle(caseWorkflowId(caseId));
+  /** Runs a call that needs a worker; after workerWaitMs the call is cancelled (it may still take effect later). */
+  const withWorker = async <T>(caseId: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await temporal.withDeadline(Date.now() + workerWaitMs, call);
+    } catch (err) {
+      if (!isWorkerUnavailable(err)) return fromTemporalError(err, caseId);
+      throw new AppError(
+        'worker_unavailable',
+        `No case worker answered within ${workerWaitMs / 1000} s. The request may still be applied when a worker runs: retry it with the same Idempotency-Key to learn the outcome.`,
+      );
+    }
+  };
+  return {
+    async start(input) {
+      await temporal.workflow
+        .start(CASE_WORKFLOW_TYPE, {
+          workflowId: caseWorkflowId(input.open.caseId),
+          taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        })
+        .catch((err: unknown) => fromTemporalError(err, input.open.caseId));
+    },
+    view: (caseId) => withWorker(caseId, () => handle(caseId).query(caseViewQuery)),
+    peek: (caseId) =>
+      temporal
+        .withDeadline(Date.now() + PEEK_MS, () => handle(caseId).query(caseViewQuery))
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
+          return undefined;
+        }),
+    send: (caseId, event, updateId) =>
+      withWorker(caseId, () => handle(caseId).executeUpdate(caseCommandUpdate, { args: [event], ...(updateId ? { updateId } : {}) })),
+    async signalDecision(caseId, signal) {
+      await handle(caseId)
+        .signal(releaseDecisionSignal, signal)
+        .catch((err: unknown) => fromTemporalError(err, caseId));
+    },
+    async acknowledge(caseId, ack) {
+      try {
+        return await temporal.withDeadline(Date.now() + workerWaitMs, () =>
+          handle(caseId).executeUpdate(acknowledgeAlertUpdate, { args: [ack] }),
+        );
+      } catch (err) {
+        const failure = updateFailure(err);
+        if (failure?.type === CaseFailure.TRANSITION_REFUSED) throw new AppError('ack_refused', failure.message);
+        return fromTemporalError(err, caseId);
+      }
+    },
+    runState: (caseId) =>
+      handle(caseId)
+        .describe()
+        .then((description) => (description.status.name === 'RUNNING' ? 'running' : 'closed'))
+        // As before: whatever keeps Temporal from describing the case, the API cannot show it exists.
+        .catch(() => 'unknown' as const),
+  };
+}
