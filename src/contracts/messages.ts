@@ -4,6 +4,7 @@ import type { AcknowledgeAlert, AlertAck, AlertDelivery } from './alerts';
 import type { CaseCommandRequest, ReleaseDecisionSignal } from './case-events';
 import type { OpenCase } from './case-input';
 import type { CaseView } from './case-view';
+import type { PolicyEvaluation } from './policy-evaluation';
 import type { VersionedTargets } from './targets';
 
 /** The case workflow's type name and its messages. The string names are part of the wire contract: never rename. */
@@ -22,6 +23,8 @@ export const caseCommandUpdate = defineUpdate<CaseView, [CaseCommandRequest]>('c
 export const releaseDecisionSignal = defineSignal<[ReleaseDecisionSignal]>('releaseDecision');
 /** The live view of the case. */
 export const caseViewQuery = defineQuery<CaseView>('caseView');
+/** The case evaluated under a policy profile (by id; default: its own), changing nothing. */
+export const casePolicyQuery = defineQuery<PolicyEvaluation, [string | undefined]>('casePolicy');
 /** New targets for open cases (admins change them); a case ignores a version older than its own. */
 export const targetsChangedSignal = defineSignal<[VersionedTargets]>('targetsChanged');
 /** A supervisor acknowledges an alert: repeats at its level stop. Refused for an unknown or resolved alert. */

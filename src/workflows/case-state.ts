@@ -8,11 +8,14 @@ import type { OpenCase } from '../contracts/case-input';
 import type { CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { formatIssues } from '../contracts/issues';
+import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import type { VersionedTargets } from '../contracts/targets';
 import { VersionedTargetsSchema } from '../contracts/targets';
 import { CaseAlerts } from '../domain/case-alerts';
 import type { CaseClock } from '../domain/deadlines';
 import { eighteenthBirthday } from '../domain/deadlines';
+import { profileAt, profileById } from '../domain/policy';
+import { evaluatePolicy } from '../domain/policy-evaluation';
 import type { Refusal } from '../machines/case-logic';
 import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot, subjectOf } from '../machines/case-logic';
 import type { RulesVersion } from '../machines/case-machine';
@@ -153,6 +156,14 @@ export class CaseState {
       transitions: this.transitions,
       refusedSignals: this.refusedSignals,
     };
+  }
+
+  /** The case under a policy profile (its own by default, or the one in force now before a sponsor), changing nothing. */
+  policyUnder(profileId: string | undefined): PolicyEvaluation {
+    const { context } = this.snapshot;
+    const now = new Date().toISOString();
+    const id = profileId ?? context.profileId;
+    return evaluatePolicy(context, id ? profileById(id) : profileAt(now), now);
   }
 
   /** The update validator: throws what makes the case refuse a command, before it reaches history. */

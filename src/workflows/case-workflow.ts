@@ -20,6 +20,7 @@ import type { CaseWorkflowInput } from '../contracts/messages';
 import {
   acknowledgeAlertUpdate,
   caseCommandUpdate,
+  casePolicyQuery,
   caseViewQuery,
   releaseDecisionSignal,
   targetsChangedSignal,
@@ -57,6 +58,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
   // Message-handling API: each handler hands its message to the case state.
   setHandler(caseViewQuery, () => state.view());
+  setHandler(casePolicyQuery, (profileId) => state.policyUnder(profileId));
   setHandler(caseCommandUpdate, (request) => state.applyCommand(request, currentUpdateInfo()?.id ?? null), {
     // Runs before the update is written to history: a refused event leaves no trace.
     validator: (request) => state.validateCommand(request),
