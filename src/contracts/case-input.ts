@@ -49,6 +49,8 @@ type DatedOpening = Pick<z.infer<typeof OpenCaseFields>, 'admittedAt' | 'child'>
  * input is checked again when its workflow starts, on the time of that start.
  */
 export function refineOpeningDates(value: DatedOpening, ctx: z.RefinementCtx): void {
+  // A field that is not a date at all has its issue already: judge only what parses.
+  if (!IsoDateTimeSchema.safeParse(value.admittedAt).success) return;
   const admitted = Date.parse(value.admittedAt);
   // The admission's own calendar date, in the offset it was written with.
   const admissionDate = value.admittedAt.slice(0, 10);
@@ -66,7 +68,8 @@ export function refineOpeningDates(value: DatedOpening, ctx: z.RefinementCtx): v
       message: `is before ${EARLIEST_ADMISSION}, when ORR began to care for unaccompanied children`,
     });
   }
-  const { birthDate } = value.child;
+  const birthDate = value.child?.birthDate;
+  if (!isoDate.safeParse(birthDate).success) return;
   if (birthDate > admissionDate) {
     ctx.addIssue({ code: 'custom', path: ['child', 'birthDate'], message: `is after the admission (${admissionDate})` });
   } else if (ageOn(birthDate, admissionDate) >= 18) {
