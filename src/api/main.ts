@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config/env';
 import { assertMigrated, openDatabase } from '../db/client';
 import { EmbeddedPostgresError } from '../db/embedded-postgres';
 import { databaseUrlOf } from '../db/locate';
+import { prepareWebApp } from '../frontend/build';
 import { createLogger } from '../logging';
 import { connectTemporal } from '../temporal/connect';
 import { codecFrom, dataConverterOf } from '../temporal/data-converter';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'reunify-api');
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  const webApp = prepareWebApp(logger);
   const db = openDatabase(databaseUrlOf(config.database));
   await assertMigrated(db.prisma);
   const codec = codecFrom(config);
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
     dataConverter: dataConverterOf(codec),
     worker: false,
   });
+  await webApp;
   const app = await buildApp({ temporal: temporal.client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
   await app.listen({ host: config.api.host, port: config.api.port });
   const stop = async (): Promise<void> => {
