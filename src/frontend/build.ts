@@ -52,7 +52,7 @@ export function buildWebApp(outDir = WEB_DIST): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [cli, 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir'],
+      [cli, 'build', '--config', join(WEB_DIR, 'vite.config.mts'), '--outDir', outDir, '--emptyOutDir'],
       {
         cwd: WEB_DIR,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * Serves the built web application at `/` (its routes live in the URL's fragment, so they never
- * meet the API's paths). Only the files the build made are routes: any other path is still the
- * API's JSON 404. Vite names assets by content hash, so they are cached for good; the page is not.
+ * meet the API's paths): the page, its icon, and its assets under /assets/. Any other path is still
+ * the API's JSON 404. A rebuild while the server runs is served at once (files are read per request).
  */
 export async function registerWebApp(app: FastifyInstance, root: string): Promise<void> {
   if (!existsSync(join(root, 'index.html'))) {
@@ -20,12 +20,18 @@ export async function registerWebApp(app: FastifyInstance, root: string): Promis
     return;
   }
   await app.register(fastifyStatic, {
-    root,
-    prefix: '/',
-    wildcard: false,
+    root: join(root, 'assets'),
+    prefix: '/assets/',
     preCompressed: true,
-    setHeaders: (res, path) => {
-      res.setHeader('cache-control', path.includes(`${join(root, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
+    cacheControl: false,
+    // Vite names assets by their content's hash: one never changes, so browsers keep it.
+    setHeaders: (res) => res.setHeader('cache-control', 'public, max-age=31536000, immutable'),
   });
+  for (const [path, file] of [
+    ['/', 'index.html'],
+    ['/index.html', 'index.html'],
+    ['/favicon.svg', 'favicon.svg'],
+  ] as const) {
+    app.get(path, { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile(file, root));
+  }
 }
