@@ -10,17 +10,15 @@ import type { Logger } from 'pino';
 import { appOptionsFrom, buildApp } from './api/app';
 import type { Config } from './config/env';
 import { ConfigError, loadConfig } from './config/env';
-import { prepareDatabase } from './db/client';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
 import type { DatabaseServer } from './db/locate';
-import { startDatabaseServer } from './db/locate';
 import { prepareWebApp } from './frontend/build';
 import { Lifecycle, StopRequested } from './lifecycle';
 import { createLogger } from './logging';
+import { startServers } from './servers';
 import { connectTemporal } from './temporal/connect';
 import { codecFrom, dataConverterOf } from './temporal/data-converter';
 import type { TemporalEndpoint } from './temporal/server';
-import { startTemporal } from './temporal/server';
 import { createCaseWorker } from './worker/create-worker';
 
 async function main(): Promise<void> {
@@ -33,19 +31,7 @@ async function main(): Promise<void> {
   // Built beside the rest of start-up; usually there is nothing to do (`npm install` built it).
   const webApp = prepareWebApp(logger);
   try {
-    const temporal = await life.step(
-      () => startTemporal(config, progress),
-      (t) => t.shutdown(),
-    );
-    const database = await life.step(
-      () => startDatabaseServer(config.database, progress),
-      (d) => d.stop(),
-    );
-    progress(`Applying database migrations (${database.description})...`);
-    const db = await life.step(
-      () => prepareDatabase(database.url),
-      (d) => d.close(),
-    );
+    const { temporal, database, db } = await startServers(config, life, progress);
     const codec = codecFrom(config);
     const dataConverter = dataConverterOf(codec);
     const connections = await life.step(
