@@ -49,8 +49,9 @@ export const STREAM_STATE_TEXT: Record<StreamState, string> = {
 
 /** What a screen reader hears when an event arrives. */
 export function announcement(type: string, alert: AlertView): string {
-  const what = `${alert.kind === 'escalation' ? 'Escalation' : 'Warning'} for case ${alert.caseId}`;
-  if (type === 'alert.fired') return `New ${what.toLowerCase()}: ${alert.message}`;
+  const kind = alert.kind === 'escalation' ? 'escalation' : 'warning';
+  const what = `${kind === 'escalation' ? 'Escalation' : 'Warning'} for case ${alert.caseId}`;
+  if (type === 'alert.fired') return `New ${kind} for case ${alert.caseId}: ${alert.message}`;
   if (type === 'alert.acknowledged') return `${what} acknowledged by ${alert.acknowledged?.by.id ?? 'someone'}`;
   return `${what} resolved`;
 }

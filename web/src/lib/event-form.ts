@@ -170,7 +170,7 @@ export function validateAgainst(schema: z.ZodType, body: unknown): Validation {
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const name = issue.path.join('.');
-    errors[name] ??= issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    errors[name] ??= issue.input === undefined && issue.code !== 'custom' ? 'is required' : issue.message;
   }
   return { ok: false, errors };
 }
