@@ -113,7 +113,10 @@ export function useSendEvent(caseId: string) {
       client.setQueryData(['case', caseId], view);
       return { applied: true as boolean | null, message: `Done: the case is now in ${view.status}.` };
     },
-    onSettled: () => Promise.all(['case', 'audit', 'cases', 'alerts'].map((key) => client.invalidateQueries({ queryKey: [key] }))),
+    // Not awaited: the caller's own callbacks run first, before a refreshed list unmounts the row that sent it.
+    onSettled: () => {
+      void Promise.all(['case', 'audit', 'cases', 'alerts'].map((key) => client.invalidateQueries({ queryKey: [key] })));
+    },
   });
 }
 

@@ -124,8 +124,10 @@ function InboxRow({
                     (target {item.targetDays} d in {statusLabel(summary.status)})
                   </span>
                 </>
+              ) : item.targetDays !== null && item.enteredAt === null ? (
+                '…'
               ) : (
-                'no target'
+                'no target for this stage'
               )}
             </dd>
           </div>
