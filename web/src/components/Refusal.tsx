@@ -8,7 +8,7 @@ export function Refusal({ error, event }: { error: ApiError; event?: string }) {
     <div class="refusal" role="alert">
       <p>
         <strong>
-          <span aria-hidden="true">⛔ </span>
+          <span aria-hidden="true">✕ </span>
           {event ? `${eventLabel(event)} was refused` : 'Refused'}
         </strong>{' '}
         <span class="code">({error.code ?? error.status})</span>

@@ -355,7 +355,7 @@ function AuditTrail({ caseId }: { caseId: string }) {
                         <Time iso={entry.at} mode="absolute" />
                       </td>
                       <td>{eventLabel(entry.event)}</td>
-                      <td>{entry.kind === 'accepted' ? '✓ accepted' : '⛔ refused'}</td>
+                      <td>{entry.kind === 'accepted' ? '✓ accepted' : '✕ refused'}</td>
                       <td>
                         {entry.actor.id} ({roleLabel(entry.actor.role)})
                       </td>
