@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,11 +7,12 @@ import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 
 import type { Running } from '../scripts/processes';
-import { freePort, startProcess, stopProcess } from '../scripts/processes';
+import { startProcess, stopProcess } from '../scripts/processes';
 import type { Config } from '../src/config/env';
 import { parseConfig } from '../src/config/env';
 import type { Database } from '../src/db/client';
 import { Lifecycle } from '../src/lifecycle';
+import { freePort } from '../src/processes';
 import { startServers } from '../src/servers';
 import type { TemporalConnections } from '../src/temporal/connect';
 import { connectTemporal } from '../src/temporal/connect';
@@ -52,10 +53,17 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  const config = await benchConfig();
   // As before the split: a teardown step that fails must not hide the result, nor the error that ended the run.
   const life = new Lifecycle(() => undefined);
   try {
+    // A data folder of its own (a whole PostgreSQL cluster) unless the environment names one; removed at the end.
+    const dataDir =
+      process.env['REUNIFY_DATA_DIR'] ??
+      (await life.step(
+        async () => mkdtempSync(join(tmpdir(), 'reunify-bench-')),
+        async (dir) => rmSync(dir, { recursive: true, force: true }),
+      ));
+    const config = await benchConfig(dataDir);
     return await bringUp(config, options, life);
   } catch (err) {
     await life.stop();
@@ -63,11 +71,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-/** The configuration, on a throwaway data folder and free ports unless the environment names them. */
-async function benchConfig(): Promise<Config> {
+/** The configuration, on free ports unless the environment names them. */
+async function benchConfig(dataDir: string): Promise<Config> {
   return parseConfig({
     ...process.env,
-    REUNIFY_DATA_DIR: process.env['REUNIFY_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'reunify-bench-')),
+    REUNIFY_DATA_DIR: dataDir,
     TEMPORAL_PORT: process.env['TEMPORAL_PORT'] ?? String(await freePort()),
     TEMPORAL_UI_PORT: process.env['TEMPORAL_UI_PORT'] ?? String(await freePort()),
     REUNIFY_POSTGRES_PORT: process.env['REUNIFY_POSTGRES_PORT'] ?? String(await freePort()),

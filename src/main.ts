@@ -9,13 +9,13 @@ import type { Logger } from 'pino';
 
 import { appOptionsFrom, buildApp } from './api/app';
 import type { Config } from './config/env';
-import { ConfigError, loadConfig } from './config/env';
-import { EmbeddedPostgresError } from './db/embedded-postgres';
+import { loadConfig } from './config/env';
 import type { DatabaseServer } from './db/locate';
 import { prepareWebApp } from './frontend/build';
 import { Lifecycle, StopRequested } from './lifecycle';
 import { createLogger } from './logging';
 import { startServers } from './servers';
+import { StartupError } from './startup-error';
 import { connectTemporal } from './temporal/connect';
 import { codecFrom, dataConverterOf } from './temporal/data-converter';
 import type { TemporalEndpoint } from './temporal/server';
@@ -94,8 +94,8 @@ function stopOnSignals(life: Lifecycle, logger: Logger): void {
       process.exit(0);
     });
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal closed. Stop as for Ctrl-C rather than die and leave the servers running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
 function printBanner(config: Config, temporal: TemporalEndpoint, database: DatabaseServer, readyMs: number, logger: Logger): void {
@@ -118,7 +118,7 @@ function printBanner(config: Config, temporal: TemporalEndpoint, database: Datab
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof EmbeddedPostgresError) process.stderr.write(`${err.message}\n`);
+  if (err instanceof StartupError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`Reunify could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -1,8 +1,8 @@
 import type { Config } from './config/env';
 import type { Database } from './db/client';
-import { prepareDatabase } from './db/client';
 import type { DatabaseServer } from './db/locate';
 import { startDatabaseServer } from './db/locate';
+import { prepareDatabase } from './db/migrations';
 import type { Lifecycle } from './lifecycle';
 import type { TemporalEndpoint } from './temporal/server';
 import { startTemporal } from './temporal/server';

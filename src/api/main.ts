@@ -3,12 +3,13 @@
  * TEMPORAL_ADDRESS (default: a dev server on this machine) and the database in DATABASE_URL
  * (default: the embedded server that `npm start` or `npm run start:db` keeps running on the data folder).
  */
-import { ConfigError, loadConfig } from '../config/env';
-import { assertMigrated, openDatabase } from '../db/client';
-import { EmbeddedPostgresError } from '../db/embedded-postgres';
+import { loadConfig } from '../config/env';
+import { openDatabase } from '../db/client';
 import { databaseUrlOf } from '../db/locate';
+import { assertMigrated } from '../db/migrations';
 import { prepareWebApp } from '../frontend/build';
 import { createLogger } from '../logging';
+import { StartupError } from '../startup-error';
 import { connectTemporal } from '../temporal/connect';
 import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { appOptionsFrom, buildApp } from './app';
@@ -41,8 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(
-    `${err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : `The API failed: ${(err as Error).message}`}\n`,
-  );
+  process.stderr.write(`${err instanceof StartupError ? err.message : `The API failed: ${(err as Error).message}`}\n`);
   process.exit(1);
 });

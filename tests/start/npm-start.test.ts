@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Running } from '../../scripts/processes';
-import { descendantsOf, freePort, isAlive, killTree, startProcess, stopProcess } from '../../scripts/processes';
+import { descendantsOf, killTree, startProcess, stopProcess } from '../../scripts/processes';
 import type { CaseView } from '../../src/contracts/case-view';
+import { freePort, isAlive } from '../../src/processes';
 import { events, openCaseRequest } from '../helpers/builders';
 
 jest.setTimeout(240_000);
