@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 import type { CaseView } from '../../../src/contracts/case-view';
@@ -81,36 +82,39 @@ function CaseDetail({ view }: { view: CaseView }) {
         </dl>
       </header>
       <div class="case-grid">
-        <section class="panel wide" aria-labelledby="stage-title">
-          <h2 id="stage-title">Stage</h2>
+        <Panel id="stage" title="Stage" wide>
           <StageChart status={view.status} transitions={view.transitions} narrow={narrow} />
-        </section>
-        <section class="panel" aria-labelledby="actions-title">
-          <h2 id="actions-title">Your actions</h2>
+        </Panel>
+        <Panel id="actions" title="Your actions">
           <Actions view={view} session={session} />
-        </section>
-        <section class="panel" aria-labelledby="deadlines-title">
-          <h2 id="deadlines-title">Deadlines</h2>
+        </Panel>
+        <Panel id="deadlines" title="Deadlines">
           <Deadlines view={view} />
-        </section>
-        <section class="panel" aria-labelledby="alerts-title">
-          <h2 id="alerts-title">Open alerts</h2>
+        </Panel>
+        <Panel id="alerts" title="Open alerts">
           <OpenAlerts view={view} session={session} />
-        </section>
-        <section class="panel" aria-labelledby="checks-title">
-          <h2 id="checks-title">Checks</h2>
+        </Panel>
+        <Panel id="checks" title="Checks">
           <Checks view={view} />
-        </section>
-        <section class="panel wide" aria-labelledby="timeline-title">
-          <h2 id="timeline-title">Timeline</h2>
+        </Panel>
+        <Panel id="timeline" title="Timeline" wide>
           <Timeline view={view} />
-        </section>
-        <section class="panel wide" aria-labelledby="audit-title">
-          <h2 id="audit-title">Audit trail</h2>
+        </Panel>
+        <Panel id="audit" title="Audit trail" wide>
           <AuditTrail caseId={view.caseId} />
-        </section>
+        </Panel>
       </div>
     </article>
+  );
+}
+
+/** One titled section of the case page; `wide` spans the page's width. */
+function Panel({ id, title, wide = false, children }: { id: string; title: string; wide?: boolean; children: ComponentChildren }) {
+  return (
+    <section class={wide ? 'panel wide' : 'panel'} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
   );
 }
 
