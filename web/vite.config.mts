@@ -32,7 +32,19 @@ function precompress(): Plugin {
 }
 
 /** The API's paths, for `npm run dev:web` (Vite's dev server in front of a running `npm start`). */
-const API_PATHS = ['/cases', '/alerts', '/targets', '/session', '/auth', '/docs', '/health', '/outcomes', '/reports', '/simulations'];
+const API_PATHS = [
+  '/cases',
+  '/alerts',
+  '/targets',
+  '/session',
+  '/auth',
+  '/docs',
+  '/health',
+  '/analytics',
+  '/reports',
+  '/simulations',
+  '/imports',
+];
 
 export default defineConfig({
   root,

@@ -13,7 +13,7 @@ import { QueryView } from '../components/States';
 export function OutcomesPage() {
   const analytics = useQuery({
     queryKey: ['outcomes'],
-    queryFn: ({ signal }) => apiJson(z.unknown(), '/outcomes/length-of-stay', { signal }),
+    queryFn: ({ signal }) => apiJson(z.unknown(), '/analytics/category-1', { signal }),
   });
   const simulations = useHasRoute('POST /simulations');
   return (
