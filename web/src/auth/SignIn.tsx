@@ -48,7 +48,9 @@ function PasteToken() {
   return (
     <section class="panel" aria-labelledby="paste-title">
       <h2 id="paste-title">Bearer token</h2>
-      <p class="hint">A token from your identity provider, or from `npm run token` on the server.</p>
+      <p class="hint">
+        A token from your identity provider, or from <code>npm run token</code> on the server.
+      </p>
       <form onSubmit={submit}>
         <div class="field">
           <label for="token">Token</label>
