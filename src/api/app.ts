@@ -119,6 +119,10 @@ async function registerHardening(app: FastifyInstance, deps: HttpOptions): Promi
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Helmet's default asks browsers to fetch every asset over HTTPS; served over plain HTTP on a
+        // host other than localhost (behind a TLS-terminating proxy is the production shape), the app
+        // and /docs would then fail to load. TLS is the deployment's to provide (HSTS stays on).
+        upgradeInsecureRequests: null,
       },
     },
   });
