@@ -23,6 +23,7 @@ import { errorHandler } from './http-errors';
 import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
+import { simulationRoutes } from './routes/simulations';
 import { targetRoutes } from './routes/targets';
 
 export interface AppDeps {
@@ -136,5 +137,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(targetRoutes, { temporal: deps.temporal, prisma: deps.prisma, taskQueue: deps.taskQueue });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
+  await app.register(simulationRoutes, { prisma: deps.prisma });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Alert, AlertLevel } from '../../contracts/alerts';
+import type { CaseEvent } from '../../contracts/case-events';
 import type { ChildFacts } from '../../contracts/case-input';
 import type { CaseStatus } from '../../contracts/case-status';
 import type { Targets } from '../../contracts/targets';
@@ -45,7 +46,7 @@ export interface ChildOutcome {
 /** Receives what happens to a case: alerts (when given, the deadlines run) and transitions. */
 export interface ChildObserver {
   alert?(alert: Alert, atMs: number): void;
-  transition?(event: string, toStatus: CaseStatus, atMs: number): void;
+  transition?(event: CaseEvent, toStatus: CaseStatus, atMs: number): void;
 }
 
 export class SimulationError extends Error {
@@ -201,7 +202,7 @@ export function runChild(plan: Plan, machine: CaseMachine, start: ChildStart, un
     const wasInCare = agent.status !== 'released';
     const status = apply(run, step);
     out.events += 1;
-    observer.transition?.(step.event.type, status, step.atMs);
+    observer.transition?.(step.event, status, step.atMs);
     if (wasInCare && (status === 'released' || status === 'closed')) {
       out.dischargedMs = step.atMs;
       out.exit = exitOf(agent.snapshot);

@@ -59,7 +59,22 @@ function counter(work: Work, onChildren: (n: number) => void): OnResult {
   };
 }
 
-const poolSize = (count: number): number => (count === 0 ? 0 : Math.min(Math.max(count, 500), 20_000));
+/** Stays piloted to draw a run's children in care at the start from. */
+const poolSize = (count: number): number => (count === 0 ? 0 : Math.min(Math.max(count, 200), 20_000));
+
+/**
+ * Children a request will simulate, calibration pilots and every run included (admissions at their
+ * expected number): what bounds a request before it starts.
+ */
+export function estimateChildren(request: SimulationRequest, calibrationChildren: number): number {
+  const s = request.scenario;
+  const expected = s.arrivals.kind === 'series' ? s.arrivals.perDay.reduce((a, b) => a + b, 0) : s.arrivals.perDay * s.days * (1 + (s.arrivals.seasonality?.amplitude ?? 0));
+  const meanStays = request.whatIf?.changes.filter((c) => c.change === 'mean_stay').length ?? 0;
+  const calibration = 3 * calibrationChildren * ((s.lengthOfCare ? 1 : 0) + meanStays);
+  const initial = Math.round(s.initialInCare * request.sample);
+  const scenarios = request.whatIf ? 2 : 1;
+  return Math.ceil(calibration + request.runs * (poolSize(initial) + scenarios * (initial + expected * request.sample)));
+}
 
 /** Children in care when the run starts: stays drawn in proportion to their length, each at a uniform point. */
 async function initialPopulation(plan: Plan, runSeed: number, count: number, executor: Executor, onResult: OnResult): Promise<ChildStart[]> {
