@@ -38,6 +38,8 @@ function bandSeries(name: string, band: BandData, color: string, stack: string, 
       symbol: 'none',
       lineStyle: { opacity: 0 },
       areaStyle: { color, opacity: 0.18 },
+      // The legend draws its mark in this colour: the shading's, not the palette's next one.
+      itemStyle: { color, opacity: 0.35 },
       silent: true,
     },
     { name, type: 'line', data: band.mean, symbol: 'none', lineStyle: { color, width: 2 }, itemStyle: { color } },
@@ -51,7 +53,7 @@ const frame = (title: string, subtitle: string, dates: string[], yName: string) 
   yAxis: { type: 'value', name: yName, nameLocation: 'middle', nameGap: 52, scale: true },
 });
 
-const legend = (names: string[]) => ({ legend: { data: names, bottom: 8, itemGap: 24 } });
+const legend = (names: string[]) => ({ legend: { data: names.map((name) => (/(95% interval|±10%)$/.test(name) ? { name, icon: 'rect' } : name)), bottom: 8, itemGap: 24 } });
 
 /** Children in care each day against funded beds, base and what-if. */
 export function inCareChart(result: SimulationResult): string {
