@@ -70,31 +70,32 @@ export function basePlan(scenario: Scenario): Plan {
   };
 }
 
-/** The what-if's scenario and adjustments on top of a calibrated base (its regime is kept). */
+/** The scenario fields a change sets (none for the duration changes). */
+function scenarioFields(change: WhatIf['changes'][number]): Partial<Scenario> {
+  switch (change.change) {
+    case 'profile':
+      return { profile: change.profile };
+    case 'targets':
+      return { targets: change.targets };
+    case 'case_managers':
+      return { caseManagers: change.count };
+    case 'funded_beds':
+      return { fundedBeds: change.count };
+    default:
+      return {};
+  }
+}
+
+/**
+ * The what-if's scenario and adjustments on top of a calibrated base (its regime is kept). A
+ * `mean_stay` is calibrated afterwards (calibrate.ts), once the other changes are in place.
+ */
 export function whatIfPlan(base: Plan, whatIf: WhatIf): Plan {
   let scenario: Scenario = { ...base.scenario, label: whatIf.label };
   const adjust = byCategory((c) => structuredClone(base.adjust[c]));
   for (const change of whatIf.changes) {
-    switch (change.change) {
-      case 'profile':
-        scenario = { ...scenario, profile: change.profile };
-        break;
-      case 'targets':
-        scenario = { ...scenario, targets: change.targets };
-        break;
-      case 'case_managers':
-        scenario = { ...scenario, caseManagers: change.count };
-        break;
-      case 'funded_beds':
-        scenario = { ...scenario, fundedBeds: change.count };
-        break;
-      case 'scale_durations':
-      case 'add_days':
-        applyAdjust(adjust, change);
-        break;
-      case 'mean_stay':
-        break; // calibrated afterwards (see calibrate.ts), once the other changes are in place
-    }
+    scenario = { ...scenario, ...scenarioFields(change) };
+    if (change.change === 'scale_durations' || change.change === 'add_days') applyAdjust(adjust, change);
   }
   return { ...base, scenario, adjust };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { CheckSchema } from '../../contracts/case-events';
+import { CaseStatusSchema } from '../../contracts/case-status';
 import { DEFAULT_TARGETS, TargetsSchema } from '../../contracts/targets';
 import { POLICY_PROFILES } from '../../machines/policy';
 import { DistributionSchema } from './distributions';
@@ -15,23 +16,13 @@ const isoDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');
 const share = z.number().min(0).max(1);
 
 /** Stages a child spends in care, by the case status that names them; `released` is the follow-up wait. */
-export const IN_CARE_STAGES = [
-  'intake',
-  'sponsor_identification',
-  'no_viable_sponsor',
-  'application',
-  'vetting',
-  'home_study',
-  'recommendation',
-  'third_party_review',
-  'release_decision',
-  'release_approved',
-] as const;
-export const StageSchema = z
-  .enum([...IN_CARE_STAGES, 'released'])
-  .describe('A case status; `vetting` is the time from the last check result to COMPLETE_VETTING, `released` the time to the follow-up call');
+export const InCareStageSchema = CaseStatusSchema.exclude(['released', 'closed']);
+export const IN_CARE_STAGES = InCareStageSchema.options;
+export const StageSchema = CaseStatusSchema.exclude(['closed']).describe(
+  'A case status; `vetting` is the time from the last check result to COMPLETE_VETTING, `released` the time to the follow-up call',
+);
 export type Stage = z.infer<typeof StageSchema>;
-export type InCareStage = (typeof IN_CARE_STAGES)[number];
+export type InCareStage = z.infer<typeof InCareStageSchema>;
 
 /** Sponsor categories as the simulator plans them: `4` is a child with no viable sponsor at first. */
 export const CategoryKeySchema = z.enum(['1', '2A', '2B', '3', '4']);
