@@ -21,6 +21,8 @@ export interface RunMetrics {
   warnings: number[];
   stays: Record<CategoryKey | 'all', number[]>;
   category1Released: number[];
+  /** 1 / sample: what one simulated child stands for. */
+  scale: number;
 }
 
 const cumulative = (delta: readonly number[], days: number, scale: number): number[] => {
@@ -55,6 +57,7 @@ export function runMetrics(tally: Tally, plan: Plan, sample: number): RunMetrics
     warnings,
     stays: { ...sortedStays, all: CATEGORY_KEYS.flatMap((c) => tally.stays[c]).sort((a, b) => a - b) } as RunMetrics['stays'],
     category1Released: tally.category1Released,
+    scale,
   };
 }
 
@@ -71,7 +74,7 @@ const last = (values: readonly number[]) => values[values.length - 1] ?? NaN;
 
 function staySummary(runs: readonly RunMetrics[], key: CategoryKey | 'all') {
   return {
-    discharged: over(runs, (r) => r.stays[key].length, 0),
+    discharged: over(runs, (r) => r.stays[key].length * r.scale, 0),
     mean: over(runs, (r) => mean(r.stays[key]), 1),
     median: over(runs, (r) => quantileSorted(r.stays[key], 0.5), 1),
     p90: over(runs, (r) => quantileSorted(r.stays[key], 0.9), 1),
