@@ -48,12 +48,38 @@ function bandSeries(name: string, band: BandData, color: string, stack: string, 
 
 const frame = (title: string, subtitle: string, dates: string[], yName: string) => ({
   title: { text: title, subtext: subtitle, left: 16, top: 8, textStyle: { fontSize: 16 }, subtextStyle: { fontSize: 12, color: '#444' } },
-  grid: { left: 72, right: 32, top: 84, bottom: 64 },
   xAxis: { type: 'category', data: dates, boundaryGap: false, axisLabel: { hideOverlap: true } },
   yAxis: { type: 'value', name: yName, nameLocation: 'middle', nameGap: 52, scale: true },
 });
 
-const legend = (names: string[]) => ({ legend: { data: names.map((name) => (/(95% interval|±10%)$/.test(name) ? { name, icon: 'rect' } : name)), bottom: 8, itemGap: 24 } });
+/**
+ * The legend in rows of our own at the bottom, one legend component a row: ECharts' server-side
+ * renderer measures text narrower than browsers and rsvg draw it, so its own wrapping overflows.
+ */
+function legendRows(names: string[]): string[][] {
+  const rows: string[][] = [[]];
+  let used = 0;
+  for (const name of names) {
+    const width = name.length * 7.5 + 64;
+    if (used + width > WIDTH - 48 && rows.at(-1)!.length > 0) {
+      rows.push([]);
+      used = 0;
+    }
+    rows.at(-1)!.push(name);
+    used += width;
+  }
+  return rows;
+}
+
+/** The legend at the bottom, and the room the plot leaves it. */
+const legend = (names: string[]) => {
+  const rows = legendRows(names);
+  const mark = (name: string) => (/(95% interval|±10%)$/.test(name) ? { name, icon: 'rect' } : name);
+  return {
+    legend: rows.map((row, i) => ({ data: row.map(mark), bottom: 8 + 26 * (rows.length - 1 - i), itemGap: 28 })),
+    grid: { left: 72, right: 32, top: 84, bottom: 48 + 26 * rows.length },
+  };
+};
 
 /** Children in care each day against funded beds, base and what-if. */
 export function inCareChart(result: SimulationResult): string {
@@ -100,10 +126,9 @@ export function lengthOfCareChart(result: SimulationResult): string {
   }
   return renderSvg({
     title: { text: 'Length of care by sponsor category (days)', subtext: 'Children discharged in the period; 4: no viable sponsor at first', left: 16, top: 8 },
-    grid: { left: 72, right: 32, top: 84, bottom: 88 },
     xAxis: { type: 'category', data: keys.map((k) => (k === 'all' ? 'All' : `Category ${k}`)) },
     yAxis: { type: 'value', name: 'days', nameLocation: 'middle', nameGap: 48 },
-    legend: { data: names, bottom: 8 },
+    ...legend(names),
     series,
   });
 }
