@@ -199,7 +199,7 @@ export function runChild(plan: Plan, machine: CaseMachine, start: ChildStart, un
     const step = withExits(run, nextStep(agent));
     if (step.atMs > untilMs) break;
     deadlines?.advance(clock, step.atMs);
-    const wasInCare = agent.status !== 'released';
+    const [wasInCare, before] = [agent.status !== 'released', agent.status];
     const status = apply(run, step);
     out.events += 1;
     observer.transition?.(step.event, status, step.atMs);
@@ -208,7 +208,9 @@ export function runChild(plan: Plan, machine: CaseMachine, start: ChildStart, un
       out.exit = exitOf(agent.snapshot);
     }
     if (status === 'closed') out.closedMs = step.atMs;
-    deadlines?.run(clock(), step.atMs);
+    // The workflow recomputes after every transition. One that keeps the status (a check result)
+    // changes no target: every deadline up to now has just fired, and the next is the same.
+    if (status !== before) deadlines?.run(clock(), step.atMs);
   }
   deadlines?.advance(clock, untilMs);
   return out;

@@ -1,14 +1,14 @@
 import { arrivalStarts } from './arrivals';
 import type { CalibrationReport } from './calibrate';
-import { calibrateCategories, calibrateRegime, pilotStays } from './calibrate';
-import type { ChildStart } from './child';
+import { calibrateCategories, calibrateRegime } from './calibrate';
 import type { Executor } from './executor';
 import { chunks } from './executor';
 import type { Job, JobResult } from './jobs';
 import type { Plan } from './plan';
+import { initialPopulation, poolSize } from './initial';
 import { DAY_MS, basePlan, whatIfPlan } from './plan';
 import type { SimulationResult } from './result';
-import { Rng, STREAM, mixSeed } from './rng';
+import { STREAM, mixSeed } from './rng';
 import type { SimulationRequest } from './scenario';
 import { CATEGORY_KEYS } from './scenario';
 import type { RunMetrics } from './summary';
@@ -59,9 +59,6 @@ function counter(work: Work, onChildren: (n: number) => void): OnResult {
   };
 }
 
-/** Stays piloted to draw a run's children in care at the start from. */
-const poolSize = (count: number): number => (count === 0 ? 0 : Math.min(Math.max(count, 200), 20_000));
-
 /**
  * Children a request will simulate, calibration pilots and every run included (admissions at their
  * expected number): what bounds a request before it starts.
@@ -73,30 +70,8 @@ export function estimateChildren(request: SimulationRequest, calibrationChildren
   const calibration = 3 * calibrationChildren * ((s.lengthOfCare ? 1 : 0) + meanStays);
   const initial = Math.round(s.initialInCare * request.sample);
   const scenarios = request.whatIf ? 2 : 1;
-  return Math.ceil(calibration + request.runs * (poolSize(initial) + scenarios * (initial + expected * request.sample)));
-}
-
-/** Children in care when the run starts: stays drawn in proportion to their length, each at a uniform point. */
-async function initialPopulation(plan: Plan, runSeed: number, count: number, executor: Executor, onResult: OnResult): Promise<ChildStart[]> {
-  if (count === 0) return [];
-  const seeds = Array.from({ length: poolSize(count) }, (_, j) => mixSeed(runSeed, STREAM.pool, j));
-  const stays = (await pilotStays(plan, seeds, executor, onResult)).filter((s) => s.days !== null);
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const s of stays) cumulative.push((total += s.days!));
-  const rng = new Rng(mixSeed(runSeed, STREAM.initial));
-  return Array.from({ length: count }, (_, index) => {
-    const target = rng.next() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! <= target) lo = mid + 1;
-      else hi = mid;
-    }
-    const stay = stays[lo]!;
-    return { index, seed: stay.seed, admittedMs: plan.startMs - rng.next() * stay.days! * DAY_MS };
-  });
+  // Open cases at the start: in care, and about as many again awaiting the follow-up call.
+  return Math.ceil(calibration + request.runs * (poolSize(initial) + scenarios * (2 * initial + expected * request.sample)));
 }
 
 async function calibrate(request: SimulationRequest, executor: Executor, options: SimulateOptions, onResult: OnResult) {
@@ -117,25 +92,28 @@ async function calibrate(request: SimulationRequest, executor: Executor, options
 export async function simulate(request: SimulationRequest, executor: Executor, options: SimulateOptions = {}): Promise<SimulationResult> {
   const work: Work = { children: 0, events: 0 };
   let done = 0;
-  const report = (phase: Progress['phase'], total: number) => (n: number) => options.progress?.({ phase, done: (done += n), total });
-  const { base, whatIf, report: calibration } = await calibrate(request, executor, options, counter(work, report('calibrating', NaN)));
+  const report = (phase: Progress['phase'], total: () => number) => (n: number) => options.progress?.({ phase, done: (done += n), total: total() });
+  const { base, whatIf, report: calibration } = await calibrate(request, executor, options, counter(work, report('calibrating', () => NaN)));
   const plans = whatIf ? [base, whatIf] : [base];
   const runSeeds = Array.from({ length: request.runs }, (_, r) => mixSeed(request.seed, STREAM.run, r));
   const initialCount = Math.round(request.scenario.initialInCare * request.sample);
   const arrivals = runSeeds.map((s) => arrivalStarts(base, s, request.sample, initialCount));
   const arrived = arrivals.reduce((a, b) => a + b.length, 0);
-  const total = runSeeds.length * (poolSize(initialCount) + initialCount * plans.length) + arrived * plans.length;
   done = 0;
-  const onResult = counter(work, report('simulating', total));
+  let total = runSeeds.length * poolSize(initialCount) + arrived * plans.length;
+  const onResult = counter(work, report('simulating', () => total));
   const initial = await Promise.all(runSeeds.map((s) => initialPopulation(base, s, initialCount, executor, onResult)));
+  total += initial.reduce((a, p) => a + p.inCare.length + p.awaiting.length, 0) * plans.length;
   const size = options.chunkSize ?? 1000;
   const perRun = await Promise.all(
     plans.map((plan) =>
       Promise.all(
         runSeeds.map(async (_, r) => {
+          const open = initial[r]!;
           const jobs: Job[] = [
-            ...chunks(initial[r]!, size).map((slice) => ({ kind: 'children' as const, plan, initial: slice, arrivals: [] })),
-            ...chunks(arrivals[r]!, size).map((slice) => ({ kind: 'children' as const, plan, initial: [], arrivals: slice })),
+            ...chunks(open.inCare, size).map((slice) => ({ kind: 'children' as const, plan, initial: slice, awaiting: [], arrivals: [] })),
+            ...chunks(open.awaiting, size).map((slice) => ({ kind: 'children' as const, plan, initial: [], awaiting: slice, arrivals: [] })),
+            ...chunks(arrivals[r]!, size).map((slice) => ({ kind: 'children' as const, plan, initial: [], awaiting: [], arrivals: slice })),
           ];
           const results = await executor.run(jobs, onResult);
           return mergeTallies(plan.scenario.days, results.flatMap((x) => (x.kind === 'children' ? [x.tally] : [])));

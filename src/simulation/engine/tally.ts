@@ -88,6 +88,14 @@ export function recordChild(tally: Tally, startMs: number, outcome: ChildOutcome
   if (outcome.category === '1' && outcome.exit === 'released') tally.category1Released.push(stay);
 }
 
+/** Adds a case released before the period and still awaiting its follow-up call: open, not in care. */
+export function recordAwaiting(tally: Tally, startMs: number, outcome: ChildOutcome): void {
+  tally.children += 1;
+  tally.events += outcome.events;
+  tally.openDelta[0]! += 1;
+  if (outcome.closedMs !== null) tally.openDelta[Math.min(tally.days, dayIndex(startMs, outcome.closedMs))]! -= 1;
+}
+
 const addInto = (into: number[], from: readonly number[]): void => {
   for (let i = 0; i < from.length; i += 1) into[i]! += from[i]!;
 };
