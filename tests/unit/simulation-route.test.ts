@@ -6,13 +6,13 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { buildApp } from '../../src/api/app';
 import { registerAuthentication } from '../../src/api/auth';
 import { errorHandler } from '../../src/api/http-errors';
-import { SimulationResponseSchema, simulationRoutes } from '../../src/api/routes/simulations';
+import { DEFAULT_SIMULATION_LIMITS, SimulationResponseSchema, simulationRoutes } from '../../src/api/routes/simulations';
 import type { PrismaClient } from '../../src/db/generated/client';
 import type { Executor } from '../../src/simulation/engine/executor';
 import { inThisThread } from '../../src/simulation/engine/executor';
 import type { SimulationRequestInput } from '../../src/simulation/engine/scenario';
 import { SimulationRequestSchema } from '../../src/simulation/engine/scenario';
-import { simulate } from '../../src/simulation/engine/simulate';
+import { estimateChildren, simulate } from '../../src/simulation/engine/simulate';
 import { testVerify, tokenFor } from '../helpers/auth';
 
 /**
@@ -80,6 +80,17 @@ describe('POST /simulations', () => {
     const res = await post({ ...REQUEST, runs: 10, scenario: { ...REQUEST.scenario, days: 365, arrivals: { kind: 'rate', perDay: 300 } } });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'simulation_too_large', message: expect.stringMatching(/limit is 60,000.*sample/) });
+  });
+
+  it('takes a year at the February 2024 pace with a what-if, at sample 0.05 and 3 runs (as the README says)', () => {
+    const year = SimulationRequestSchema.parse({
+      scenario: { start: '2024-02-01', days: 365, initialInCare: 9013, arrivals: { kind: 'rate', perDay: 312.9 }, lengthOfCare: [{ from: '2024-02-01', meanDays: 28.8 }], caseManagers: 700, fundedBeds: 10000 },
+      whatIf: { label: 'Category 1 at 7 days', changes: [{ change: 'mean_stay', category: '1', days: 7 }] },
+      runs: 3,
+      sample: 0.05,
+    });
+    expect(estimateChildren(year, DEFAULT_SIMULATION_LIMITS.calibrationChildren)).toBeLessThan(DEFAULT_SIMULATION_LIMITS.maxChildren);
+    expect(estimateChildren({ ...year, sample: 0.1 }, DEFAULT_SIMULATION_LIMITS.calibrationChildren)).toBeGreaterThan(DEFAULT_SIMULATION_LIMITS.maxChildren);
   });
 
   it('is in the OpenAPI document with its request schema', async () => {

@@ -1,3 +1,4 @@
+import { assertMigrated } from '../../db/client';
 import type { PrismaClient } from '../../db/generated/client';
 import type { DurationFit, TransitionRow } from '../engine/fit';
 import { fitDurations } from '../engine/fit';
@@ -7,6 +8,8 @@ import { fitDurations } from '../engine/fit';
  * sponsor category (`cases`). At most `limit` transitions are read, oldest cases first.
  */
 export async function fitFromDatabase(prisma: PrismaClient, limit = 2_000_000): Promise<DurationFit> {
+  // An unmigrated database has no transitions to read: say so, and how to fix it.
+  await assertMigrated(prisma);
   const [rows, cases] = await Promise.all([
     prisma.caseTransition.findMany({
       select: { caseId: true, seq: true, event: true, toStatus: true, occurredAt: true },
