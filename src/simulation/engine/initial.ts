@@ -20,8 +20,8 @@ export interface InitialPopulation {
   awaiting: ChildStart[];
 }
 
-/** Stays piloted to draw a run's open cases from. */
-export const poolSize = (count: number): number => (count === 0 ? 0 : Math.min(Math.max(count, 200), 20_000));
+/** Stays piloted to draw a run's open cases from (a larger start population reuses them, each at its own point). */
+export const poolSize = (count: number): number => (count === 0 ? 0 : Math.min(Math.max(count, 200), 5000));
 
 /** Draws indices with the given weights, by binary search over their running total. */
 function weightedDraws(weights: readonly number[], count: number, rng: Rng): number[] {
