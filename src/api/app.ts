@@ -26,6 +26,7 @@ import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import type { DevSignIn } from './routes/session';
 import { sessionRoutes } from './routes/session';
+import { simulationRoutes } from './routes/simulations';
 import { targetRoutes } from './routes/targets';
 
 /** How the API serves: logs, tokens, hardening, the live stream and the codec endpoint. */
@@ -105,6 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(targetRoutes, { targets: services.targets });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
   await app.register(sessionRoutes, { devSignIn: deps.devSignIn });
+  // The simulator fits durations from the read model, so it is served where the database is.
+  if (!('services' in deps)) await app.register(simulationRoutes, { prisma: deps.prisma });
   if (deps.webRoot) await registerWebApp(app, deps.webRoot);
   return app;
 }
