@@ -11,6 +11,7 @@ import { appOptionsFrom, buildApp } from './api/app';
 import type { Config } from './config/env';
 import { loadConfig } from './config/env';
 import type { DatabaseServer } from './db/locate';
+import { prepareWebApp } from './frontend/build';
 import { Lifecycle, StopRequested } from './lifecycle';
 import { createLogger } from './logging';
 import { startServers } from './servers';
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   const progress = (message: string): void => logger.info(message);
   const life = new Lifecycle((err) => logger.error({ err }, 'shutdown step failed'));
   stopOnSignals(life, logger);
+  // Built beside the rest of start-up; usually there is nothing to do (`npm install` built it).
+  const webApp = prepareWebApp(logger);
   try {
     const { temporal, database, db } = await startServers(config, life, progress);
     const codec = codecFrom(config);
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
       logger.fatal({ err }, 'The worker stopped unexpectedly');
       void life.stop().then(() => process.exit(1));
     });
+    await webApp;
     await life.step(
       async () => {
         const built = await buildApp({ temporal: connections.client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
@@ -101,6 +105,7 @@ function printBanner(config: Config, temporal: TemporalEndpoint, database: Datab
     [
       '',
       `Reunify is ready (${(readyMs / 1000).toFixed(1)} s).`,
+      `  App:          ${api}/`,
       `  API:          ${api}`,
       `  API docs:     ${api}/docs`,
       `  Temporal UI:  ${temporal.uiUrl ?? `(external server at ${temporal.address}; use its own UI)`}`,

@@ -23,6 +23,9 @@ const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   alert_resolved: 409,
   ack_refused: 409,
   worker_unavailable: 503,
+  simulation_too_large: 400,
+  simulation_timeout: 503,
+  simulator_busy: 503,
 };
 
 const REASONS: Record<number, string> = {

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/env';
 import { openDatabase } from '../db/client';
 import { databaseUrlOf } from '../db/locate';
 import { assertMigrated } from '../db/migrations';
+import { prepareWebApp } from '../frontend/build';
 import { createLogger } from '../logging';
 import { StartupError } from '../startup-error';
 import { connectTemporal } from '../temporal/connect';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'reunify-api');
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  const webApp = prepareWebApp(logger);
   const db = openDatabase(databaseUrlOf(config.database));
   await assertMigrated(db.prisma);
   const codec = codecFrom(config);
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     dataConverter: dataConverterOf(codec),
     worker: false,
   });
+  await webApp;
   const app = await buildApp({ temporal: temporal.client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
   await app.listen({ host: config.api.host, port: config.api.port });
   const stop = async (): Promise<void> => {

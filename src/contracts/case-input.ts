@@ -82,6 +82,8 @@ export function refineOpeningDates(value: DatedOpening, ctx: z.RefinementCtx): v
 }
 
 export const OpenCaseSchema = OpenCaseFields.superRefine(refineOpeningDates);
+/** What a caller sends to open a case (POST /cases, the web form): the actor comes from the session. */
+export const OpenCaseBodySchema = OpenCaseFields.omit({ openedBy: true }).superRefine(refineOpeningDates);
 export type OpenCase = z.infer<typeof OpenCaseSchema>;
 /** Before defaults are applied: what a caller may send. */
 export type OpenCaseRequest = z.input<typeof OpenCaseSchema>;

@@ -11,7 +11,7 @@ import { AGE_OUT_PLANNING_FROM_AGE, EVENT_ROLES, ageInYears, profileById } from 
 import type { Refusal, RefusalReason } from '../domain/refusals';
 import * as refusals from '../domain/refusals';
 import { mayRequest, refuseClosed, refuseInState, refuseRole } from '../domain/refusals';
-import type { CaseMachineEvent, CaseMachineInput } from './case-machine';
+import type { CaseMachine, CaseMachineEvent, CaseMachineInput } from './case-machine';
 import { MAX_HOUSEHOLD, denialsOf, machineFor, profilesOf } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
@@ -21,9 +21,13 @@ import { toCaseStatus } from './case-status';
  * allowed now (and for whom), and apply an event or explain why it is refused.
  */
 
-/** A case's first snapshot, on the machine of the rules it runs on. */
-export function openCaseSnapshot(input: CaseMachineInput): CaseSnapshot {
-  const [snapshot] = initialTransition(machineFor(input.rules), input);
+/**
+ * A case's first snapshot, on the machine of the rules it runs on; the what-if simulator passes one
+ * built over other profile tables. A snapshot keeps its machine, so the functions below that take a
+ * machine default to the snapshot's own.
+ */
+export function openCaseSnapshot(input: CaseMachineInput, machine: CaseMachine = machineFor(input.rules)): CaseSnapshot {
+  const [snapshot] = initialTransition(machine, input);
   return snapshot;
 }
 
@@ -126,7 +130,7 @@ function candidatePayloads(snapshot: CaseSnapshot, type: CaseEventType, at: stri
   }
 }
 
-function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string): boolean {
+function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string, machine: CaseMachine): boolean {
   if (type === 'CLEAR_CHECK' || type === 'FLAG_CHECK') {
     // The sponsor's first results are taken by their regions while vetting runs.
     if (pendingChecks(snapshot).length > 0) return true;
@@ -135,7 +139,7 @@ function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string): b
   if (!payloads) return true;
   const actor: Actor = { id: 'probe', role: EVENT_ROLES[type][0]! };
   return payloads.some((payload) => {
-    const [next] = transition(snapshot.machine, snapshot, { ...payload, type, actor, at } as CaseMachineEvent);
+    const [next] = transition(machine, snapshot, { ...payload, type, actor, at } as CaseMachineEvent);
     return next !== snapshot;
   });
 }
@@ -152,23 +156,29 @@ const allowedCache = new WeakMap<CaseSnapshot, Map<string, CaseEventType[]>>();
  * Events the case would accept now, optionally only those a given role may send. Events with a
  * payload are listed when some payload would be accepted (e.g. CLEAR_CHECK while a check is pending).
  */
-export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role): CaseEventType[] {
+export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role, machine: CaseMachine = snapshot.machine): CaseEventType[] {
   if (snapshot.status === 'done') return [];
-  let byTime = allowedCache.get(snapshot);
-  if (!byTime) allowedCache.set(snapshot, (byTime = new Map()));
-  let all = byTime.get(at);
+  // Cached only for the snapshot's own machine, the one every host passes.
+  const cached = machine === snapshot.machine;
+  let byTime = cached ? allowedCache.get(snapshot) : undefined;
+  if (cached && !byTime) allowedCache.set(snapshot, (byTime = new Map()));
+  let all = byTime?.get(at);
   if (!all) {
     const handled = handledEventTypes(snapshot);
-    all = CASE_EVENT_TYPES.filter((type) => handled.has(type) && wouldAccept(snapshot, type, at));
-    byTime.set(at, all);
+    all = CASE_EVENT_TYPES.filter((type) => handled.has(type) && wouldAccept(snapshot, type, at, machine));
+    byTime?.set(at, all);
   }
   return role ? all.filter((type) => mayRequest(role, type)) : [...all];
 }
 
 /** Allowed events for every role that may act now; roles with none are left out. */
-export function allowedEventsByRole(snapshot: CaseSnapshot, at: string): Partial<Record<Role, CaseEventType[]>> {
+export function allowedEventsByRole(
+  snapshot: CaseSnapshot,
+  at: string,
+  machine: CaseMachine = snapshot.machine,
+): Partial<Record<Role, CaseEventType[]>> {
   const byRole: Partial<Record<Role, CaseEventType[]>> = {};
-  for (const type of allowedEvents(snapshot, at)) {
+  for (const type of allowedEvents(snapshot, at, undefined, machine)) {
     for (const role of EVENT_ROLES[type]) (byRole[role] ??= []).push(type);
   }
   return byRole;
@@ -179,18 +189,18 @@ export type { Refusal, RefusalCode } from '../domain/refusals';
 export type Evaluation = { accepted: true; next: CaseSnapshot } | { accepted: false; refusal: Refusal };
 
 /** Applies an event stamped with its time, or explains why the case refuses it. Never throws. */
-export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: string): Evaluation {
+export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: string, machine: CaseMachine = snapshot.machine): Evaluation {
   const status = toCaseStatus(snapshot);
   const role = event.actor.role;
   const refuse = (reason: RefusalReason): Evaluation => ({
     accepted: false,
-    refusal: { ...reason, status, allowedEvents: allowedEvents(snapshot, at, role) },
+    refusal: { ...reason, status, allowedEvents: allowedEvents(snapshot, at, role, machine) },
   });
   if (snapshot.status === 'done') return refuse(refuseClosed(status));
   if (!handledEventTypes(snapshot).has(event.type)) return refuse(refuseInState(event.type, status));
   const byRole = refuseRole(event.type, role);
   if (byRole) return refuse(byRole);
-  const [next] = transition(snapshot.machine, snapshot, { ...event, at });
+  const [next] = transition(machine, snapshot, { ...event, at });
   // The pure API hands back the very same snapshot when no transition was taken (a guard failed).
   if (next === snapshot) return refuse({ code: 'conditions_not_met', message: explainUnmetConditions(snapshot, event, at, status) });
   return { accepted: true, next };

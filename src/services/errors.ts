@@ -15,7 +15,10 @@ export type AppErrorCode =
   | 'case_exists'
   | 'alert_resolved'
   | 'ack_refused'
-  | 'worker_unavailable';
+  | 'worker_unavailable'
+  | 'simulation_too_large'
+  | 'simulation_timeout'
+  | 'simulator_busy';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

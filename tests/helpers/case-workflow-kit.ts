@@ -26,7 +26,11 @@ export interface CaseWorkflowKit {
   readonly env: TestWorkflowEnvironment;
   createWorker(taskQueue: string, activities: CaseActivities, options?: Partial<WorkerOptions>): Promise<Worker>;
   /** Opens a case; `input` adds to the workflow input (e.g. the targets it starts on). */
-  openCase(taskQueue: string, overrides?: Parameters<typeof openCaseRequest>[1], input?: Omit<CaseWorkflowInput, 'open'>): Promise<CaseHandle>;
+  openCase(
+    taskQueue: string,
+    overrides?: Parameters<typeof openCaseRequest>[1],
+    input?: Omit<CaseWorkflowInput, 'open'>,
+  ): Promise<CaseHandle>;
   /** Moves the server's clock to an instant (epoch ms), if it is ahead. */
   sleepUntil(instant: number): Promise<void>;
 }

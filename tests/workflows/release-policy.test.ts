@@ -47,7 +47,8 @@ async function withCase(run: (c: Running) => Promise<void>, targets?: Targets): 
 function caughtUp(c: Running): Promise<CaseView> {
   return eventually(
     async () => ({ view: await c.handle.query(caseViewQuery), now: await kit.env.currentTimeMs(), fired: firedIds(c.recorded).length }),
-    ({ view, now, fired }) => (view.alerts.nextDeadlineAt === null || Date.parse(view.alerts.nextDeadlineAt) > now) && fired === view.alerts.firedCount,
+    ({ view, now, fired }) =>
+      (view.alerts.nextDeadlineAt === null || Date.parse(view.alerts.nextDeadlineAt) > now) && fired === view.alerts.firedCount,
     'the case to catch up with its deadlines',
   ).then(({ view }) => view);
 }
@@ -90,7 +91,10 @@ describe('release policy in the case workflow (time-skipping server)', () => {
         result: { outcome: 'cleared', obtainedAt, enteredBy: 'cm-ana', source: 'VND-88213' },
         expiresAt: new Date(Date.parse(obtainedAt) + 90 * DAY).toISOString(),
       });
-      expect(entered.transitions.at(-1)).toMatchObject({ event: 'CLEAR_CHECK', subject: { sponsorId: 'sp-1', personId: 'hm-1', check: 'public_records' } });
+      expect(entered.transitions.at(-1)).toMatchObject({
+        event: 'CLEAR_CHECK',
+        subject: { sponsorId: 'sp-1', personId: 'hm-1', check: 'public_records' },
+      });
       await clearEveryone(c.handle);
       expect((await send(c.handle, events.completeVetting())).status).toBe('recommendation');
       await eventually(
@@ -128,7 +132,7 @@ describe('release policy in the case workflow (time-skipping server)', () => {
       await eventually(
         () => c.recorded.alerts.flatMap((r) => r.resolved.map((x) => x.alertId)),
         (ids) => ids.includes(`${chain}:escalation-0`),
-        'the expired result\'s escalation to be resolved',
+        "the expired result's escalation to be resolved",
       );
       expect((await decide(c.handle, events.approve())).status).toBe('release_approved');
     });
@@ -138,38 +142,49 @@ describe('release policy in the case workflow (time-skipping server)', () => {
     const friday = nextFriday(await kit.env.currentTimeMs());
     const midnight = Date.UTC(new Date(friday).getUTCFullYear(), new Date(friday).getUTCMonth(), new Date(friday).getUTCDate());
     const closedMonday = isoDay(midnight + 3 * DAY);
-    await withCase(async (c) => {
-      await toDecision(c.handle, '1');
-      await decide(c.handle, events.decide('deny'));
-      await kit.sleepUntil(friday);
-      const filed = await send(c.handle, events.fileAppeal());
-      // Tuesday, Wednesday, Thursday, Friday and the next Monday: due by the end of it, in UTC.
-      expect(filed.appeals[0]).toMatchObject({ id: 'ap-1', sponsorId: 'sp-1', acknowledgeBy: new Date(midnight + 11 * DAY).toISOString() });
-      expect(filed.transitions.at(-1)).toMatchObject({ event: 'FILE_APPEAL', actor: { role: 'appeal_reviewer' }, subject: { sponsorId: 'sp-1', appealId: 'ap-1' } });
-      const chain = `${c.caseId}:appeal.ap-1.acknowledgement`;
-      await kit.sleepUntil(midnight + 8 * DAY - 60_000);
-      await caughtUp(c);
-      expect(firedIds(c.recorded).filter((id) => id.startsWith(chain))).toEqual([]);
-      await kit.sleepUntil(midnight + 8 * DAY + 60_000);
-      await caughtUp(c);
-      expect(firedIds(c.recorded).filter((id) => id.startsWith(chain))).toEqual([`${chain}:warning`]);
-      await kit.sleepUntil(midnight + 11 * DAY + 60_000);
-      const late = await caughtUp(c);
-      expect(late.alerts.open.find((a) => a.id === `${chain}:escalation-0`)).toMatchObject({
-        dueAt: new Date(midnight + 11 * DAY).toISOString(),
-        message: `${c.caseId}: Receipt not acknowledged for appeal ap-1 (sponsor sp-1): due by the end of ${isoDay(midnight + 10 * DAY)}, 5 business days after filing.`,
-      });
-      await send(c.handle, events.acknowledgeAppeal('ap-1'));
-      await eventually(
-        () => c.handle.query(caseViewQuery),
-        (view) => view.alerts.open.every((a) => a.chain !== 'appeal.ap-1.acknowledgement'),
-        'the acknowledgement alerts to be resolved',
-      );
-      // Granted: back to the ORR decision for that sponsor, their checks as they were.
-      const granted = await send(c.handle, events.decideAppeal('granted'));
-      expect(granted).toMatchObject({ status: 'release_decision', sponsorId: 'sp-1', decision: null });
-      expect(granted.checks?.identity).toBe('cleared');
-    }, utcCalendar([closedMonday]));
+    await withCase(
+      async (c) => {
+        await toDecision(c.handle, '1');
+        await decide(c.handle, events.decide('deny'));
+        await kit.sleepUntil(friday);
+        const filed = await send(c.handle, events.fileAppeal());
+        // Tuesday, Wednesday, Thursday, Friday and the next Monday: due by the end of it, in UTC.
+        expect(filed.appeals[0]).toMatchObject({
+          id: 'ap-1',
+          sponsorId: 'sp-1',
+          acknowledgeBy: new Date(midnight + 11 * DAY).toISOString(),
+        });
+        expect(filed.transitions.at(-1)).toMatchObject({
+          event: 'FILE_APPEAL',
+          actor: { role: 'appeal_reviewer' },
+          subject: { sponsorId: 'sp-1', appealId: 'ap-1' },
+        });
+        const chain = `${c.caseId}:appeal.ap-1.acknowledgement`;
+        await kit.sleepUntil(midnight + 8 * DAY - 60_000);
+        await caughtUp(c);
+        expect(firedIds(c.recorded).filter((id) => id.startsWith(chain))).toEqual([]);
+        await kit.sleepUntil(midnight + 8 * DAY + 60_000);
+        await caughtUp(c);
+        expect(firedIds(c.recorded).filter((id) => id.startsWith(chain))).toEqual([`${chain}:warning`]);
+        await kit.sleepUntil(midnight + 11 * DAY + 60_000);
+        const late = await caughtUp(c);
+        expect(late.alerts.open.find((a) => a.id === `${chain}:escalation-0`)).toMatchObject({
+          dueAt: new Date(midnight + 11 * DAY).toISOString(),
+          message: `${c.caseId}: Receipt not acknowledged for appeal ap-1 (sponsor sp-1): due by the end of ${isoDay(midnight + 10 * DAY)}, 5 business days after filing.`,
+        });
+        await send(c.handle, events.acknowledgeAppeal('ap-1'));
+        await eventually(
+          () => c.handle.query(caseViewQuery),
+          (view) => view.alerts.open.every((a) => a.chain !== 'appeal.ap-1.acknowledgement'),
+          'the acknowledgement alerts to be resolved',
+        );
+        // Granted: back to the ORR decision for that sponsor, their checks as they were.
+        const granted = await send(c.handle, events.decideAppeal('granted'));
+        expect(granted).toMatchObject({ status: 'release_decision', sponsorId: 'sp-1', decision: null });
+        expect(granted.checks?.identity).toBe('cleared');
+      },
+      utcCalendar([closedMonday]),
+    );
   });
 
   it('fingerprint appointments are due within 3 business days of vetting: from a Friday, by the end of Wednesday; booking one ends the deadline', async () => {
@@ -185,7 +200,9 @@ describe('release policy in the case workflow (time-skipping server)', () => {
       expect(firedIds(c.recorded).filter((id) => id.startsWith(chain))).toEqual([expect.stringMatching(/:warning$/)]);
       await kit.sleepUntil(midnight + 6 * DAY + 60_000);
       const late = await caughtUp(c);
-      expect(late.alerts.open.find((a) => a.id.startsWith(chain) && a.kind === 'escalation')?.dueAt).toBe(new Date(midnight + 6 * DAY).toISOString());
+      expect(late.alerts.open.find((a) => a.id.startsWith(chain) && a.kind === 'escalation')?.dueAt).toBe(
+        new Date(midnight + 6 * DAY).toISOString(),
+      );
       await send(c.handle, events.scheduleFingerprints(new Date(midnight + 7 * DAY).toISOString()));
       await eventually(
         () => c.handle.query(caseViewQuery),

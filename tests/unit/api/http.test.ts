@@ -67,6 +67,9 @@ describe('every error the API answers on purpose has its status, in one table', 
     alert_resolved: [409, 'Conflict'],
     ack_refused: [409, 'Conflict'],
     worker_unavailable: [503, 'Service Unavailable'],
+    simulation_too_large: [400, 'Bad Request'],
+    simulation_timeout: [503, 'Service Unavailable'],
+    simulator_busy: [503, 'Service Unavailable'],
   };
 
   it.each(Object.entries(expected))('%s: %j', async (code, [status, reason]) => {
