@@ -5,7 +5,7 @@ import type { Targets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import { events } from '../helpers/builders';
 import type { CaseHandle, Recorded } from '../helpers/case-workflow-kit';
-import { decide, fakeActivities, firedIds, send, toDecision, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
+import { decide, fakeActivities, finished, firedIds, send, toDecision, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
 import { eventually } from '../helpers/eventually';
 import { uniqueName } from '../helpers/temporal';
 
@@ -40,6 +40,10 @@ async function withCase(run: (c: Running) => Promise<void>, targets?: Targets): 
   await worker.runUntil(async () => {
     const handle = await kit.openCase(taskQueue, {}, targets ? { targets: { version: 0, targets } } : {});
     await run({ handle, recorded, projected, caseId: handle.workflowId.replace(/^case-/, '') });
+    // Each case ends on its own, its activities done: a run terminated with activities in flight
+    // keeps the time-skipping server from skipping time for the tests after it.
+    await send(handle, events.depart());
+    await finished(handle);
   });
 }
 
