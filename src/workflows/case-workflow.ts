@@ -12,7 +12,7 @@ import {
 import type { CaseActivities } from '../activities/case-activities';
 import { DEFAULT_ALERT_DELIVERY } from '../contracts/alerts';
 import type { OpenCase } from '../contracts/case-input';
-import { OpenCaseSchema } from '../contracts/case-input';
+import { OpenCaseFields, OpenCaseSchema } from '../contracts/case-input';
 import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { formatIssues } from '../contracts/issues';
@@ -26,6 +26,7 @@ import {
   targetsChangedSignal,
 } from '../contracts/messages';
 import { DEFAULT_TARGETS, VersionedTargetsSchema } from '../contracts/targets';
+import type { RulesVersion } from '../machines/case-machine';
 import { CaseState } from './case-state';
 import { WebhookDeliveries } from './webhook-deliveries';
 
@@ -40,7 +41,7 @@ const { projectCase, recordAlerts, recordDeadLetter, loadTargets } = proxyActivi
  * The patch that brought household members and alternate caregivers, dated check results and
  * their expiry, appeals, and the age-out on the 18th birthday (issue 14). Never rename it.
  */
-export const RELEASE_POLICY_2_PATCH = 'release-policy-2';
+export const RELEASE_POLICY_2_PATCH = 'i14-release-policy';
 
 /**
  * One child's case, from intake to release. Hosts the case statechart as a pure reducer: message
@@ -51,7 +52,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // First, before any other command: a case whose history has no marker for this patch opened
   // before today's rules and finishes on its own (rules 1); a new case records the marker (rules 2).
   const rules = patched(RELEASE_POLICY_2_PATCH) ? 2 : 1;
-  const open = parseOpenCase(input.open);
+  const open = parseOpenCase(input.open, rules);
   const targets = input.targets ? VersionedTargetsSchema.parse(input.targets) : { version: 0, targets: DEFAULT_TARGETS };
   const state = new CaseState(open, targets, workflowInfo().workflowId, rules);
   const webhook = new WebhookDeliveries(input.alertDelivery ?? DEFAULT_ALERT_DELIVERY, state.caseId, recordDeadLetter);
@@ -99,8 +100,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   }
 }
 
-function parseOpenCase(open: unknown): OpenCase {
-  const parsed = OpenCaseSchema.safeParse(open);
+function parseOpenCase(open: unknown, rules: RulesVersion): OpenCase {
+  // A case that opened before dates were judged at the door keeps the opening it started with.
+  const parsed = (rules >= 2 ? OpenCaseSchema : OpenCaseFields).safeParse(open);
   if (parsed.success) return parsed.data;
   throw ApplicationFailure.create({
     type: CaseFailure.INVALID_PAYLOAD,
