@@ -1,7 +1,18 @@
 import { z } from 'zod';
 
+import { POLICY_PROFILES } from '../domain/policy';
 import { CheckSchema, HouseholdRoleSchema } from './case-events';
 import { CheckStatusSchema } from './case-view';
+
+const PROFILE_IDS = POLICY_PROFILES.map((p) => p.id) as [string, ...string[]];
+
+/** GET /cases/:id/policy's query: the profile to evaluate the case under. */
+export const CasePolicyQuerySchema = z.strictObject({
+  profile: z
+    .enum(PROFILE_IDS)
+    .optional()
+    .describe("A policy profile's id (see docs/statechart.md); default: the case's own, or before a sponsor the one in force now"),
+});
 
 /** What would keep the child from being released under a profile, as the case stands. */
 export const ReleaseBlockerSchema = z.object({

@@ -8,6 +8,7 @@ import type { CaseCommand, CaseEventType, ReleaseDecision } from '../contracts/c
 import type { OpenCase } from '../contracts/case-input';
 import type { CaseStatus } from '../contracts/case-status';
 import type { CaseView } from '../contracts/case-view';
+import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import type { CaseSummary, Page } from '../contracts/read-model';
 import type { Role } from '../contracts/roles';
 import type { VersionedTargets } from '../contracts/targets';
@@ -26,6 +27,8 @@ export interface CaseService {
   /** Opens a case: starts its workflow. The opening state is a pure function of the request. */
   open(principal: Principal, request: Omit<OpenCase, 'openedBy'>): Promise<OpenedCase>;
   view(principal: Principal, caseId: string): Promise<CaseView>;
+  /** What a policy profile would make of the case as it stands: anyone who may see the case may ask; nothing changes. */
+  policy(principal: Principal, caseId: string, profileId?: string): Promise<PolicyEvaluation>;
   /** A case manager's event: the new view, or why not (a refusal is written to the audit trail). */
   send(
     principal: Principal,
@@ -120,6 +123,12 @@ class DefaultCaseService implements CaseService {
     const view = await this.deps.workflows.view(caseId);
     assertInScope(principal, view.careProviderId, 'The case');
     return view;
+  }
+
+  async policy(principal: Principal, caseId: string, profileId?: string): Promise<PolicyEvaluation> {
+    // The scope first: an evaluation says as much about the case as its view does.
+    assertInScope(principal, await this.careProviderOf(caseId), 'The case');
+    return this.deps.workflows.policy(caseId, profileId);
   }
 
   async send(

@@ -7,7 +7,15 @@ import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { caseWorkflowId } from '../contracts/ids';
 import type { CaseWorkflowInput } from '../contracts/messages';
-import { CASE_WORKFLOW_TYPE, acknowledgeAlertUpdate, caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../contracts/messages';
+import {
+  CASE_WORKFLOW_TYPE,
+  acknowledgeAlertUpdate,
+  caseCommandUpdate,
+  casePolicyQuery,
+  caseViewQuery,
+  releaseDecisionSignal,
+} from '../contracts/messages';
+import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import { AppError } from './errors';
 import { fromTemporalError, isWorkerUnavailable, updateFailure } from './temporal-errors';
 
@@ -21,6 +29,8 @@ export interface CaseWorkflows {
   start(input: CaseWorkflowInput): Promise<void>;
   /** The live view, from the case's worker. */
   view(caseId: string): Promise<CaseView>;
+  /** The case evaluated under a policy profile (default: its own), changing nothing. */
+  policy(caseId: string, profileId?: string): Promise<PolicyEvaluation>;
   /** The live view if a worker answers at once (PEEK_MS), else undefined; case_not_found for an unknown case. */
   peek(caseId: string): Promise<CaseView | undefined>;
   /** A case manager's event, as an Update: the new view, or the case's refusal. */
@@ -69,6 +79,7 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
         .catch((err: unknown) => fromTemporalError(err, input.open.caseId));
     },
     view: (caseId) => withWorker(caseId, () => handle(caseId).query(caseViewQuery)),
+    policy: (caseId, profileId) => withWorker(caseId, () => handle(caseId).query(casePolicyQuery, profileId)),
     peek: (caseId) =>
       temporal
         .withDeadline(Date.now() + PEEK_MS, () => handle(caseId).query(caseViewQuery))

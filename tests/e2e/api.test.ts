@@ -347,7 +347,7 @@ describe('the API documents itself', () => {
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/cases', '/cases/{id}', '/cases/{id}/events', '/cases/{id}/decision']),
+      expect.arrayContaining(['/cases', '/cases/{id}', '/cases/{id}/events', '/cases/{id}/decision', '/cases/{id}/policy']),
     );
     // Every event a case can receive is documented, the decision on its own path.
     const eventsDoc = JSON.stringify(doc.body.paths['/cases/{id}/events']);

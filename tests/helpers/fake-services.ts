@@ -2,6 +2,7 @@ import type { AuditRecord, AuditTrail } from '../../src/audit/chain';
 import type { AlertAck, AcknowledgeAlert } from '../../src/contracts/alerts';
 import type { CaseCommand, ReleaseDecisionSignal } from '../../src/contracts/case-events';
 import type { CaseView } from '../../src/contracts/case-view';
+import type { PolicyEvaluation } from '../../src/contracts/policy-evaluation';
 import type { AlertView, CaseSummary, Page } from '../../src/contracts/read-model';
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
@@ -71,6 +72,20 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
   };
 }
 
+/** A valid evaluation of a case with no sponsor yet under a profile (the case answers this in intake). */
+export function policyEvaluation(view: CaseView, profileId = 'ifr-2025'): PolicyEvaluation {
+  return {
+    profile: { id: profileId, title: profileId, effectiveFrom: '2025-03-25', source: 'test', notes: [], unsure: [] },
+    caseProfile: view.policyProfile,
+    evaluatedAt: '2026-11-13T09:00:00.000Z',
+    sponsorId: view.sponsorId,
+    expedited: false,
+    homeStudy: { triggers: [], mandatory: false, done: false },
+    people: [],
+    blocksRelease: [{ code: 'no_sponsor', message: 'No sponsor has been identified.' }],
+  };
+}
+
 export function alertView(caseId: string, overrides: Partial<AlertView> = {}): AlertView {
   return {
     ...alertFields(caseId),
@@ -119,6 +134,13 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     const { view } = this.known(caseId);
     this.worker();
     return view;
+  }
+
+  async policy(caseId: string, profileId?: string): Promise<PolicyEvaluation> {
+    this.calls.push(`policy ${caseId} ${profileId ?? '(own)'}`);
+    const { view } = this.known(caseId);
+    this.worker();
+    return policyEvaluation(view, profileId);
   }
 
   async peek(caseId: string): Promise<CaseView | undefined> {

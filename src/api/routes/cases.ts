@@ -2,6 +2,7 @@ import type { FastifySchema } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { CaseViewSchema } from '../../contracts/case-view';
+import { CasePolicyQuerySchema, PolicyEvaluationSchema } from '../../contracts/policy-evaluation';
 import { CaseListSchema } from '../../contracts/read-model';
 import type { CaseService } from '../../services/case-service';
 import { principalOf } from '../auth';
@@ -33,6 +34,16 @@ const caseView = {
   tags: ['cases'],
   params: CaseParamsSchema,
   response: { 200: CaseViewSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+} satisfies FastifySchema;
+
+const casePolicy = {
+  summary: 'A case under a policy profile',
+  description:
+    "Evaluates the case as it stands under any dated policy profile, changing nothing: the checks the profile requires of the sponsor and each adult of the household, its home-study triggers, whether the path would be expedited, and what would block the release. Without `profile`, the case's own.",
+  tags: ['cases'],
+  params: CaseParamsSchema,
+  querystring: CasePolicyQuerySchema,
+  response: { 200: PolicyEvaluationSchema, 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
 } satisfies FastifySchema;
 
 const sendEvent = {
@@ -99,6 +110,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
   });
 
   app.get('/cases/:id', { schema: caseView }, async (request) => cases.view(principalOf(request), request.params.id));
+
+  app.get('/cases/:id/policy', { schema: casePolicy }, async (request) =>
+    cases.policy(principalOf(request), request.params.id, request.query.profile),
+  );
 
   app.post('/cases/:id/events', { schema: sendEvent }, async (request) =>
     cases.send(principalOf(request), request.params.id, request.body, {
