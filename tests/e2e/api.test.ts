@@ -7,7 +7,7 @@ import type { CaseView } from '../../src/contracts/case-view';
 import { testVerify } from '../helpers/auth';
 import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
-import { allPages, apiClient } from '../helpers/http';
+import { allPages, apiClient, eventDriver } from '../helpers/http';
 import { caseRow } from '../helpers/rows';
 import { useStack } from '../helpers/stack';
 import { uniqueName } from '../helpers/temporal';
@@ -20,16 +20,7 @@ const stack = useStack({ app: { decisionWaitMs: 15_000 } });
 const api = apiClient(stack);
 const { post, get } = api;
 
-/** Posts case-manager events in order, each expected to be accepted; answers the last view. */
-async function drive(caseId: string, ...requests: unknown[]): Promise<CaseView> {
-  let last: CaseView | undefined;
-  for (const request of requests) {
-    const reply = await post<CaseView>(`/cases/${caseId}/events`, request);
-    if (reply.status !== 200) throw new Error(`${(request as { type: string }).type}: ${JSON.stringify(reply.body)}`);
-    last = reply.body;
-  }
-  return last ?? (await get<CaseView>(`/cases/${caseId}`)).body;
-}
+const drive = eventDriver(api);
 
 /** Intake to the ORR decision with an expedited Category 1 sponsor, every check cleared over HTTP. */
 async function toDecision(caseId: string): Promise<CaseView> {

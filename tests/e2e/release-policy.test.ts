@@ -4,7 +4,7 @@ import type { CaseView } from '../../src/contracts/case-view';
 import type { PolicyEvaluation } from '../../src/contracts/policy-evaluation';
 import { appealReviewer, clearPending, events, openCaseRequest } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
-import { apiClient } from '../helpers/http';
+import { apiClient, eventDriver } from '../helpers/http';
 import { useStack } from '../helpers/stack';
 import { uniqueName } from '../helpers/temporal';
 
@@ -17,18 +17,10 @@ jest.setTimeout(90_000);
  * (expiry, acknowledgement deadlines) is on the time-skipping server in tests/workflows.
  */
 const stack = useStack({ app: { decisionWaitMs: 15_000 } });
-const { post, get } = apiClient(stack);
+const api = apiClient(stack);
+const { post, get } = api;
+const drive = eventDriver(api);
 const DAY = 86_400_000;
-
-async function drive(caseId: string, ...requests: unknown[]): Promise<CaseView> {
-  let last: CaseView | undefined;
-  for (const request of requests) {
-    const reply = await post<CaseView>(`/cases/${caseId}/events`, request);
-    if (reply.status !== 200) throw new Error(`${(request as { type: string }).type}: ${JSON.stringify(reply.body)}`);
-    last = reply.body;
-  }
-  return last ?? (await get<CaseView>(`/cases/${caseId}`)).body;
-}
 
 async function openCase(overrides: Parameters<typeof openCaseRequest>[1] = {}): Promise<string> {
   const caseId = uniqueName('UC');
