@@ -264,34 +264,35 @@ export function schedule(clock: CaseClock, targets: Targets, ledger: AlertLedger
   const later = (at: number) => {
     if (nextAt === null || at < nextAt) nextAt = at;
   };
-  const alert = (chain: Chain, kind: 'warning' | 'escalation', repeat: number, level: AlertLevel, at: number): Alert =>
-    alertOf(clock, chain, { kind, repeat, level, at }, now);
+  // An alert is built (its times and message formatted) only once it is due and not fired: most
+  // calls find every step fired or ahead, and the ledger needs only the id.
+  const fired = (chain: Chain, step: string) => ledger.fired.has(alertId(clock.caseId, chain.key, step));
+  const fire = (chain: Chain, kind: 'warning' | 'escalation', repeat: number, level: AlertLevel, at: number) =>
+    due.push(alertOf(clock, chain, { kind, repeat, level, at }, now));
 
   const chains = activeChains(clock, targets);
   for (const chain of chains) {
     const acked = ledger.acknowledged.get(chain.key) ?? new Set<AlertLevel>();
     // A step already fired stays fired, even when a changed target moves its deadline.
-    if (chain.warnAt !== null && chain.warnAt < chain.escalateAt) {
-      const warning = alert(chain, 'warning', 0, 'supervisor', chain.warnAt);
-      if (!ledger.fired.has(warning.id)) {
-        if (chain.warnAt > now) later(chain.warnAt);
-        else due.push(warning);
-      }
+    if (chain.warnAt !== null && chain.warnAt < chain.escalateAt && !fired(chain, 'warning')) {
+      if (chain.warnAt > now) later(chain.warnAt);
+      else fire(chain, 'warning', 0, 'supervisor', chain.warnAt);
     }
-    const first = alert(chain, 'escalation', 0, 'supervisor', chain.escalateAt);
+    const firstFired = fired(chain, 'escalation-0');
     if (chain.escalateAt > now) {
-      if (!ledger.fired.has(first.id)) later(chain.escalateAt);
+      if (!firstFired) later(chain.escalateAt);
       else if (chain.repeatEveryMs !== null) later(chain.escalateAt + chain.repeatEveryMs);
       continue;
     }
-    if (!ledger.fired.has(first.id)) due.push(first);
+    if (!firstFired) fire(chain, 'escalation', 0, 'supervisor', chain.escalateAt);
     if (chain.repeatEveryMs === null) continue;
     // The latest repeat due now, and the next one not silenced by an acknowledgement.
     const latest = Math.floor((now - chain.escalateAt) / chain.repeatEveryMs);
     if (latest > 0) {
       const level = levelOf(latest, targets.repeatsPerLevel);
-      const reminder = alert(chain, 'escalation', latest, level, chain.escalateAt + latest * chain.repeatEveryMs);
-      if (!acked.has(level) && !ledger.fired.has(reminder.id)) due.push(reminder);
+      if (!acked.has(level) && !fired(chain, `escalation-${latest}`)) {
+        fire(chain, 'escalation', latest, level, chain.escalateAt + latest * chain.repeatEveryMs);
+      }
     }
     for (let n = latest + 1; ; n += 1) {
       const level = levelOf(n, targets.repeatsPerLevel);
