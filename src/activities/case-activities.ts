@@ -133,6 +133,16 @@ function auditRecordsOf(projection: CaseProjection): AuditRecord[] {
       requestId: t.requestId,
       detail: t.fromStatus === null ? `opened in ${t.toStatus}` : `${t.fromStatus} -> ${t.toStatus}`,
     })),
+    ...(projection.assignments ?? []).map((a): AuditRecord => ({
+      sourceKey: `assignment:${a.requestId ?? a.at}`,
+      kind: 'accepted',
+      event: 'REASSIGN_CASE',
+      actor: a.actor,
+      at: a.at,
+      reason: a.reason,
+      requestId: a.requestId,
+      detail: `assigned ${a.previousAssigneeId ?? '(nobody)'} -> ${a.assigneeId}`,
+    })),
     ...(projection.refusedSignals ?? []).map((r, i): AuditRecord => ({
       sourceKey: `signal:${r.requestId ?? `${r.at}:${i}`}`,
       kind: 'refused',
@@ -158,8 +168,9 @@ function auditRecordsOf(projection: CaseProjection): AuditRecord[] {
  * projection is written the careful way: under the case's audit lock, reading the chain first.
  */
 async function projectCase(prisma: PrismaClient, heads: AuditHeads, projection: CaseProjection): Promise<ProjectionResult> {
-  // A projection may carry only refused decisions (for the audit trail) and no transition.
-  const lastSeq = projection.transitions.length > 0 ? Math.max(...projection.transitions.map((t) => t.seq)) : -1;
+  // A projection may carry no transition (refused decisions, a reassignment, new deadlines); one
+  // from older workflow code then says nothing of the case's last seq.
+  const lastSeq = projection.lastSeq ?? (projection.transitions.length > 0 ? Math.max(...projection.transitions.map((t) => t.seq)) : -1);
   const records = auditRecordsOf(projection);
   // A projection that starts at seq 0 opens the case: its chain is empty unless this is a retry.
   const head = heads.get(projection.caseId) ?? (projection.transitions[0]?.seq === 0 ? EMPTY_HEAD : undefined);

@@ -47,6 +47,9 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
     releasedAt: null,
     closedAt: null,
     allowedEvents: { case_manager: ['COMPLETE_INTAKE', 'DEPART'], orr_reviewer: ['TRANSFER_CARE_PROVIDER'] },
+    assigneeId: 'cm-ana',
+    assignments: [],
+    deadlines: [],
     alerts: { open: [], acknowledgements: [], firedCount: 0, nextDeadlineAt: null, targetsVersion: 0 },
     transitions: [
       {
