@@ -35,3 +35,13 @@ CREATE INDEX "cases_admitted_at_id_idx" ON "cases"("admitted_at", "id");
 CREATE INDEX "cases_discharged_at_idx" ON "cases"("discharged_at");
 -- Analytics: discharges and stage visits in a period.
 CREATE INDEX "case_transitions_event_occurred_at_idx" ON "case_transitions"("event", "occurred_at");
+
+-- The care provider holding a case's child at an instant: the one after the last transition up to
+-- then, else the one that admitted the child (the opening counts from admission, even when the case
+-- was opened in Reunify later).
+CREATE FUNCTION care_provider_at(p_case_id TEXT, p_at TIMESTAMPTZ) RETURNS TEXT LANGUAGE sql STABLE AS $$
+  SELECT COALESCE(
+    (SELECT t."care_provider_id" FROM "case_transitions" t
+      WHERE t."case_id" = p_case_id AND t."seq" > 0 AND t."occurred_at" <= p_at ORDER BY t."seq" DESC LIMIT 1),
+    (SELECT t."care_provider_id" FROM "case_transitions" t WHERE t."case_id" = p_case_id AND t."seq" = 0))
+$$;
