@@ -19,6 +19,7 @@ import { createServices } from '../services/app-services';
 import { registerAuthentication } from './auth';
 import { errorHandler } from './http-errors';
 import { alertRoutes } from './routes/alerts';
+import { analyticsRoutes } from './routes/analytics';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import { targetRoutes } from './routes/targets';
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(caseRoutes, { cases: services.cases });
   await app.register(alertRoutes, { alerts: services.alerts, streamPollMs: deps.alertStreamPollMs });
   await app.register(targetRoutes, { targets: services.targets });
+  await app.register(analyticsRoutes, { analytics: services.analytics });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
   return app;
 }
@@ -132,6 +134,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'cases', description: "Children's cases and their transitions" },
         { name: 'alerts', description: 'Length-of-stay and stage alerts for supervisors' },
         { name: 'targets', description: 'The targets that drive the alerts' },
+        { name: 'analytics', description: 'Outcomes: length of stay, where the days go, flow, cases at risk (docs/outcomes.md)' },
       ],
     },
     transform: jsonSchemaTransform,

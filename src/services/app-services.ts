@@ -5,11 +5,14 @@ import { appendAudit, readAudit } from '../audit/chain';
 import type { AlertDelivery } from '../contracts/alerts';
 import { BROADCAST_TARGETS_WORKFLOW_TYPE } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
+import { sqlAnalytics } from '../db/analytics';
 import type { PrismaClient } from '../db/generated/client';
 import { prismaReadModel } from '../db/queries';
 import { currentTargets, saveTargets } from '../targets/store';
 import type { AlertService } from './alert-service';
 import { createAlertService } from './alert-service';
+import type { AnalyticsService } from './analytics-service';
+import { createAnalyticsService } from './analytics-service';
 import type { CaseService, ServiceLog } from './case-service';
 import { createCaseService } from './case-service';
 import { temporalCaseWorkflows } from './case-workflows';
@@ -21,6 +24,7 @@ export interface AppServices {
   cases: CaseService;
   alerts: AlertService;
   targets: TargetsService;
+  analytics: AnalyticsService;
 }
 
 export interface ServiceConnections {
@@ -55,6 +59,7 @@ export function createServices(connections: ServiceConnections, log: ServiceLog)
       save: (change) => saveTargets(prisma, change),
       broadcast: (saved) => startTargetsBroadcast(temporal, taskQueue, saved),
     }),
+    analytics: createAnalyticsService({ analytics: sqlAnalytics(prisma) }),
   };
 }
 

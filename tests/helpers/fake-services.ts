@@ -6,7 +6,9 @@ import type { AlertView, CaseSummary, Page } from '../../src/contracts/read-mode
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import type { AlertEventView, AlertFilter, CaseFilter, ReadModel } from '../../src/db/queries';
+import type { Analytics, AnalyticsQuery } from '../../src/db/analytics';
 import { createAlertService } from '../../src/services/alert-service';
+import { createAnalyticsService } from '../../src/services/analytics-service';
 import type { AppServices } from '../../src/services/app-services';
 import type { AuditLog } from '../../src/services/case-service';
 import { createCaseService } from '../../src/services/case-service';
@@ -209,11 +211,44 @@ export class FakeAuditLog implements AuditLog {
   }
 }
 
+/** The analytics: each figure empty, and every query remembered as it was asked. */
+export class FakeAnalytics implements Analytics {
+  readonly queries: { figure: string; query: Partial<AnalyticsQuery> }[] = [];
+  private asked<T>(figure: string, query: Partial<AnalyticsQuery>, answer: T): Promise<T> {
+    this.queries.push({ figure, query });
+    return Promise.resolve(answer);
+  }
+  lengthOfStay(q: AnalyticsQuery) {
+    return this.asked('lengthOfStay', q, { all: { children: 0, meanDays: null, medianDays: null, p90Days: null }, byCategory: [], byExit: [] });
+  }
+  categoryOne(q: AnalyticsQuery) {
+    return this.asked('categoryOne', q, {
+      targetDays: 10 as const,
+      averageTargetDays: 7 as const,
+      released: { children: 2, withinTarget: 1, shareWithinTarget: 0.5, meanDays: 11, meanMinusAverageTarget: 4 },
+      open: { children: 0, withinTarget: 0, shareWithinTarget: null, meanDaysSoFar: null },
+    });
+  }
+  stageDays(q: AnalyticsQuery) {
+    return this.asked('stageDays', q, { stages: [] });
+  }
+  cohorts(q: AnalyticsQuery) {
+    return this.asked('cohorts', q, { weeks: [] });
+  }
+  flow(q: AnalyticsQuery) {
+    return this.asked('flow', q, { thresholds: { alertAtOrBelow: 2 as const, warnAtOrBelow: 2.4 as const }, days: [] });
+  }
+  risk(q: Omit<AnalyticsQuery, 'from' | 'to'>) {
+    return this.asked('risk', q, { asOf: q.asOf.toISOString(), rows: [], totals: { open: 0, atRisk: 0, breached: 0 } });
+  }
+}
+
 export interface FakeWorld {
   services: AppServices;
   workflows: FakeCaseWorkflows;
   readModel: FakeReadModel;
   audit: FakeAuditLog;
+  analytics: FakeAnalytics;
   /** Targets saved through the targets service, and the broadcasts started. */
   targets: { saved: VersionedTargets[]; broadcasts: string[] };
   /** What the services logged as errors. */
@@ -225,6 +260,7 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
   const workflows = new FakeCaseWorkflows();
   const readModel = new FakeReadModel();
   const audit = new FakeAuditLog();
+  const analytics = new FakeAnalytics();
   const targets = { saved: [] as VersionedTargets[], broadcasts: [] as string[] };
   const errors: FakeWorld['errors'] = [];
   const current = (): VersionedTargets => targets.saved.at(-1) ?? { version: 0, targets: DEFAULT_TARGETS };
@@ -250,6 +286,7 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
         return `targets-v${saved.version}`;
       },
     }),
+    analytics: createAnalyticsService({ analytics, now: () => new Date('2026-04-15T10:00:00Z') }),
   };
-  return { services, workflows, readModel, audit, targets, errors };
+  return { services, workflows, readModel, audit, analytics, targets, errors };
 }
