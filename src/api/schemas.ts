@@ -1,14 +1,17 @@
 import { z } from 'zod';
 
 import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
+import { CategoryGroupSchema } from '../contracts/analytics';
 import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
-import { OpenCaseSchema } from '../contracts/case-input';
+import { IsoDateTimeSchema, OpenCaseSchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
-import { CaseEventTypeSchema } from '../contracts/case-view';
+import { CaseEventTypeSchema, CaseViewSchema } from '../contracts/case-view';
+import { DeadlineLevelSchema, DeadlineStatusSchema } from '../contracts/deadlines';
 import { CaseIdSchema } from '../contracts/ids';
 import { RoleSchema } from '../contracts/roles';
+import { CaseSortSchema } from '../contracts/read-model';
 import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
-import { cursorParam } from '../db/cursor';
+import { caseCursorParam, cursorParam } from '../db/cursor';
 
 export const CaseParamsSchema = z.strictObject({ id: CaseIdSchema });
 
@@ -36,11 +39,42 @@ export const RefusalBodySchema = ErrorSchema.extend({
   allowedEvents: z.array(CaseEventTypeSchema).describe("Events the sender's role may send now"),
 });
 
+/** A query parameter that takes one value or several, comma-separated. */
+const oneOrMore = <T extends z.core.util.EnumLike>(item: z.ZodEnum<T>) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value), z.array(item).min(1));
+
+const days = z.coerce.number().min(0).max(36_500);
+
 export const ListCasesQuerySchema = z.strictObject({
-  status: CaseStatusSchema.optional().describe('Only cases in this status (stage)'),
+  status: oneOrMore(CaseStatusSchema).optional().describe('Only cases in one of these statuses (stages), comma-separated'),
   careProviderId: z.string().trim().min(1).max(64).optional(),
+  category: CategoryGroupSchema.optional().describe('Sponsor category now (none: no sponsor)'),
+  assigneeId: z.string().trim().min(1).max(128).optional().describe('The case manager the cases are assigned to'),
+  minDaysInCare: days.optional().describe('At least this many days in care (to discharge, or so far)'),
+  maxDaysInCare: days.optional().describe('At most this many days in care'),
+  level: oneOrMore(DeadlineLevelSchema).optional().describe('The worst deadline level now: on_track, at_risk, breached (comma-separated)'),
+  deadlineBefore: IsoDateTimeSchema.transform((text) => new Date(text))
+    .optional()
+    .describe('Next deadline due before this time (breached ones included)'),
+  q: z.string().trim().min(1).max(64).optional().describe('Part of the case id'),
+  sort: CaseSortSchema.default('admission').describe(
+    'admission (oldest first), least_time_left (next deadline soonest), days_in_care (longest first)',
+  ),
+  order: z.enum(['asc', 'desc']).optional().describe("Reverses the sort's own order"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  after: cursorParam(200).optional(),
+  after: caseCursorParam.optional(),
+});
+
+/** GET /cases/:id: the live view, each deadline with where the case stands against it now. */
+export const CaseDetailSchema = CaseViewSchema.extend({
+  deadlines: z
+    .array(DeadlineStatusSchema)
+    .describe('Every deadline that applies now, soonest due first, with its level and time remaining'),
+});
+
+export const ReassignBodySchema = z.strictObject({
+  assigneeId: z.string().trim().min(1).max(128).describe('The case manager (token subject) who takes the case'),
+  reason: z.string().trim().min(1).max(2000).optional(),
 });
 
 export const ListAlertsQuerySchema = z.strictObject({

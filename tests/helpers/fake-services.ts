@@ -1,12 +1,12 @@
 import type { AuditRecord, AuditTrail } from '../../src/audit/chain';
 import type { AlertAck, AcknowledgeAlert } from '../../src/contracts/alerts';
-import type { CaseCommand, ReleaseDecisionSignal } from '../../src/contracts/case-events';
+import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../../src/contracts/case-events';
 import type { CaseView } from '../../src/contracts/case-view';
-import type { AlertView, CaseSummary, Page } from '../../src/contracts/read-model';
+import type { AlertView, CaseList, CaseSummary, Page } from '../../src/contracts/read-model';
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import type { Analytics, AnalyticsQuery } from '../../src/db/analytics';
-import type { AlertEventView, AlertFilter, CaseFilter, ReadModel } from '../../src/db/queries';
+import type { AlertEventView, AlertFilter, CaseFilter, CasePageRequest, ReadModel } from '../../src/db/queries';
 import { createAlertService } from '../../src/services/alert-service';
 import { createAnalyticsService } from '../../src/services/analytics-service';
 import type { AppServices } from '../../src/services/app-services';
@@ -70,6 +70,26 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
   };
 }
 
+/** A case as the read model lists it: in intake at `careProviderId`, assigned to cm-ana; override any field. */
+export function caseSummary(caseId: string, careProviderId = 'shelter-tx-07', overrides: Partial<CaseSummary> = {}): CaseSummary {
+  return {
+    caseId,
+    status: 'intake',
+    careProviderId,
+    sponsorCategory: null,
+    admittedAt: '2026-11-02T14:00:00.000Z',
+    releasedAt: null,
+    daysInCare: 1,
+    updatedAt: '2026-11-02T14:00:00.000Z',
+    assigneeId: 'cm-ana',
+    policyProfile: null,
+    dischargedAt: null,
+    nextDeadline: { at: '2026-11-05T14:00:00.000Z', label: 'Stage: sponsor identified' },
+    level: 'on_track',
+    ...overrides,
+  };
+}
+
 export function alertView(caseId: string, overrides: Partial<AlertView> = {}): AlertView {
   return {
     ...alertFields(caseId),
@@ -92,6 +112,8 @@ export class FakeCaseWorkflows implements CaseWorkflows {
   answer: (view: CaseView, event: CaseCommand) => CaseView = (view) => view;
   /** What the case does with a decision signal when it sees it; default: nothing yet. */
   onDecision: (view: CaseView, signal: ReleaseDecisionSignal) => CaseView = (view) => view;
+  /** The case's answer to a reassignment (throw a refusal to refuse); default: the new assignee. */
+  onReassign: (view: CaseView, change: ReassignCase) => CaseView = (view, change) => ({ ...view, assigneeId: change.assigneeId });
 
   add(view: CaseView, running = !view.closed): this {
     this.cases.set(view.caseId, { view, running });
@@ -148,6 +170,15 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     return { alertId: ack.alertId, actor: ack.actor, at: '2026-11-13T09:00:00.000Z', note: ack.note ?? null };
   }
 
+  async reassign(caseId: string, change: ReassignCase): Promise<CaseView> {
+    this.calls.push(`reassign ${caseId} to ${change.assigneeId} by ${change.actor.role}`);
+    const entry = this.known(caseId);
+    if (!entry.running) throw caseNotFound(caseId);
+    this.worker();
+    entry.view = this.onReassign(entry.view, change);
+    return entry.view;
+  }
+
   async runState(caseId: string): Promise<'running' | 'closed' | 'unknown'> {
     const entry = this.cases.get(caseId);
     return entry ? (entry.running ? 'running' : 'closed') : 'unknown';
@@ -160,17 +191,19 @@ export class FakeReadModel implements ReadModel {
   readonly alerts: AlertView[] = [];
   readonly events: AlertEventView[] = [];
   readonly listed: (CaseFilter | AlertFilter)[] = [];
+  readonly pages: CasePageRequest[] = [];
 
   async findCase(caseId: string) {
     const row = this.cases.find((c) => c.caseId === caseId);
     return row ? { careProviderId: row.careProviderId } : undefined;
   }
-  async listCases(filter: CaseFilter): Promise<Page<CaseSummary>> {
+  async listCases(filter: CaseFilter, page: CasePageRequest): Promise<CaseList> {
     this.listed.push(filter);
+    this.pages.push(page);
     const items = this.cases.filter(
-      (c) => (!filter.status || c.status === filter.status) && (!filter.careProviderId || c.careProviderId === filter.careProviderId),
+      (c) => (!filter.status || filter.status.includes(c.status)) && (!filter.careProviderId || c.careProviderId === filter.careProviderId),
     );
-    return { items, nextCursor: null };
+    return { items, nextCursor: null, asOf: '2026-11-13T09:00:00.000Z' };
   }
   async listAlerts(filter: AlertFilter): Promise<Page<AlertView>> {
     this.listed.push(filter);
@@ -219,7 +252,11 @@ export class FakeAnalytics implements Analytics {
     return Promise.resolve(answer);
   }
   lengthOfStay(q: AnalyticsQuery) {
-    return this.asked('lengthOfStay', q, { all: { children: 0, meanDays: null, medianDays: null, p90Days: null }, byCategory: [], byExit: [] });
+    return this.asked('lengthOfStay', q, {
+      all: { children: 0, meanDays: null, medianDays: null, p90Days: null },
+      byCategory: [],
+      byExit: [],
+    });
   }
   categoryOne(q: AnalyticsQuery) {
     return this.asked('categoryOne', q, {
