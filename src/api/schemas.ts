@@ -8,8 +8,8 @@ import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema, CaseViewSchema } from '../contracts/case-view';
 import { DeadlineLevelSchema, DeadlineStatusSchema } from '../contracts/deadlines';
 import { CaseIdSchema } from '../contracts/ids';
-import { RoleSchema } from '../contracts/roles';
 import { CaseSortSchema } from '../contracts/read-model';
+import { RoleSchema } from '../contracts/roles';
 import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
 import { caseCursorParam, cursorParam } from '../db/cursor';
 

@@ -1,7 +1,7 @@
 import type { CaseStatus } from '../contracts/case-status';
 import { CaseStatusSchema } from '../contracts/case-status';
-import { summaryLevel } from '../domain/deadlines';
 import type { CaseList, CaseSort, CaseSummary } from '../contracts/read-model';
+import { summaryLevel } from '../domain/deadlines';
 import { encodeCaseCursor } from './cursor';
 import type { PrismaClient } from './generated/client';
 import { Prisma } from './generated/client';

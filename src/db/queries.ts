@@ -5,11 +5,11 @@ import type { SponsorCategory } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { DeadlineLevel } from '../contracts/deadlines';
 import type { AlertView, CaseList, CaseSort, Page } from '../contracts/read-model';
+import { listCases } from './case-list';
 import type { CaseCursor, Cursor } from './cursor';
 import { encodeCursor } from './cursor';
 import type { Alert, PrismaClient } from './generated/client';
-import { Prisma } from './generated/client';
-import { listCases } from './case-list';
+import type { Prisma } from './generated/client';
 
 /**
  * The read model as the API reads it: lookups, and lists paged by keyset (a cursor of the last
