@@ -20,6 +20,7 @@ import { registerAuthentication } from './auth';
 import { errorHandler } from './http-errors';
 import { alertRoutes } from './routes/alerts';
 import { analyticsRoutes } from './routes/analytics';
+import { bulkRoutes } from './routes/bulk';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import { targetRoutes } from './routes/targets';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { alerts: services.alerts, streamPollMs: deps.alertStreamPollMs });
   await app.register(targetRoutes, { targets: services.targets });
   await app.register(analyticsRoutes, { analytics: services.analytics });
+  await app.register(bulkRoutes, { bulk: services.bulk });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
   return app;
 }
@@ -134,6 +136,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'cases', description: "Children's cases and their transitions" },
         { name: 'alerts', description: 'Length-of-stay and stage alerts for supervisors' },
         { name: 'targets', description: 'The targets that drive the alerts' },
+        { name: 'bulk', description: "Supervisors' bulk actions, with each item's outcome" },
         { name: 'analytics', description: 'Outcomes: length of stay, where the days go, flow, cases at risk (docs/outcomes.md)' },
       ],
     },

@@ -13,6 +13,8 @@ import type { AlertService } from './alert-service';
 import { createAlertService } from './alert-service';
 import type { AnalyticsService } from './analytics-service';
 import { createAnalyticsService } from './analytics-service';
+import type { BulkService } from './bulk-service';
+import { createBulkService } from './bulk-service';
 import type { CaseService, ServiceLog } from './case-service';
 import { createCaseService } from './case-service';
 import { temporalCaseWorkflows } from './case-workflows';
@@ -25,6 +27,7 @@ export interface AppServices {
   alerts: AlertService;
   targets: TargetsService;
   analytics: AnalyticsService;
+  bulk: BulkService;
 }
 
 export interface ServiceConnections {
@@ -43,17 +46,20 @@ export function createServices(connections: ServiceConnections, log: ServiceLog)
   const { temporal, prisma, taskQueue, decisionWaitMs = 2_000, workerWaitMs = 15_000 } = connections;
   const workflows = temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs });
   const readModel = prismaReadModel(prisma);
+  const cases = createCaseService({
+    workflows,
+    readModel,
+    audit: { append: (caseId, records) => appendAudit(prisma, caseId, records), read: (caseId) => readAudit(prisma, caseId) },
+    currentTargets: () => currentTargets(prisma),
+    alertDelivery: connections.alertDelivery,
+    decisionWaitMs,
+    log,
+  });
+  const alerts = createAlertService({ workflows, readModel });
   return {
-    cases: createCaseService({
-      workflows,
-      readModel,
-      audit: { append: (caseId, records) => appendAudit(prisma, caseId, records), read: (caseId) => readAudit(prisma, caseId) },
-      currentTargets: () => currentTargets(prisma),
-      alertDelivery: connections.alertDelivery,
-      decisionWaitMs,
-      log,
-    }),
-    alerts: createAlertService({ workflows, readModel }),
+    cases,
+    alerts,
+    bulk: createBulkService({ cases, alerts }),
     targets: createTargetsService({
       current: () => currentTargets(prisma),
       save: (change) => saveTargets(prisma, change),

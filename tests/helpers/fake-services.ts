@@ -10,6 +10,7 @@ import type { AlertEventView, AlertFilter, CaseFilter, CasePageRequest, ReadMode
 import { createAlertService } from '../../src/services/alert-service';
 import { createAnalyticsService } from '../../src/services/analytics-service';
 import type { AppServices } from '../../src/services/app-services';
+import { createBulkService } from '../../src/services/bulk-service';
 import type { AuditLog } from '../../src/services/case-service';
 import { createCaseService } from '../../src/services/case-service';
 import type { CaseWorkflows } from '../../src/services/case-workflows';
@@ -301,16 +302,19 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
   const targets = { saved: [] as VersionedTargets[], broadcasts: [] as string[] };
   const errors: FakeWorld['errors'] = [];
   const current = (): VersionedTargets => targets.saved.at(-1) ?? { version: 0, targets: DEFAULT_TARGETS };
+  const cases = createCaseService({
+    workflows,
+    readModel,
+    audit,
+    currentTargets: async () => current(),
+    decisionWaitMs: options.decisionWaitMs ?? 200,
+    log: { error: (details, message) => errors.push({ details, message }) },
+  });
+  const alerts = createAlertService({ workflows, readModel });
   const services: AppServices = {
-    cases: createCaseService({
-      workflows,
-      readModel,
-      audit,
-      currentTargets: async () => current(),
-      decisionWaitMs: options.decisionWaitMs ?? 200,
-      log: { error: (details, message) => errors.push({ details, message }) },
-    }),
-    alerts: createAlertService({ workflows, readModel }),
+    cases,
+    alerts,
+    bulk: createBulkService({ cases, alerts }),
     targets: createTargetsService({
       current: async () => current(),
       save: async ({ targets: next }: { targets: Targets }) => {
