@@ -23,6 +23,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { bulkRoutes } from './routes/bulk';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
+import { importRoutes } from './routes/imports';
 import { targetRoutes } from './routes/targets';
 
 /** How the API serves: logs, tokens, hardening, the live stream and the codec endpoint. */
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(targetRoutes, { targets: services.targets });
   await app.register(analyticsRoutes, { analytics: services.analytics });
   await app.register(bulkRoutes, { bulk: services.bulk });
+  await app.register(importRoutes, { imports: services.imports });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
   return app;
 }
@@ -136,6 +138,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'cases', description: "Children's cases and their transitions" },
         { name: 'alerts', description: 'Length-of-stay and stage alerts for supervisors' },
         { name: 'targets', description: 'The targets that drive the alerts' },
+        { name: 'imports', description: 'Cases brought in from the system Reunify replaces (docs/imports.md)' },
         { name: 'bulk', description: "Supervisors' bulk actions, with each item's outcome" },
         { name: 'analytics', description: 'Outcomes: length of stay, where the days go, flow, cases at risk (docs/outcomes.md)' },
       ],

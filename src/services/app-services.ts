@@ -7,6 +7,7 @@ import { BROADCAST_TARGETS_WORKFLOW_TYPE } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
 import { sqlAnalytics } from '../db/analytics';
 import type { PrismaClient } from '../db/generated/client';
+import { existingCaseIds, writeImportedCases } from '../db/imports';
 import { prismaReadModel } from '../db/queries';
 import { currentTargets, saveTargets } from '../targets/store';
 import type { AlertService } from './alert-service';
@@ -18,6 +19,8 @@ import { createBulkService } from './bulk-service';
 import type { CaseService, ServiceLog } from './case-service';
 import { createCaseService } from './case-service';
 import { temporalCaseWorkflows } from './case-workflows';
+import type { ImportService } from './import-service';
+import { createImportService } from './import-service';
 import type { TargetsService } from './targets-service';
 import { createTargetsService } from './targets-service';
 
@@ -28,6 +31,7 @@ export interface AppServices {
   targets: TargetsService;
   analytics: AnalyticsService;
   bulk: BulkService;
+  imports: ImportService;
 }
 
 export interface ServiceConnections {
@@ -60,6 +64,13 @@ export function createServices(connections: ServiceConnections, log: ServiceLog)
     cases,
     alerts,
     bulk: createBulkService({ cases, alerts }),
+    imports: createImportService({
+      workflows,
+      existingCaseIds: (ids) => existingCaseIds(prisma, ids),
+      writeClosedCases: (rows, at) => writeImportedCases(prisma, rows, at),
+      currentTargets: () => currentTargets(prisma),
+      alertDelivery: connections.alertDelivery,
+    }),
     targets: createTargetsService({
       current: () => currentTargets(prisma),
       save: (change) => saveTargets(prisma, change),

@@ -67,7 +67,7 @@ export class CaseState {
       actor: open.openedBy,
       reason: null,
       // A case brought in from another system opened when the child was admitted there.
-      at: options.history ? admittedAt : new Date().toISOString(),
+      at: options.history ? new Date(admittedAt).toISOString() : new Date().toISOString(),
       requestId: null,
       careProviderId,
     });

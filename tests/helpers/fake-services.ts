@@ -6,6 +6,7 @@ import type { AlertView, CaseList, CaseSummary, Page } from '../../src/contracts
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import type { Analytics, AnalyticsQuery } from '../../src/db/analytics';
+import type { ImportedCaseRow } from '../../src/db/imports';
 import type { AlertEventView, AlertFilter, CaseFilter, CasePageRequest, ReadModel } from '../../src/db/queries';
 import { createAlertService } from '../../src/services/alert-service';
 import { createAnalyticsService } from '../../src/services/analytics-service';
@@ -15,6 +16,7 @@ import type { AuditLog } from '../../src/services/case-service';
 import { createCaseService } from '../../src/services/case-service';
 import type { CaseWorkflows } from '../../src/services/case-workflows';
 import { AppError, caseExists, caseNotFound } from '../../src/services/errors';
+import { createImportService } from '../../src/services/import-service';
 import { createTargetsService } from '../../src/services/targets-service';
 import { alertFields } from './rows';
 
@@ -131,8 +133,12 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     if (!this.workerUp) throw new AppError('worker_unavailable', 'No case worker answered within 1 s.');
   }
 
+  /** What each start was given. */
+  readonly started: Parameters<CaseWorkflows['start']>[0][] = [];
+
   async start(input: Parameters<CaseWorkflows['start']>[0]): Promise<void> {
     this.calls.push(`start ${input.open.caseId}`);
+    this.started.push(input);
     if (this.cases.has(input.open.caseId)) throw caseExists(input.open.caseId);
     this.add(caseView({ caseId: input.open.caseId, careProviderId: input.open.careProviderId }));
   }
@@ -287,6 +293,8 @@ export interface FakeWorld {
   readModel: FakeReadModel;
   audit: FakeAuditLog;
   analytics: FakeAnalytics;
+  /** Closed cases the import wrote to the read model. */
+  imported: ImportedCaseRow[];
   /** Targets saved through the targets service, and the broadcasts started. */
   targets: { saved: VersionedTargets[]; broadcasts: string[] };
   /** What the services logged as errors. */
@@ -299,6 +307,7 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
   const readModel = new FakeReadModel();
   const audit = new FakeAuditLog();
   const analytics = new FakeAnalytics();
+  const imported: ImportedCaseRow[] = [];
   const targets = { saved: [] as VersionedTargets[], broadcasts: [] as string[] };
   const errors: FakeWorld['errors'] = [];
   const current = (): VersionedTargets => targets.saved.at(-1) ?? { version: 0, targets: DEFAULT_TARGETS };
@@ -315,6 +324,15 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
     cases,
     alerts,
     bulk: createBulkService({ cases, alerts }),
+    imports: createImportService({
+      workflows,
+      existingCaseIds: async (ids) => new Set(ids.filter((id) => readModel.cases.some((c) => c.caseId === id))),
+      writeClosedCases: async (rows) => {
+        imported.push(...rows);
+      },
+      currentTargets: async () => current(),
+      now: () => Date.parse('2026-11-20T00:00:00Z'),
+    }),
     targets: createTargetsService({
       current: async () => current(),
       save: async ({ targets: next }: { targets: Targets }) => {
@@ -329,5 +347,5 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
     }),
     analytics: createAnalyticsService({ analytics, now: () => new Date('2026-04-15T10:00:00Z') }),
   };
-  return { services, workflows, readModel, audit, analytics, targets, errors };
+  return { services, workflows, readModel, audit, analytics, imported, targets, errors };
 }
