@@ -29,7 +29,7 @@ export function replayHistory(open: OpenCase, events: readonly HistoricalEvent[]
       toStatus: toCaseStatus(snapshot),
       actor: open.openedBy,
       reason: null,
-      at: admittedAt,
+      at: new Date(admittedAt).toISOString(),
       requestId,
       careProviderId,
     },
