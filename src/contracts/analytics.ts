@@ -8,8 +8,10 @@ import { CaseStatusSchema } from './case-status';
  * in docs/outcomes.md. Days are elapsed time in days (24 h), to two decimals.
  */
 
-/** A sponsor category, or `none`: no sponsor when measured (Category 4, or between sponsors). */
-export const CategoryGroupSchema = z.enum(['1', '2A', '2B', '3', 'none']);
+/** Sponsor categories in ORR's order of preference, then `none`: no sponsor when measured (Category 4, or between sponsors). */
+export const CATEGORY_GROUPS = ['1', '2A', '2B', '3', 'none'] as const;
+// zod keeps an enum's values as object keys, which puts '1' and '3' first: order by CATEGORY_GROUPS.
+export const CategoryGroupSchema = z.enum(CATEGORY_GROUPS);
 export type CategoryGroup = z.infer<typeof CategoryGroupSchema>;
 
 /** How a child left ORR care. */

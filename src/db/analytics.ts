@@ -1,5 +1,5 @@
 import type { CategoryGroup, CategoryOne, Cohorts, DaysStats, Flow, LengthOfStay, Risk, StageDays } from '../contracts/analytics';
-import { CategoryGroupSchema, ExitSchema } from '../contracts/analytics';
+import { CATEGORY_GROUPS, CategoryGroupSchema, ExitSchema } from '../contracts/analytics';
 import type { CaseStatus } from '../contracts/case-status';
 import { CaseStatusSchema } from '../contracts/case-status';
 import type { PrismaClient } from './generated/client';
@@ -95,7 +95,7 @@ async function lengthOfStay(prisma: PrismaClient, q: AnalyticsQuery): Promise<Om
     byCategory: rows
       .filter((r) => r.by === 'category')
       .map((r) => ({ category: CategoryGroupSchema.parse(r.category), ...stats(r) }))
-      .sort((a, b) => CategoryGroupSchema.options.indexOf(a.category) - CategoryGroupSchema.options.indexOf(b.category)),
+      .sort((a, b) => CATEGORY_GROUPS.indexOf(a.category) - CATEGORY_GROUPS.indexOf(b.category)),
     byExit: rows
       .filter((r) => r.by === 'exit')
       .map((r) => ({ exit: ExitSchema.parse(r.exit), ...stats(r) }))
@@ -189,7 +189,7 @@ async function stageDays(prisma: PrismaClient, q: AnalyticsQuery): Promise<Omit<
     FROM m WHERE completed OR running
     GROUP BY stage, category`;
   const order = (r: { stage: CaseStatus; category: CategoryGroup }) =>
-    CaseStatusSchema.options.indexOf(r.stage) * 10 + CategoryGroupSchema.options.indexOf(r.category);
+    CaseStatusSchema.options.indexOf(r.stage) * 10 + CATEGORY_GROUPS.indexOf(r.category);
   return {
     stages: rows
       .map((r) => ({

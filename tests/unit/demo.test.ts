@@ -15,7 +15,7 @@ it('makes histories the statechart takes, each a valid import', () => {
 
 it('leaves open cases at every stage, and closes most', () => {
   const statuses = replays.map(({ replay }) => (replay.ok ? toCaseStatus(replay.snapshot) : 'refused'));
-  const stages = new Set(statuses);
+  const stages = new Set<string>(statuses);
   for (const stage of [
     'intake',
     'sponsor_identification',
@@ -48,7 +48,7 @@ it('gives stays around the domain timings: a median of two to five weeks, Catego
   expect(all).toBeGreaterThan(10);
   expect(all).toBeLessThan(35);
   expect(one).toBeLessThan(all);
-  const exits = new Set(replays.flatMap(({ replay }) => (replay.ok ? replay.transitions.map((t) => t.event) : [])));
+  const exits = new Set<string>(replays.flatMap(({ replay }) => (replay.ok ? replay.transitions.map((t) => t.event) : [])));
   for (const event of ['AGE_OUT', 'DEPART', 'TRANSFER_CARE_PROVIDER', 'SPONSOR_WITHDREW'])
     expect([event, exits.has(event)]).toEqual([event, true]);
 });
