@@ -10,7 +10,8 @@ import { ConfigError, loadConfig } from '../src/config/env';
 import { adminApi } from './admin-api';
 import { demoCases } from './demo/generate';
 
-const BATCH = 100;
+// Each open case replays its history in its first workflow task: batches a busy two-core worker keeps up with.
+const BATCH = 50;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -14,6 +14,8 @@ import { tokenSettingsFrom } from '../auth/settings';
 import type { Verify } from '../auth/tokens';
 import { createVerifier } from '../auth/tokens';
 import type { Config } from '../config/env';
+import type { Metrics } from '../metrics/metrics';
+import { createMetrics, registerReadModelGauges } from '../metrics/metrics';
 import type { AppServices, ServiceConnections } from '../services/app-services';
 import { createServices } from '../services/app-services';
 import { registerAuthentication } from './auth';
@@ -24,6 +26,7 @@ import { bulkRoutes } from './routes/bulk';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import { importRoutes } from './routes/imports';
+import { registerMetrics } from './routes/metrics';
 import { targetRoutes } from './routes/targets';
 
 /** How the API serves: logs, tokens, hardening, the live stream and the codec endpoint. */
@@ -38,6 +41,10 @@ export interface HttpOptions {
   rateLimitPerMinute?: number;
   /** The payload codec, for the Temporal UI's codec endpoint (none: no endpoint). */
   codec?: PayloadCodec;
+  /** The process's metrics (the worker's too, when it runs here); default: the API's own. */
+  metrics?: Metrics;
+  /** The Temporal SDK's Prometheus exporter, appended to GET /metrics. */
+  sdkMetricsUrl?: string;
 }
 
 /**
@@ -84,6 +91,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
     async () => ({ ok: true as const }),
   );
+  const metrics = deps.metrics ?? createMetrics();
+  if (!('services' in deps) && !deps.metrics) registerReadModelGauges(metrics, deps.prisma);
+  registerMetrics(app, metrics, deps.sdkMetricsUrl);
   const services = 'services' in deps ? deps.services : createServices(deps, app.log);
   await app.register(caseRoutes, { cases: services.cases });
   await app.register(alertRoutes, { alerts: services.alerts, streamPollMs: deps.alertStreamPollMs });

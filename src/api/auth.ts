@@ -10,8 +10,8 @@ declare module 'fastify' {
   }
 }
 
-/** Routes anyone may call: liveness and the API's own documentation. */
-const PUBLIC = [/^\/health(\?|$)/, /^\/docs(\/|\?|$)/];
+/** Routes anyone may call: liveness, metrics (aggregate counts only) and the API's own documentation. */
+const PUBLIC = [/^\/health(\?|$)/, /^\/metrics(\?|$)/, /^\/docs(\/|\?|$)/];
 
 /**
  * Every other route needs a verified bearer token. A missing or bad token is a 401 that says
