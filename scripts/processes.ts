@@ -1,8 +1,9 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+
+import { isAlive } from '../src/processes';
 
 /** Reunify's processes for start-up tests and scripts. Entry points run as a person runs them, without npm in between (signals reach them). */
 export const ENTRY_POINTS = {
@@ -11,16 +12,6 @@ export const ENTRY_POINTS = {
   api: 'src/api/main.ts',
   db: 'src/db/main.ts',
 } as const;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface Running {
   child: ChildProcessWithoutNullStreams;
@@ -112,15 +103,4 @@ export async function killTree({ child }: Running): Promise<number[]> {
   // Wait until the kernel has reaped or re-parented every one of them.
   for (let i = 0; i < 100 && pids.some(isAlive); i += 1) await new Promise((r) => setTimeout(r, 50));
   return pids;
-}
-
-/** Alive and not a zombie. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-    return state !== 'Z';
-  } catch {
-    return false;
-  }
 }

@@ -11,9 +11,12 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 
 import { tokenSettingsFrom } from '../auth/settings';
-import type { Verify } from '../auth/tokens';
+import type { TokenSettings, Verify } from '../auth/tokens';
 import { createVerifier } from '../auth/tokens';
 import type { Config } from '../config/env';
+import { ROUTE_NOT_FOUND } from '../contracts/http-errors';
+import { WEB_DIST } from '../frontend/paths';
+import { registerWebApp } from '../frontend/serve';
 import type { Metrics } from '../metrics/metrics';
 import { createMetrics, registerReadModelGauges } from '../metrics/metrics';
 import type { AppServices, ServiceConnections } from '../services/app-services';
@@ -27,6 +30,8 @@ import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import { importRoutes } from './routes/imports';
 import { registerMetrics } from './routes/metrics';
+import type { DevSignIn } from './routes/session';
+import { sessionRoutes } from './routes/session';
 import { targetRoutes } from './routes/targets';
 
 /** How the API serves: logs, tokens, hardening, the live stream and the codec endpoint. */
@@ -45,6 +50,10 @@ export interface HttpOptions {
   metrics?: Metrics;
   /** The Temporal SDK's Prometheus exporter, appended to GET /metrics. */
   sdkMetricsUrl?: string;
+  /** The built web application to serve at `/` (none: the API alone). */
+  webRoot?: string;
+  /** The development sign-in (POST /auth/dev-token): only on the embedded default's local secret. */
+  devSignIn?: DevSignIn;
 }
 
 /**
@@ -55,15 +64,24 @@ export type AppDeps = HttpOptions & (ServiceConnections | { services: AppService
 
 /** The API's settings that come from configuration (the rest are the process's connections). */
 export function appOptionsFrom(config: Config, codec: PayloadCodec) {
+  const tokens = tokenSettingsFrom(config);
   return {
     taskQueue: config.temporal.taskQueue,
     alertDelivery: config.alerts.delivery,
     alertStreamPollMs: config.alerts.streamPollMs,
-    verify: createVerifier(tokenSettingsFrom(config)),
+    verify: createVerifier(tokens),
     corsOrigins: config.api.corsOrigins,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     codec,
+    webRoot: WEB_DIST,
+    devSignIn: devSignInFor(config, tokens),
   };
+}
+
+/** The development sign-in's key: the local secret of the embedded default, and nothing else. */
+export function devSignInFor(config: Config, tokens: TokenSettings): DevSignIn | undefined {
+  if (config.auth.key.kind !== 'local' || tokens.key.kind !== 'secret') return undefined;
+  return { secret: tokens.key.secret, issuer: tokens.issuer, audience: tokens.audience };
 }
 
 /** Builds the HTTP API over its dependencies; does not listen (see src/api/main.ts and src/main.ts). */
@@ -80,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({
       error: 'Not Found',
-      code: 'route_not_found',
+      code: ROUTE_NOT_FOUND,
       message: `No route ${request.method} ${request.url}; see /docs for the API.`,
     });
   });
@@ -102,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(bulkRoutes, { bulk: services.bulk });
   await app.register(importRoutes, { imports: services.imports });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
+  await app.register(sessionRoutes, { devSignIn: deps.devSignIn });
+  if (deps.webRoot) await registerWebApp(app, deps.webRoot);
   return app;
 }
 
@@ -151,6 +171,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'imports', description: 'Cases brought in from the system Reunify replaces (docs/imports.md)' },
         { name: 'bulk', description: "Supervisors' bulk actions, with each item's outcome" },
         { name: 'analytics', description: 'Outcomes: length of stay, where the days go, flow, cases at risk (docs/outcomes.md)' },
+        { name: 'session', description: 'Who the caller is; signing in to the web application' },
       ],
     },
     transform: jsonSchemaTransform,

@@ -10,8 +10,19 @@ declare module 'fastify' {
   }
 }
 
-/** Routes anyone may call: liveness, metrics (aggregate counts only) and the API's own documentation. */
-const PUBLIC = [/^\/health(\?|$)/, /^\/metrics(\?|$)/, /^\/docs(\/|\?|$)/];
+/**
+ * Routes anyone may call: liveness, metrics (aggregate counts only), the API's own documentation, the web application's files (its
+ * page, hashed assets, icon) and how to sign in to it.
+ */
+const PUBLIC = [
+  /^\/health(\?|$)/,
+  /^\/metrics(\?|$)/,
+  /^\/docs(\/|\?|$)/,
+  /^\/(index\.html)?(\?|$)/,
+  /^\/assets\//,
+  /^\/favicon\.svg(\?|$)/,
+  /^\/auth\/(config|dev-token)(\?|$)/,
+];
 
 /**
  * Every other route needs a verified bearer token. A missing or bad token is a 401 that says

@@ -2,16 +2,20 @@ import { z } from 'zod';
 
 import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
 import { CategoryGroupSchema } from '../contracts/analytics';
+import { AuditTrailSchema } from '../contracts/audit-trail';
 import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
 import { IsoDateTimeSchema, OpenCaseSchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema, CaseViewSchema } from '../contracts/case-view';
 import { DeadlineLevelSchema, DeadlineStatusSchema } from '../contracts/deadlines';
+import { ErrorSchema, RefusalBodySchema } from '../contracts/http-errors';
 import { CaseIdSchema } from '../contracts/ids';
 import { CaseSortSchema } from '../contracts/read-model';
 import { RoleSchema } from '../contracts/roles';
 import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
 import { caseCursorParam, cursorParam } from '../db/cursor';
+
+export { AuditTrailSchema, ErrorSchema, RefusalBodySchema };
 
 export const CaseParamsSchema = z.strictObject({ id: CaseIdSchema });
 
@@ -21,22 +25,6 @@ export const IdempotencyHeadersSchema = z.looseObject({
     .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 characters: letters, digits, ".", "_", ":" or "-"')
     .optional()
     .describe('Makes a retried request apply once: the same key returns the first outcome'),
-});
-
-export const ErrorSchema = z.object({
-  error: z.string().describe('HTTP reason phrase'),
-  code: z.string().describe('Machine-readable error code'),
-  message: z.string().describe('What was wrong, for a person'),
-  issues: z
-    .array(z.object({ where: z.string(), path: z.string(), message: z.string() }))
-    .optional()
-    .describe('Each invalid field: where (body, params, querystring), its path, and why'),
-});
-
-/** A refusal by the case's state: the reason, the status (unchanged) and what the caller may send now. */
-export const RefusalBodySchema = ErrorSchema.extend({
-  status: CaseStatusSchema.optional().describe('The case status, unchanged'),
-  allowedEvents: z.array(CaseEventTypeSchema).describe("Events the sender's role may send now"),
 });
 
 /** A query parameter that takes one value or several, comma-separated. */
@@ -141,23 +129,3 @@ export const CaseCommandBodySchema = z.discriminatedUnion(
 export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: true }).superRefine(refineDecision);
 
 export const OpenCaseBodySchema = OpenCaseSchema.omit({ openedBy: true });
-
-export const AuditTrailSchema = z.object({
-  entries: z.array(
-    z.object({
-      seq: z.number(),
-      sourceKey: z.string(),
-      kind: z.enum(['accepted', 'refused']),
-      event: z.string(),
-      actor: z.object({ id: z.string(), role: z.string() }),
-      at: z.string(),
-      reason: z.string().nullable(),
-      requestId: z.string().nullable(),
-      detail: z.string().nullable(),
-      prevHash: z.string(),
-      hash: z.string(),
-    }),
-  ),
-  verified: z.boolean(),
-  brokenAt: z.number().nullable(),
-});

@@ -60,3 +60,7 @@ export const CASE_SORTS = ['admission', 'least_time_left', 'days_in_care'] as co
 export const CaseSortSchema = z.enum(CASE_SORTS);
 export type CaseSort = z.infer<typeof CaseSortSchema>;
 export const AlertListSchema = pageOf(AlertViewSchema);
+
+/** The data of each live alert event (GET /alerts/stream): when it happened and the alert as it stands after it. */
+export const AlertStreamDataSchema = z.object({ at: z.string(), alert: AlertViewSchema });
+export const ALERT_STREAM_EVENTS = ['alert.fired', 'alert.acknowledged', 'alert.resolved'] as const;
