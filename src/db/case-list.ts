@@ -32,12 +32,17 @@ interface CaseRow {
   sort_key: number | null;
 }
 
-/** Each sort's key in epoch ms (days in care: elapsed ms), and whether it can be null. */
-function sortKey(sort: CaseSort, asOf: Date): Prisma.Sql {
-  if (sort === 'least_time_left') return Prisma.sql`(EXTRACT(EPOCH FROM c.next_deadline_at) * 1000)::float8`;
-  if (sort === 'days_in_care')
-    return Prisma.sql`(EXTRACT(EPOCH FROM COALESCE(c.discharged_at, ${asOf}::timestamptz) - c.admitted_at) * 1000)::float8`;
-  return Prisma.sql`(EXTRACT(EPOCH FROM c.admitted_at) * 1000)::float8`;
+/**
+ * Each sort's column (the raw column where there is one, so that its index serves the order and the
+ * keyset), and its key in epoch ms for the cursor. Days in care is measured at the list's instant.
+ */
+function sortColumn(sort: CaseSort, asOf: Date): { column: Prisma.Sql; keyMs: Prisma.Sql; toParam: (key: number) => unknown } {
+  if (sort === 'days_in_care') {
+    const days = Prisma.sql`(EXTRACT(EPOCH FROM COALESCE(c.discharged_at, ${asOf}::timestamptz) - c.admitted_at) * 1000)::float8`;
+    return { column: days, keyMs: days, toParam: (key) => key };
+  }
+  const column = sort === 'least_time_left' ? Prisma.sql`c.next_deadline_at` : Prisma.sql`c.admitted_at`;
+  return { column, keyMs: Prisma.sql`(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`, toParam: (key) => new Date(key) };
 }
 
 function filters(f: CaseFilter, asOf: Date): Prisma.Sql[] {
@@ -68,27 +73,44 @@ function levelIs(level: string, asOf: Date): Prisma.Sql {
   return Prisma.sql`(c.next_deadline_at > ${asOf} AND c.at_risk_at > ${asOf})`;
 }
 
-/** Rows after the cursor in (key, id) order; a null key (no deadline) sorts last either way. */
-function keyset(key: Prisma.Sql, page: CasePageRequest): Prisma.Sql[] {
-  const after = page.after;
-  if (!after) return [];
-  const beyond = page.order === 'asc' ? Prisma.sql`>` : Prisma.sql`<`;
-  if (after.key === null) return [Prisma.sql`(${key} IS NULL AND c.id ${beyond} ${after.id})`];
-  return [Prisma.sql`(${key} ${beyond} ${after.key} OR (${key} = ${after.key} AND c.id ${beyond} ${after.id}) OR ${key} IS NULL)`];
-}
+const COLUMNS = Prisma.sql`c.id, c.status, c.care_provider_id, c.sponsor_category, c.admitted_at, c.released_at, c.discharged_at,
+  c.updated_at, c.assignee_id, c.policy_profile, c.next_deadline_at, c.next_deadline_label, c.at_risk_at`;
 
 export async function listCases(prisma: PrismaClient, filter: CaseFilter, page: CasePageRequest): Promise<CaseList> {
   const asOf = new Date(page.after?.asOf ?? Date.now());
-  const key = sortKey(page.sort, asOf);
-  const where = [...filters(filter, asOf), ...keyset(key, page)];
+  const { column, keyMs, toParam } = sortColumn(page.sort, asOf);
   const direction = page.order === 'asc' ? Prisma.sql`ASC` : Prisma.sql`DESC`;
-  const rows = await prisma.$queryRaw<CaseRow[]>`
-    SELECT c.id, c.status, c.care_provider_id, c.sponsor_category, c.admitted_at, c.released_at, c.discharged_at, c.updated_at,
-           c.assignee_id, c.policy_profile, c.next_deadline_at, c.next_deadline_label, c.at_risk_at, ${key} AS sort_key
-    FROM cases c
-    ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
-    ORDER BY ${key} ${direction} NULLS LAST, c.id ${direction}
-    LIMIT ${page.limit + 1}`;
+  const beyond = page.order === 'asc' ? Prisma.sql`>` : Prisma.sql`<`;
+  const where = filters(filter, asOf);
+  const read = (conditions: Prisma.Sql[], take: number) =>
+    prisma.$queryRaw<CaseRow[]>`
+      SELECT ${COLUMNS}, ${keyMs} AS sort_key FROM cases c
+      WHERE ${Prisma.join([Prisma.sql`TRUE`, ...where, ...conditions], ' AND ')}
+      ORDER BY ${column} ${direction}, c.id ${direction}
+      LIMIT ${take}`;
+  // Rows with a key, after the cursor (a row comparison the index serves), then (only for the
+  // deadline sort) the cases without a deadline, last whichever the order.
+  const after = page.after;
+  const keyed =
+    after?.key === null
+      ? []
+      : await read(
+          [
+            Prisma.sql`${column} IS NOT NULL`,
+            ...(after ? [Prisma.sql`(${column}, c.id) ${beyond} (${toParam(after.key!)}, ${after.id})`] : []),
+          ],
+          page.limit + 1,
+        );
+  const rows =
+    keyed.length > page.limit || page.sort !== 'least_time_left'
+      ? keyed
+      : [
+          ...keyed,
+          ...(await read(
+            [Prisma.sql`${column} IS NULL`, ...(after?.key === null ? [Prisma.sql`c.id ${beyond} ${after.id}`] : [])],
+            page.limit + 1 - keyed.length,
+          )),
+        ];
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
   return {
