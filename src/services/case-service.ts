@@ -127,7 +127,9 @@ class DefaultCaseService implements CaseService {
   }
 
   async view(principal: Principal, caseId: string): Promise<CaseDetail> {
-    const view = await this.deps.workflows.view(caseId);
+    const view = await this.deps.workflows.view(caseId).catch(async (err: unknown) => {
+      throw (await this.readModelOnly(caseId, err)) ?? err;
+    });
     assertInScope(principal, view.careProviderId, 'The case');
     const now = Date.now();
     return {
@@ -261,9 +263,23 @@ class DefaultCaseService implements CaseService {
   /** An update to a closed case reports "not found": say that the case exists but is closed. */
   private async explainIfClosed(caseId: string, err: unknown): Promise<unknown> {
     if (!(err instanceof AppError) || err.code !== 'case_not_found') return err;
-    if ((await this.deps.workflows.runState(caseId)) !== 'closed') return err;
+    const runState = await this.deps.workflows.runState(caseId);
+    // Known to the read model alone: a closed case imported, or one whose workflow Temporal no longer keeps.
+    if (runState === 'unknown' && (await this.deps.readModel.findCase(caseId))) {
+      return refused({ ...refuseClosed('closed'), status: 'closed', allowedEvents: [] });
+    }
+    if (runState !== 'closed') return err;
     const view = await this.deps.workflows.peek(caseId).catch(() => undefined);
     return refused({ ...refuseClosed(view?.status ?? 'closed'), ...(view ? { status: view.status } : {}), allowedEvents: [] });
+  }
+
+  /** A case the read model holds but Temporal does not: say where its history is. */
+  private async readModelOnly(caseId: string, err: unknown): Promise<AppError | undefined> {
+    if (!(err instanceof AppError) || err.code !== 'case_not_found' || !(await this.deps.readModel.findCase(caseId))) return undefined;
+    return new AppError(
+      'case_not_found',
+      `Case ${caseId} is closed and has no workflow to ask (imported closed, or past Temporal's retention): its transitions are in its audit trail, GET /cases/${caseId}/audit, and it is listed by GET /cases.`,
+    );
   }
 
   /** Watches the case for the decision signalled as `signalId`: applied, refused, or (not seen in time) undefined. */

@@ -119,3 +119,16 @@ it('is for admins only, and says what is wrong with a malformed file', async () 
   );
   expect(bad).toMatchObject({ status: 400, body: { issues: [{ path: 'cases.0.admittedAt' }] } });
 });
+
+it('answers for a closed case the read model holds without a workflow (imported): 404 naming its audit trail, and a reassignment refused as closed', async () => {
+  world.readModel.cases.push(caseSummary('OLD-9', 'shelter-tx-07', { status: 'closed' }));
+  const supervisor = { id: 'sup-cy', role: 'supervisor' } as const;
+  expect(await api.get('/cases/OLD-9', { as: supervisor })).toMatchObject({
+    status: 404,
+    body: { code: 'case_not_found', message: expect.stringContaining('GET /cases/OLD-9/audit') },
+  });
+  expect(await api.post('/cases/OLD-9/assignee', { assigneeId: 'cm-bo' }, { as: supervisor })).toMatchObject({
+    status: 409,
+    body: { code: 'case_closed', status: 'closed', allowedEvents: [] },
+  });
+});
