@@ -27,9 +27,15 @@ export const IdempotencyHeadersSchema = z.looseObject({
     .describe('Makes a retried request apply once: the same key returns the first outcome'),
 });
 
-/** A query parameter that takes one value or several, comma-separated. */
+/** A query parameter that takes one value or several, comma-separated; a wrong one is named with the choices. */
 const oneOrMore = <T extends z.core.util.EnumLike>(item: z.ZodEnum<T>) =>
-  z.preprocess((value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value), z.array(item).min(1));
+  z.string().transform((text, ctx) => {
+    const parts = text.split(',').map((part) => part.trim());
+    const wrong = parts.filter((part) => !item.safeParse(part).success);
+    if (wrong.length === 0) return parts as z.infer<z.ZodEnum<T>>[];
+    ctx.addIssue({ code: 'custom', message: `${wrong.map((w) => `"${w}"`).join(', ')}: expected one of ${item.options.join(', ')}` });
+    return z.NEVER;
+  });
 
 const days = z.coerce.number().min(0).max(36_500);
 
