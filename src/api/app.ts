@@ -32,6 +32,7 @@ import { importRoutes } from './routes/imports';
 import { registerMetrics } from './routes/metrics';
 import type { DevSignIn } from './routes/session';
 import { sessionRoutes } from './routes/session';
+import { simulationRoutes } from './routes/simulations';
 import { targetRoutes } from './routes/targets';
 
 /** How the API serves: logs, tokens, hardening, the live stream and the codec endpoint. */
@@ -121,6 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(importRoutes, { imports: services.imports });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
   await app.register(sessionRoutes, { devSignIn: deps.devSignIn });
+  // The simulator fits durations from the read model, so it is served where the database is.
+  if (!('services' in deps)) await app.register(simulationRoutes, { prisma: deps.prisma });
   if (deps.webRoot) await registerWebApp(app, deps.webRoot);
   return app;
 }
@@ -135,6 +138,10 @@ async function registerHardening(app: FastifyInstance, deps: HttpOptions): Promi
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Helmet's default asks browsers to fetch every asset over HTTPS; served over plain HTTP on a
+        // host other than localhost (behind a TLS-terminating proxy is the production shape), the app
+        // and /docs would then fail to load. TLS is the deployment's to provide (HSTS stays on).
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -24,6 +24,9 @@ const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   ack_refused: 409,
   history_refused: 422,
   worker_unavailable: 503,
+  simulation_too_large: 400,
+  simulation_timeout: 503,
+  simulator_busy: 503,
 };
 
 const REASONS: Record<number, string> = {

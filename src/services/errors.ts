@@ -16,7 +16,10 @@ export type AppErrorCode =
   | 'alert_resolved'
   | 'ack_refused'
   | 'history_refused'
-  | 'worker_unavailable';
+  | 'worker_unavailable'
+  | 'simulation_too_large'
+  | 'simulation_timeout'
+  | 'simulator_busy';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

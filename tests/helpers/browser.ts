@@ -58,7 +58,11 @@ export function useBrowser(): Browser {
 export async function newPage(browser: Browser, base: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.context.newPage();
   const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('pageerror', (err) => {
+    // The stack goes to the log: the assertion compares messages, the stack says where to look.
+    console.error(`page error: ${err.stack ?? err.message}`);
+    errors.push(err.message);
+  });
   await page.goto(`${base}/`);
   return { page, errors };
 }

@@ -1,16 +1,38 @@
 import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
+/** Whether an element has a box to draw into (a hidden or collapsed one has none). */
+function hasSize(element: HTMLElement): boolean {
+  return element.clientWidth > 0 && element.clientHeight > 0;
+}
+
 /**
  * One ECharts chart, drawn as SVG once the library has loaded (on demand). The chart is made once
  * per mount and given each new option in place (never disposed and made again on a refresh). The
  * figure has a text label; the page beside it gives the same figures as text or a table.
+ *
+ * A graph drawn into a box of no width or height has a transform with no inverse, and ECharts 6.1
+ * then throws ("reading '0'" of null). So the chart is drawn and resized only while its box has a
+ * size; an option given meanwhile is kept and drawn once the box has one again.
  */
 export function Chart({ option, label, height = 320 }: { option: EChartsCoreOption; label: string; height?: number }) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
+  const pending = useRef<EChartsCoreOption | null>(null);
   const [ready, setReady] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
+
+  const draw = () => {
+    const made = chart.current;
+    const box = element.current;
+    if (!made || made.isDisposed() || !box || !hasSize(box)) return;
+    if (pending.current) {
+      made.setOption({ aria: { enabled: true }, animation: false, ...pending.current }, { notMerge: true });
+      pending.current = null;
+    } else {
+      made.resize();
+    }
+  };
 
   useEffect(() => {
     let unmounted = false;
@@ -18,11 +40,8 @@ export function Chart({ option, label, height = 320 }: { option: EChartsCoreOpti
     import('../lib/echarts')
       .then(({ echarts }) => {
         if (unmounted || !element.current) return;
-        const made = echarts.init(element.current, null, { renderer: 'svg' });
-        chart.current = made;
-        observer = new ResizeObserver(() => {
-          if (!made.isDisposed()) made.resize();
-        });
+        chart.current = echarts.init(element.current, null, { renderer: 'svg' });
+        observer = new ResizeObserver(draw);
         observer.observe(element.current);
         setReady(true);
       })
@@ -36,9 +55,8 @@ export function Chart({ option, label, height = 320 }: { option: EChartsCoreOpti
   }, []);
 
   useEffect(() => {
-    if (ready && chart.current && !chart.current.isDisposed()) {
-      chart.current.setOption({ aria: { enabled: true }, animation: false, ...option }, { notMerge: true });
-    }
+    pending.current = option;
+    if (ready) draw();
   }, [option, ready]);
 
   if (failed) return <p class="state error">The chart could not be drawn: {failed}</p>;
