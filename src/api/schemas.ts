@@ -6,8 +6,8 @@ import { AuditTrailSchema } from '../contracts/audit-trail';
 import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
 import { IsoDateTimeSchema, OpenCaseSchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
-import { CaseEventTypeSchema, CaseViewSchema } from '../contracts/case-view';
-import { DeadlineLevelSchema, DeadlineStatusSchema } from '../contracts/deadlines';
+import { CaseEventTypeSchema } from '../contracts/case-view';
+import { DeadlineLevelSchema } from '../contracts/deadlines';
 import { ErrorSchema, RefusalBodySchema } from '../contracts/http-errors';
 import { CaseIdSchema } from '../contracts/ids';
 import { CaseSortSchema } from '../contracts/read-model';
@@ -59,12 +59,6 @@ export const ListCasesQuerySchema = z.strictObject({
   after: caseCursorParam.optional(),
 });
 
-/** GET /cases/:id: the live view, each deadline with where the case stands against it now. */
-export const CaseDetailSchema = CaseViewSchema.extend({
-  deadlines: z
-    .array(DeadlineStatusSchema)
-    .describe('Every deadline that applies now, soonest due first, with its level and time remaining'),
-});
 
 export const ReassignBodySchema = z.strictObject({
   assigneeId: z.string().trim().min(1).max(128).describe('The case manager (token subject) who takes the case'),

@@ -4,7 +4,7 @@ import { AlertAckSchema, AlertSchema } from './alerts';
 import { CASE_EVENT_TYPES, CHECKS, CheckSchema, SponsorSchema } from './case-events';
 import { CaseStatusSchema } from './case-status';
 import type { DeadlineSummary } from './deadlines';
-import { DeadlineSchema } from './deadlines';
+import { DeadlineSchema, DeadlineStatusSchema } from './deadlines';
 import { ActorSchema, RoleSchema } from './roles';
 
 export const CaseEventTypeSchema = z.enum(CASE_EVENT_TYPES);
@@ -102,6 +102,14 @@ export const CaseViewSchema = z.object({
   refusedSignals: z.array(RefusedSignalSchema),
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
+
+/** GET /cases/:id: the live view, each deadline with where the case stands against it now. */
+export const CaseDetailSchema = CaseViewSchema.extend({
+  deadlines: z
+    .array(DeadlineStatusSchema)
+    .describe('Every deadline that applies now, soonest due first, with its level and time remaining'),
+});
+export type CaseDetail = z.infer<typeof CaseDetailSchema>;
 
 /**
  * What the projection activity writes: the case row as of its latest transition, and new transitions.

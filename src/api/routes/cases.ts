@@ -1,14 +1,13 @@
 import type { FastifySchema } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-import { CaseViewSchema } from '../../contracts/case-view';
+import { CaseDetailSchema, CaseViewSchema } from '../../contracts/case-view';
 import { CaseListSchema } from '../../contracts/read-model';
 import type { CaseService } from '../../services/case-service';
 import { principalOf } from '../auth';
 import {
   AuditTrailSchema,
   CaseCommandBodySchema,
-  CaseDetailSchema,
   CaseParamsSchema,
   DecisionAcceptedSchema,
   ErrorSchema,
