@@ -47,7 +47,9 @@ export interface CaseService {
 export type CaseDetail = Omit<CaseView, 'deadlines'> & { deadlines: DeadlineStatus[] };
 
 /** The filters (a scoped caller gets only their own care provider's cases anyway), the sort and the page. */
-export type CaseQuery = CaseFilter & {
+/** GET /cases as asked over HTTP: `q` is the read model's `text` (part of the case id). */
+export type CaseQuery = Omit<CaseFilter, 'text'> & {
+  q?: string;
   sort: CaseSort;
   order?: 'asc' | 'desc';
   limit: number;
@@ -212,7 +214,7 @@ class DefaultCaseService implements CaseService {
     return this.deps.audit.read(caseId);
   }
 
-  list(principal: Principal, { sort, order, limit, after, careProviderId, ...filter }: CaseQuery): Promise<CaseList> {
+  list(principal: Principal, { sort, order, limit, after, careProviderId, q, ...filter }: CaseQuery): Promise<CaseList> {
     const scope = listScope(principal, careProviderId, 'cases');
     if (after && after.sort !== sort) {
       throw new AppError(
@@ -220,7 +222,10 @@ class DefaultCaseService implements CaseService {
         `The cursor belongs to a list sorted by ${after.sort}, not ${sort}: keep the sort while paging.`,
       );
     }
-    return this.deps.readModel.listCases({ ...filter, careProviderId: scope }, { sort, order: order ?? DEFAULT_ORDER[sort], limit, after });
+    return this.deps.readModel.listCases(
+      { ...filter, text: q, careProviderId: scope },
+      { sort, order: order ?? DEFAULT_ORDER[sort], limit, after },
+    );
   }
 
   /** The case's care provider: from the read model, else (a case opened a moment ago) from the case itself. */

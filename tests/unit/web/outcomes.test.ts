@@ -33,6 +33,7 @@ describe('the outcomes page', () => {
     expect(analyticsQuery({ from: '2026-09-01', to: '2026-11-29', category: '2A', careProviderId: 'shelter tx' })).toBe(
       '?from=2026-09-01&to=2026-11-29&category=2A&careProviderId=shelter+tx',
     );
+    expect(analyticsQuery({ from: '2026-09-01', to: '2026-11-29', category: '1' }, { period: false })).toBe('?category=1');
     expect(filterSummary({ from: '2026-09-01', to: '2026-11-29', category: 'none' })).toBe('2026-09-01 to 2026-11-29 · No sponsor');
   });
 
@@ -63,6 +64,7 @@ describe('the outcomes page', () => {
       ['—', null],
     ]);
     expect(none[1]!.detail).toBe('No Category 1 release in the period');
+    expect(none[2]!.detail).toBe('No Category 1 child in care');
   });
 
   it('formats shares and days, and an empty figure as a dash', () => {

@@ -28,9 +28,10 @@ export function defaultPeriod(now: Date): { from: string; to: string } {
   return { from, to };
 }
 
-/** The query string every analytics route and the CSV take. */
-export function analyticsQuery(filter: OutcomesFilter): string {
-  return queryString({ from: filter.from, to: filter.to, category: filter.category, careProviderId: filter.careProviderId });
+/** The query string the analytics routes and the CSV take; the risk of open cases is as of now, so it takes no period. */
+export function analyticsQuery(filter: OutcomesFilter, { period = true } = {}): string {
+  const dates = period ? { from: filter.from, to: filter.to } : {};
+  return queryString({ ...dates, category: filter.category, careProviderId: filter.careProviderId });
 }
 
 /** The filter in words, for captions and the CSV's file name. */
@@ -88,7 +89,10 @@ export function categoryOneHeadlines(data: CategoryOne): Headline[] {
     {
       label: `Category 1 in care now, within ${data.targetDays} days so far`,
       value: percent(open.shareWithinTarget),
-      detail: `${open.withinTarget} of ${open.children} in care; ${daysText(open.meanDaysSoFar)} so far on average`,
+      detail:
+        open.children === 0
+          ? 'No Category 1 child in care'
+          : `${open.withinTarget} of ${open.children} in care; ${daysText(open.meanDaysSoFar)} so far on average`,
       meets: open.shareWithinTarget === null ? null : open.shareWithinTarget === 1,
     },
   ];
@@ -167,10 +171,20 @@ export function flowOption(data: Flow): EChartsCoreOption {
         markLine: {
           symbol: 'none',
           data: [
-            { yAxis: alertAtOrBelow, name: `alert at or below ${alertAtOrBelow}`, lineStyle: { color: '#991b1b', type: 'dashed' } },
-            { yAxis: warnAtOrBelow, name: `warn at or below ${warnAtOrBelow}`, lineStyle: { color: '#854d0e', type: 'dotted' } },
+            // The two lines lie close together: one label above its line, the other below.
+            {
+              yAxis: alertAtOrBelow,
+              name: `alert ≤ ${alertAtOrBelow}`,
+              lineStyle: { color: '#991b1b', type: 'dashed' },
+              label: { formatter: '{b}', position: 'insideStartBottom' },
+            },
+            {
+              yAxis: warnAtOrBelow,
+              name: `warn ≤ ${warnAtOrBelow}`,
+              lineStyle: { color: '#854d0e', type: 'dotted' },
+              label: { formatter: '{b}', position: 'insideEndTop' },
+            },
           ],
-          label: { formatter: '{b}', position: 'insideEndTop' },
         },
       },
     ],

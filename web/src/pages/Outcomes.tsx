@@ -35,10 +35,10 @@ import {
 import { WhatIf } from './WhatIf';
 
 /** One analytics route as a query over the page's filter, checked against its contract. */
-function useFigures<S extends z.ZodType>(route: string, schema: S, filter: OutcomesFilter) {
+function useFigures<S extends z.ZodType>(route: string, schema: S, filter: OutcomesFilter, period = true) {
   return useQuery({
     queryKey: ['outcomes', route, filter],
-    queryFn: ({ signal }) => apiJson(schema, `/analytics/${route}${analyticsQuery(filter)}`, { signal }),
+    queryFn: ({ signal }) => apiJson(schema, `/analytics/${route}${analyticsQuery(filter, { period })}`, { signal }),
   });
 }
 
@@ -57,7 +57,7 @@ export function OutcomesPage() {
   const stages = useFigures('stages', StageDaysSchema, filter);
   const cohorts = useFigures('cohorts', CohortsSchema, filter);
   const flow = useFigures('flow', FlowSchema, filter);
-  const risk = useFigures('risk', RiskSchema, filter);
+  const risk = useFigures('risk', RiskSchema, filter, false);
 
   return (
     <section aria-labelledby="outcomes-title">
@@ -104,7 +104,7 @@ export function OutcomesPage() {
             {(data) => <FlowFigure data={data} />}
           </QueryView>
         </Figure>
-        <Figure id="risk" title="At risk and breached, by care provider">
+        <Figure id="risk" title="Open cases at risk and breached now, by care provider">
           <QueryView query={risk} what="open cases at risk">
             {(data) => <RiskTable data={data} />}
           </QueryView>
@@ -189,7 +189,9 @@ function CsvExport({ filter }: { filter: OutcomesFilter }) {
       const url = URL.createObjectURL(await response.blob());
       const link = document.createElement('a');
       link.href = url;
-      link.download = `length-of-stay ${filterSummary(filter).replaceAll(' · ', ' ')}.csv`;
+      // The server names the file after its period; the page's own name is the fallback.
+      const named = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+      link.download = named ?? `length-of-stay ${filterSummary(filter).replaceAll(' · ', ' ')}.csv`;
       link.click();
       URL.revokeObjectURL(url);
       setState({ busy: false, error: null });
