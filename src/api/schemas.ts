@@ -59,7 +59,6 @@ export const ListCasesQuerySchema = z.strictObject({
   after: caseCursorParam.optional(),
 });
 
-
 export const ReassignBodySchema = z.strictObject({
   assigneeId: z.string().trim().min(1).max(128).describe('The case manager (token subject) who takes the case'),
   reason: z.string().trim().min(1).max(2000).optional(),
