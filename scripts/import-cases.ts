@@ -10,7 +10,13 @@ import { ConfigError, loadConfig } from '../src/config/env';
 import { adminApi } from './admin-api';
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { api: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = (() => {
+    try {
+      return parseArgs({ options: { api: { type: 'string' } }, allowPositionals: true });
+    } catch (err) {
+      throw new ConfigError(`${(err as Error).message}\nUsage: npm run import:cases -- cases.json [--api URL] (docs/imports.md)`);
+    }
+  })();
   const file = positionals[0];
   if (!file) throw new ConfigError('Name the file to import: npm run import:cases -- cases.json');
   let body: unknown;

@@ -13,16 +13,38 @@ import { demoCases } from './demo/generate';
 // Each open case replays its history in its first workflow task: batches a busy two-core worker keeps up with.
 const BATCH = 50;
 
+const HELP = `npm run seed:demo -- [options]
+
+Fills a running Reunify (npm start, in another terminal) with demo cases, through POST /imports.
+
+  --cases N     Children (default 400)
+  --days N      Admitted over the last N days (default 120)
+  --seed N      Random seed (default 16): the same seed gives the same cases
+  --prefix P    Case ids P-0001... (default DEMO); seed again with another prefix
+  --api URL     The API (default: this machine's, from the configuration)
+  --help
+`;
+
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        cases: { type: 'string', default: '400' },
+        days: { type: 'string', default: '120' },
+        seed: { type: 'string', default: '16' },
+        prefix: { type: 'string', default: 'DEMO' },
+        api: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}\n\n${HELP}`);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      cases: { type: 'string', default: '400' },
-      days: { type: 'string', default: '120' },
-      seed: { type: 'string', default: '16' },
-      prefix: { type: 'string', default: 'DEMO' },
-      api: { type: 'string' },
-    },
-  });
+  const { values } = options();
+  if (values.help) return void process.stdout.write(HELP);
   const [count, days, seed] = [Number(values.cases), Number(values.days), Number(values.seed)];
   if (![count, days, seed].every((n) => Number.isInteger(n) && n > 0))
     throw new ConfigError('--cases, --days and --seed are whole numbers above 0');
