@@ -306,6 +306,7 @@ describe('the outcomes page', () => {
     await figure('what-if')
       .getByText(/Beds freed over the last 30 days: /)
       .waitFor({ timeout: 120_000 });
+    await figure('what-if').locator('.chart svg').waitFor();
     expect(await figure('what-if').innerText()).toMatch(/Category 1 mean days in care\s+[\d.]+ \(/);
     await screenshots(page, 'outcomes-what-if');
     expect(errors).toEqual([]);

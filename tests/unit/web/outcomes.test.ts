@@ -14,7 +14,8 @@ import {
   stageDaysOption,
   stageTable,
 } from '../../../web/src/lib/outcomes';
-import { interval, leversFrom, simulationBody } from '../../../web/src/lib/what-if';
+import type { SimulationAnswer } from '../../../web/src/lib/what-if';
+import { inCareOption, interval, leversFrom, simulationBody } from '../../../web/src/lib/what-if';
 
 const period = { from: '2026-09-01', to: '2026-11-29', asOf: '2026-11-29T23:59:59.999Z' };
 
@@ -179,6 +180,26 @@ describe('the what-if', () => {
     expect(body.scenario).toMatchObject({ start: '2026-11-30', days: 90, initialInCare: 42, arrivals: { kind: 'rate', perDay: 4 } });
     expect(body.whatIf?.changes).toEqual([{ change: 'mean_stay', category: '1', days: 7 }]);
     expect(leversFrom(undefined).arrivalsPerDay).toBe(10);
+  });
+
+  it('charts children in care, as it runs and as changed, each with its band stacked on its low edge', () => {
+    const outcome = (label: string, mean: number[], low: number[], high: number[]) => ({ label, daily: { inCare: { mean, low, high } } });
+    // Only what the chart reads of an answer.
+    const answer = {
+      dates: ['2026-11-30', '2026-12-01'],
+      base: outcome('As it runs', [10.4, 12], [9, 11], [12, 14]),
+      whatIf: outcome('Category 1 at 7 days', [8, 7.6], [7, -0.5], [9, 8]),
+    } as unknown as SimulationAnswer;
+    const option = inCareOption(answer) as { legend: { data: string[] }; series: { name: string; data: number[]; stack?: string }[] };
+    expect(option.legend.data).toEqual(['As it runs', 'Category 1 at 7 days']);
+    expect(option.series.map((s) => [s.name, s.data, s.stack])).toEqual([
+      ['As it runs', [10, 12], undefined],
+      ['As it runs low', [9, 11], 'band-0'],
+      ['As it runs 95%', [3, 3], 'band-0'],
+      ['Category 1 at 7 days', [8, 8], undefined],
+      ['Category 1 at 7 days low', [7, 0], 'band-1'],
+      ['Category 1 at 7 days 95%', [2, 8], 'band-1'],
+    ]);
   });
 
   it('reads an interval as the mean and its range', () => {

@@ -1,3 +1,4 @@
+import type { EChartsCoreOption } from 'echarts/core';
 import type { z } from 'zod';
 
 import type { Flow } from '../../../src/contracts/analytics';
@@ -96,5 +97,44 @@ export function findings(answer: SimulationAnswer): { bedsFreed: string; rows: W
       pair('Days over funded beds', (o) => interval(o.summary.fundedBeds.daysOver)),
       pair('Supervisor alerts a day', (o) => interval(o.summary.alertsPerDay.supervisor, 1)),
     ],
+  };
+}
+
+/** Children in care each day, as it runs and as changed: the means, each with its 95% band drawn faintly. */
+export function inCareOption(answer: SimulationAnswer): EChartsCoreOption {
+  const outcomes = [answer.base, ...(answer.whatIf ? [answer.whatIf] : [])];
+  const colours = ['#1d4ed8', '#166534'];
+  // An interval over a few runs can reach below zero; no count of children does.
+  const low = (o: SimulationAnswer['base']) => o.daily.inCare.low.map((v) => Math.max(0, v));
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: outcomes.map((o) => o.label) },
+    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: answer.dates },
+    yAxis: { type: 'value', name: 'in care', min: 0 },
+    series: outcomes.flatMap((o, i) => [
+      { type: 'line', name: o.label, showSymbol: false, color: colours[i], data: o.daily.inCare.mean.map((v) => Math.round(v)) },
+      // The band: the low edge, then the width above it stacked on it.
+      {
+        type: 'line',
+        name: `${o.label} low`,
+        stack: `band-${i}`,
+        showSymbol: false,
+        lineStyle: { opacity: 0 },
+        data: o.daily.inCare.low,
+        tooltip: { show: false },
+      },
+      {
+        type: 'line',
+        name: `${o.label} 95%`,
+        stack: `band-${i}`,
+        showSymbol: false,
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: colours[i], opacity: 0.15 },
+        data: o.daily.inCare.high.map((high, day) => Math.max(0, high - low(o)[day]!)),
+        tooltip: { show: false },
+      },
+    ]),
   };
 }

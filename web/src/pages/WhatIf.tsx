@@ -1,13 +1,14 @@
 import { useMutation } from '@tanstack/preact-query';
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 
 import type { Flow } from '../../../src/contracts/analytics';
 import { SimulationResponseSchema } from '../../../src/contracts/simulations';
 import { apiJson, ApiError } from '../api/client';
 import { useHasRoute } from '../api/queries';
+import { Chart } from '../components/Chart';
 import { Refusal } from '../components/Refusal';
-import type { WhatIfLevers } from '../lib/what-if';
-import { findings, leversFrom, simulationBody } from '../lib/what-if';
+import type { SimulationAnswer, WhatIfLevers } from '../lib/what-if';
+import { findings, inCareOption, leversFrom, simulationBody } from '../lib/what-if';
 
 const LEVERS: { key: keyof Omit<WhatIfLevers, 'fitFromDatabase'>; label: string; min: number; max: number; step: number }[] = [
   { key: 'category1MeanDays', label: 'Category 1 mean stay (days)', min: 0.5, max: 365, step: 0.5 },
@@ -90,6 +91,7 @@ export function WhatIf({ flow }: { flow: Flow | undefined }) {
           <p>
             <strong>Beds freed over the last 30 days: {result.bedsFreed}</strong>
           </p>
+          <InCareChart answer={run.data!} />
           <div class="table-wrap">
             <table>
               <thead>
@@ -116,4 +118,9 @@ export function WhatIf({ flow }: { flow: Flow | undefined }) {
       ) : null}
     </section>
   );
+}
+
+function InCareChart({ answer }: { answer: SimulationAnswer }) {
+  const option = useMemo(() => inCareOption(answer), [answer]);
+  return <Chart option={option} label="Children in care each day, as the program runs and with the change, with 95% bands over the runs" />;
 }
