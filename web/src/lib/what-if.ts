@@ -122,7 +122,7 @@ export function inCareOption(answer: SimulationAnswer): EChartsCoreOption {
         stack: `band-${i}`,
         showSymbol: false,
         lineStyle: { opacity: 0 },
-        data: o.daily.inCare.low,
+        data: low(o),
         tooltip: { show: false },
       },
       {
