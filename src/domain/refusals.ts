@@ -56,3 +56,12 @@ export function refuseAcknowledgement(role: Role): RefusalReason | undefined {
   if (ACKNOWLEDGING_ROLES.includes(role)) return undefined;
   return { code: 'role_not_permitted', message: `Alerts are acknowledged by a supervisor, not by ${role}.` };
 }
+
+/** Roles that reassign cases: the case managers' supervisors. */
+const REASSIGNING_ROLES: readonly Role[] = ['supervisor'];
+
+/** The refusal of a reassignment from a role that does not reassign cases; none when it may. */
+export function refuseReassignment(role: Role): RefusalReason | undefined {
+  if (REASSIGNING_ROLES.includes(role)) return undefined;
+  return { code: 'role_not_permitted', message: `Cases are reassigned by a supervisor, not by ${role}.` };
+}

@@ -2,12 +2,19 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 
 import type { AcknowledgeAlert, AlertAck } from '../contracts/alerts';
-import type { CaseCommand, ReleaseDecisionSignal } from '../contracts/case-events';
+import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../contracts/case-events';
 import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { caseWorkflowId } from '../contracts/ids';
 import type { CaseWorkflowInput } from '../contracts/messages';
-import { CASE_WORKFLOW_TYPE, acknowledgeAlertUpdate, caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../contracts/messages';
+import {
+  CASE_WORKFLOW_TYPE,
+  acknowledgeAlertUpdate,
+  caseCommandUpdate,
+  caseViewQuery,
+  reassignCaseUpdate,
+  releaseDecisionSignal,
+} from '../contracts/messages';
 import { AppError } from './errors';
 import { fromTemporalError, isWorkerUnavailable, updateFailure } from './temporal-errors';
 
@@ -28,6 +35,8 @@ export interface CaseWorkflows {
   /** An ORR reviewer's decision, as a Signal: durable even while no worker runs. */
   signalDecision(caseId: string, signal: ReleaseDecisionSignal): Promise<void>;
   acknowledge(caseId: string, ack: AcknowledgeAlert): Promise<AlertAck>;
+  /** A supervisor's reassignment, as an Update: the new view, or the case's refusal. */
+  reassign(caseId: string, change: ReassignCase): Promise<CaseView>;
   /** Whether Temporal knows the case's workflow, and whether it still runs (no worker needed). */
   runState(caseId: string): Promise<'running' | 'closed' | 'unknown'>;
 }
@@ -78,6 +87,7 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
         }),
     send: (caseId, event, updateId) =>
       withWorker(caseId, () => handle(caseId).executeUpdate(caseCommandUpdate, { args: [event], ...(updateId ? { updateId } : {}) })),
+    reassign: (caseId, change) => withWorker(caseId, () => handle(caseId).executeUpdate(reassignCaseUpdate, { args: [change] })),
     async signalDecision(caseId, signal) {
       await handle(caseId)
         .signal(releaseDecisionSignal, signal)
