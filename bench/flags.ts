@@ -11,6 +11,10 @@ export interface Params {
   duePerSecond: number;
   baseline: number;
   durationSeconds: number;
+  /** Cases in the database while the read path (GET /cases) is measured. */
+  readCases: number;
+  /** GET /cases requests timed. */
+  readRequests: number;
 }
 
 export interface Flags {
@@ -34,6 +38,8 @@ const SMOKE: Params = {
   duePerSecond: 2,
   baseline: 30,
   durationSeconds: 0,
+  readCases: 300,
+  readRequests: 70,
 };
 
 const OPTIONS = {
@@ -44,6 +50,8 @@ const OPTIONS = {
   'timer-seconds': { type: 'string', default: '120' },
   baseline: { type: 'string', default: '300' },
   duration: { type: 'string', default: '0' },
+  'read-cases': { type: 'string', default: '10000' },
+  'read-requests': { type: 'string', default: '1400' },
   out: { type: 'string', default: join(__dirname, 'results') },
   'due-per-second': { type: 'string', default: '10' },
   smoke: { type: 'boolean', default: false },
@@ -71,6 +79,8 @@ export function parseFlags(args: string[]): Flags {
         duePerSecond: count('due-per-second', 1),
         baseline: count('baseline', 1),
         durationSeconds: count('duration'),
+        readCases: count('read-cases'),
+        readRequests: count('read-requests'),
       };
   return { params, out: values.out, smoke: values.smoke, noCodec: values['no-codec'], oneProcess: values['one-process'] };
 }

@@ -43,6 +43,8 @@ export const ConfigSchema = z
     AUTH_AUDIENCE: z.string().trim().min(1).default('reunify-api'),
     API_CORS_ORIGINS: optional(z.string().trim().min(1)),
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    // 0: a free port, named in the worker's "running" log line (several workers on one machine).
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
     REUNIFY_CODEC_KEYS: optional(
       z
@@ -99,6 +101,8 @@ export const ConfigSchema = z
      * is rebuilt from its history on its next event or timer.
      */
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    /** `npm run start:worker` serves its metrics (and the Temporal SDK's) on this port, at /metrics. */
+    workerMetricsPort: env.WORKER_METRICS_PORT,
     /** Unset: one key made once in the data folder (src/temporal/data-converter.ts). */
     codecKeys: env.REUNIFY_CODEC_KEYS,
     auth: {

@@ -273,3 +273,11 @@ export const CASE_EVENT_TYPES = [
   ...CaseCommandSchema.options.map((o) => o.shape.type.value),
   ReleaseDecisionSchema.shape.type.value,
 ] as const satisfies readonly CaseEventType[];
+
+/** A supervisor's reassignment of a case to another case manager (a Workflow Update, refusable). */
+export const ReassignCaseSchema = z.strictObject({
+  assigneeId: z.string().trim().min(1).max(128).describe('The case manager (token subject) who takes the case'),
+  actor: ActorSchema,
+  reason: reason.optional(),
+});
+export type ReassignCase = z.infer<typeof ReassignCaseSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { CaseCommandSchema, ReleaseDecisionSchema } from './case-events';
 import { CaseIdSchema } from './ids';
 import { ActorSchema } from './roles';
 
@@ -87,3 +88,12 @@ export const OpenCaseBodySchema = OpenCaseFields.omit({ openedBy: true }).superR
 export type OpenCase = z.infer<typeof OpenCaseSchema>;
 /** Before defaults are applied: what a caller may send. */
 export type OpenCaseRequest = z.input<typeof OpenCaseSchema>;
+
+/** One event of a case's past, with the time it happened: what an import brings in. */
+export const HistoricalEventSchema = z.strictObject({
+  at: IsoDateTimeSchema.describe('When the event happened, in the system the case comes from'),
+  event: z
+    .union([CaseCommandSchema, ReleaseDecisionSchema])
+    .describe('The event, with its actor, as POST /cases/:id/events or /decision take it'),
+});
+export type HistoricalEvent = z.infer<typeof HistoricalEventSchema>;

@@ -11,7 +11,9 @@ import {
   SponsorSchema,
 } from './case-events';
 import { CaseStatusSchema } from './case-status';
-import { RoleSchema } from './roles';
+import type { DeadlineSummary } from './deadlines';
+import { DeadlineSchema, DeadlineStatusSchema } from './deadlines';
+import { ActorSchema, RoleSchema } from './roles';
 
 export const CaseEventTypeSchema = z.enum(CASE_EVENT_TYPES);
 
@@ -35,6 +37,10 @@ export const CaseTransitionSchema = z.object({
   at: z.string().describe('When the case accepted the event (ISO 8601)'),
   requestId: z.string().nullable().describe('The request that carried the event (Update id or decision request id)'),
   subject: TransitionSubjectSchema.nullable().describe('Which sponsor, and for a check which check and whose; null for the opening'),
+  careProviderId: z
+    .string()
+    .optional()
+    .describe('The care provider holding the child after the transition (absent on transitions recorded before it was kept)'),
 });
 export type CaseTransition = z.infer<typeof CaseTransitionSchema>;
 
@@ -48,6 +54,17 @@ export const RefusedSignalSchema = z.object({
   message: z.string(),
 });
 export type RefusedSignal = z.infer<typeof RefusedSignalSchema>;
+
+/** A change of the case manager a case is assigned to (a supervisor's reassignment). */
+export const AssignmentSchema = z.object({
+  assigneeId: z.string(),
+  previousAssigneeId: z.string().nullable(),
+  actor: ActorSchema,
+  reason: z.string().nullable(),
+  at: z.string(),
+  requestId: z.string().nullable(),
+});
+export type Assignment = z.infer<typeof AssignmentSchema>;
 
 export const AllowedEventsByRoleSchema = z.partialRecord(RoleSchema, z.array(CaseEventTypeSchema));
 
@@ -159,6 +176,9 @@ export const CaseViewSchema = z.object({
   releasedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   allowedEvents: AllowedEventsByRoleSchema.describe('Events allowed now, by the role that may send them'),
+  assigneeId: z.string().nullable().describe('The case manager the case is assigned to: the opener, until a supervisor reassigns it'),
+  assignments: z.array(AssignmentSchema).describe('Reassignments, oldest first'),
+  deadlines: z.array(DeadlineSchema).describe('Every target that applies to the case now, soonest due first'),
   alerts: z.object({
     open: z.array(AlertSchema).describe('Fired and not yet resolved (the case has not moved on)'),
     acknowledgements: z.array(AlertAckSchema),
@@ -171,7 +191,19 @@ export const CaseViewSchema = z.object({
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 
-/** What the projection activity writes: the case row as of its latest transition, and new transitions. */
+/** GET /cases/:id: the live view, each deadline with where the case stands against it now. */
+export const CaseDetailSchema = CaseViewSchema.extend({
+  deadlines: z
+    .array(DeadlineStatusSchema)
+    .describe('Every deadline that applies now, soonest due first, with its level and time remaining'),
+});
+export type CaseDetail = z.infer<typeof CaseDetailSchema>;
+
+/**
+ * What the projection activity writes: the case row as of its latest transition, and new transitions.
+ * The optional fields are absent from projections scheduled by workflow code older than them (their
+ * activity may still run after an upgrade): the activity then leaves those columns as they are.
+ */
 export interface CaseProjection {
   caseId: string;
   workflowId: string;
@@ -183,4 +215,15 @@ export interface CaseProjection {
   transitions: CaseTransition[];
   /** Reviewer decisions the case refused since the last projection: they go to the audit trail. */
   refusedSignals?: RefusedSignal[];
+  /** The seq of the case's latest transition, whether or not this projection carries it. */
+  lastSeq?: number;
+  /** Counts the case's projections: the row's assignee and deadlines only move forward with it. */
+  revision?: number;
+  assigneeId?: string | null;
+  /** Reassignments since the last projection: they go to the audit trail. */
+  assignments?: Assignment[];
+  policyProfile?: string | null;
+  /** When the child left ORR care (release, age-out, departure); null while in care. */
+  dischargedAt?: string | null;
+  deadlines?: DeadlineSummary;
 }

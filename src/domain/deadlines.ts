@@ -2,6 +2,7 @@ import type { Alert, AlertLevel, AlertRule } from '../contracts/alerts';
 import { ALERT_LEVELS } from '../contracts/alerts';
 import type { Check, SponsorCategory } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
+import type { Deadline, DeadlineLevel, DeadlineSummary } from '../contracts/deadlines';
 import type { StageTarget, Targets } from '../contracts/targets';
 import { addBusinessDays, isoDate, localDateOf } from './business-days';
 
@@ -42,6 +43,10 @@ export interface Chain {
   warnAt: number | null;
   escalateAt: number;
   repeatEveryMs: number | null;
+  /** What is due, for people: "Length of stay, Category 1". */
+  label: string;
+  /** The target in words: "10 days from admission". */
+  target: string;
   /** What is late, for people: "in care 10 days (Category 1 target)". */
   describe: (kind: 'warning' | 'escalation') => string;
 }
@@ -97,6 +102,8 @@ function lengthOfStayChain(clock: CaseClock, category: SponsorCategory, targets:
     warnAt: start + target * targets.warnAtFraction * DAY_MS,
     escalateAt: start + target * DAY_MS,
     repeatEveryMs: targets.repeatEveryDays * DAY_MS,
+    label: `Length of stay, Category ${category}`,
+    target: `${daysText(target)} from admission`,
     describe: (kind) =>
       `${kind === 'warning' ? 'Nearing' : 'Over'} the Category ${category} length-of-stay target of ${daysText(target)} from admission`,
   };
@@ -115,6 +122,8 @@ function stageChain(clock: CaseClock, stage: StageTarget, targets: Targets): Cha
     warnAt: start + stage.days * targets.warnAtFraction * DAY_MS,
     escalateAt: start + stage.days * DAY_MS,
     repeatEveryMs: (stage.repeatEveryDays ?? targets.repeatEveryDays) * DAY_MS,
+    label: `Stage: ${stage.name.replace(/_/g, ' ')}`,
+    target: `${daysText(stage.days)} ${stage.from === 'admission' ? 'from admission' : 'in the stage'}`,
     describe: (kind) =>
       `${kind === 'warning' ? 'Nearing' : 'Over'} the ${stage.name.replace(/_/g, ' ')} target of ${daysText(stage.days)}${stage.from === 'admission' ? ' from admission' : ''}`,
   };
@@ -129,6 +138,8 @@ function ageOutChain(clock: CaseClock, targets: Targets): Chain {
     warnAt: birthday - targets.ageOutWarningDays * DAY_MS,
     escalateAt: birthday - targets.ageOutPlanDays * DAY_MS,
     repeatEveryMs: null,
+    label: 'Age-out plan',
+    target: `${daysText(targets.ageOutPlanDays)} before the 18th birthday (${on})`,
     describe: (kind) =>
       kind === 'warning'
         ? `The child turns 18 on ${on}: plan for age-out`
@@ -144,6 +155,8 @@ function followUpChain(releasedAt: string, targets: Targets): Chain {
     warnAt: released + targets.followUpDueDays * DAY_MS,
     escalateAt: released + targets.followUpOverdueDays * DAY_MS,
     repeatEveryMs: targets.repeatEveryDays * DAY_MS,
+    label: 'Follow-up call',
+    target: `due ${daysText(targets.followUpDueDays)} after release, overdue after ${daysText(targets.followUpOverdueDays)}`,
     describe: (kind) =>
       kind === 'warning'
         ? `The post-release follow-up call is due (${daysText(targets.followUpDueDays)} after release)`
@@ -158,6 +171,8 @@ function resultExpiryChain(result: NonNullable<CaseClock['expiringResults']>[num
     // A renewed result is a new chain: the old one's alerts are resolved.
     key: `result.${result.personId}.${result.check}.${ms(result.obtainedAt)}`,
     rule: 'result_expiry',
+    label: `Result expiry: ${result.check.replace(/_/g, ' ')}, ${result.personId}`,
+    target: `valid until ${result.expiresAt.slice(0, 10)}`,
     warnAt: expires - targets.resultExpiryWarningDays * DAY_MS,
     escalateAt: expires,
     repeatEveryMs: targets.repeatEveryDays * DAY_MS,
@@ -185,6 +200,8 @@ function appealAcknowledgementChain(appeal: NonNullable<CaseClock['appealsAwaiti
   return {
     key: `appeal.${appeal.appealId}.acknowledgement`,
     rule: 'appeal_acknowledgement',
+    label: `Appeal ${appeal.appealId}: acknowledge receipt`,
+    target: `${appeal.businessDays} business days after filing (by the end of ${due})`,
     warnAt,
     escalateAt,
     repeatEveryMs: targets.repeatEveryDays * DAY_MS,
@@ -204,6 +221,8 @@ function fingerprintChains(clock: CaseClock, targets: Targets): Chain[] {
     return {
       key: `fingerprints.${person.personId}.${entry.seq}`,
       rule: 'fingerprint_appointment' as const,
+      label: `Fingerprint appointment: ${person.personId}`,
+      target: `${person.businessDays} business days after vetting began (by the end of ${due})`,
       warnAt,
       escalateAt,
       repeatEveryMs: targets.repeatEveryDays * DAY_MS,
@@ -211,6 +230,41 @@ function fingerprintChains(clock: CaseClock, targets: Targets): Chain[] {
         `${kind === 'warning' ? 'Book' : 'No appointment booked for'} the fingerprints of ${person.personId}: due by the end of ${due}, ${person.businessDays} business days after vetting began`,
     };
   });
+}
+
+/** The targets that apply to the case as it stands, as people read them, soonest due first. */
+export function activeDeadlines(clock: CaseClock, targets: Targets): Deadline[] {
+  return activeChains(clock, targets)
+    .map((chain) => ({
+      key: chain.key,
+      rule: chain.rule,
+      label: chain.label,
+      target: chain.target,
+      // A warning at or after the due time never fires (see `schedule`): the deadline has none.
+      warnAt: chain.warnAt !== null && chain.warnAt < chain.escalateAt ? new Date(chain.warnAt).toISOString() : null,
+      dueAt: new Date(chain.escalateAt).toISOString(),
+    }))
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.key.localeCompare(b.key));
+}
+
+/** Where a case stands against one deadline at `now` (epoch ms). */
+export function deadlineLevel(deadline: Pick<Deadline, 'warnAt' | 'dueAt'>, now: number): DeadlineLevel {
+  if (ms(deadline.dueAt) <= now) return 'breached';
+  if (deadline.warnAt !== null && ms(deadline.warnAt) <= now) return 'at_risk';
+  return 'on_track';
+}
+
+/** The earliest due time and the earliest warning (or due time, for a deadline without one) among the deadlines. */
+export function deadlineSummary(deadlines: readonly Deadline[]): DeadlineSummary {
+  const next = deadlines[0];
+  const atRisk = deadlines.map((d) => d.warnAt ?? d.dueAt).sort()[0];
+  return { nextDeadlineAt: next?.dueAt ?? null, nextDeadlineLabel: next?.label ?? null, atRiskAt: atRisk ?? null };
+}
+
+/** The worst level of a case's deadlines at `now`, from its summary alone; null when nothing is due. */
+export function summaryLevel(summary: DeadlineSummary, now: number): DeadlineLevel | null {
+  if (summary.nextDeadlineAt === null) return null;
+  return deadlineLevel({ warnAt: summary.atRiskAt, dueAt: summary.nextDeadlineAt }, now);
 }
 
 /** The level of the n-th escalation of a chain: `repeatsPerLevel` repeats at a level, then the next. */

@@ -147,3 +147,12 @@ export function householdFull(max: number): string {
 export function noFingerprintsToSchedule(person: string): string {
   return `No fingerprints of ${person} are required and awaiting a result.`;
 }
+
+/** Roles that reassign cases: the case managers' supervisors. */
+const REASSIGNING_ROLES: readonly Role[] = ['supervisor'];
+
+/** The refusal of a reassignment from a role that does not reassign cases; none when it may. */
+export function refuseReassignment(role: Role): RefusalReason | undefined {
+  if (REASSIGNING_ROLES.includes(role)) return undefined;
+  return { code: 'role_not_permitted', message: `Cases are reassigned by a supervisor, not by ${role}.` };
+}

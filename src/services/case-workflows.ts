@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 
 import type { AcknowledgeAlert, AlertAck } from '../contracts/alerts';
-import type { CaseCommand, ReleaseDecisionSignal } from '../contracts/case-events';
+import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../contracts/case-events';
 import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { caseWorkflowId } from '../contracts/ids';
@@ -13,6 +13,7 @@ import {
   caseCommandUpdate,
   casePolicyQuery,
   caseViewQuery,
+  reassignCaseUpdate,
   releaseDecisionSignal,
 } from '../contracts/messages';
 import type { PolicyEvaluation } from '../contracts/policy-evaluation';
@@ -38,6 +39,8 @@ export interface CaseWorkflows {
   /** An ORR reviewer's decision, as a Signal: durable even while no worker runs. */
   signalDecision(caseId: string, signal: ReleaseDecisionSignal): Promise<void>;
   acknowledge(caseId: string, ack: AcknowledgeAlert): Promise<AlertAck>;
+  /** A supervisor's reassignment, as an Update: the new view, or the case's refusal. */
+  reassign(caseId: string, change: ReassignCase): Promise<CaseView>;
   /** Whether Temporal knows the case's workflow, and whether it still runs (no worker needed). */
   runState(caseId: string): Promise<'running' | 'closed' | 'unknown'>;
 }
@@ -89,6 +92,7 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
         }),
     send: (caseId, event, updateId) =>
       withWorker(caseId, () => handle(caseId).executeUpdate(caseCommandUpdate, { args: [event], ...(updateId ? { updateId } : {}) })),
+    reassign: (caseId, change) => withWorker(caseId, () => handle(caseId).executeUpdate(reassignCaseUpdate, { args: [change] })),
     async signalDecision(caseId, signal) {
       await handle(caseId)
         .signal(releaseDecisionSignal, signal)

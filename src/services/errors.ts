@@ -15,6 +15,7 @@ export type AppErrorCode =
   | 'case_exists'
   | 'alert_resolved'
   | 'ack_refused'
+  | 'history_refused'
   | 'worker_unavailable'
   | 'simulation_too_large'
   | 'simulation_timeout'

@@ -3,9 +3,10 @@ import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { AlertAck, AlertRecord } from '../contracts/alerts';
 import { AcknowledgeAlertSchema } from '../contracts/alerts';
 import type { CaseCommandRequest, CaseEvent, ReleaseDecisionSignal } from '../contracts/case-events';
-import { CaseCommandSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
-import type { OpenCase } from '../contracts/case-input';
-import type { CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
+import { CaseCommandSchema, ReassignCaseSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
+import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
+import type { Assignment, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
+import type { DeadlineSummary } from '../contracts/deadlines';
 import { CaseFailure } from '../contracts/failures';
 import { formatIssues } from '../contracts/issues';
 import type { PolicyEvaluation } from '../contracts/policy-evaluation';
@@ -13,9 +14,10 @@ import type { VersionedTargets } from '../contracts/targets';
 import { VersionedTargetsSchema } from '../contracts/targets';
 import { CaseAlerts } from '../domain/case-alerts';
 import type { CaseClock } from '../domain/deadlines';
-import { eighteenthBirthday } from '../domain/deadlines';
+import { activeDeadlines, deadlineSummary, eighteenthBirthday } from '../domain/deadlines';
 import { profileAt, profileById } from '../domain/policy';
 import { evaluatePolicy } from '../domain/policy-evaluation';
+import { refuseReassignment } from '../domain/refusals';
 import type { Refusal } from '../machines/case-logic';
 import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot, subjectOf } from '../machines/case-logic';
 import type { RulesVersion } from '../machines/case-machine';
@@ -46,6 +48,15 @@ export class CaseState {
   private dirty = true;
   /** Set if the system's age-out was ever refused, so that its timer does not spin. */
   private ageOutStuck = false;
+  private assigneeId: string | null;
+  private readonly assignments: Assignment[] = [];
+  /** Reassignments not yet written to the read model and the audit trail. */
+  private unprojectedAssignments: Assignment[] = [];
+  /** How many projections the case has handed over: the read model's row revision. */
+  private projections = 0;
+  /** The deadline summary the last projection carried (JSON), to tell when it changed. */
+  private projectedDeadlines: string | null = null;
+  readonly rules: RulesVersion;
 
   /**
    * `rules` 2 runs today's rules; 1 keeps a case that opened before them on its original path
@@ -55,10 +66,13 @@ export class CaseState {
     private readonly open: OpenCase,
     targets: VersionedTargets,
     private readonly workflowId: string,
-    readonly rules: RulesVersion = 2,
+    options: { rules?: RulesVersion; assigneeId?: string; history?: readonly HistoricalEvent[] } = {},
   ) {
+    const rules = (this.rules = options.rules ?? 2);
     this.targets = targets;
     this.alerts = new CaseAlerts(open.caseId);
+    // Cases are opened by case managers, who take the case until a supervisor reassigns it.
+    this.assigneeId = options.assigneeId ?? (open.openedBy.role === 'case_manager' ? open.openedBy.id : null);
     const { caseId, careProviderId, admittedAt, child } = open;
     this.snapshot = openCaseSnapshot({ caseId, careProviderId, admittedAt, child, rules });
     this.recordTransition({
@@ -68,10 +82,16 @@ export class CaseState {
       toStatus: toCaseStatus(this.snapshot),
       actor: open.openedBy,
       reason: null,
-      at: new Date().toISOString(),
+      // A case brought in from another system opened when the child was admitted there.
+      at: options.history ? new Date(admittedAt).toISOString() : new Date().toISOString(),
       requestId: null,
       subject: null,
+      careProviderId,
     });
+    for (const [index, { at, event }] of (options.history ?? []).entries()) {
+      const refusal = this.apply(event, 'import', at);
+      if (refusal) throw invalidPayload(`history[${index}] (${event.type} at ${at}) refused: ${refusal.message}`);
+    }
   }
 
   get caseId(): string {
@@ -85,7 +105,7 @@ export class CaseState {
 
   /** True while something is left to do: deadlines to recompute, transitions or refusals to write. */
   get hasWork(): boolean {
-    return this.dirty || this.unprojected.length > 0 || this.unauditedRefusals.length > 0;
+    return this.dirty || this.unprojected.length > 0 || this.unauditedRefusals.length > 0 || this.unprojectedAssignments.length > 0;
   }
 
   /** When the next deadline is due (epoch ms), if nothing changes: an alert, or under today's rules the 18th birthday. */
@@ -152,6 +172,9 @@ export class CaseState {
       releasedAt: context.releasedAt,
       closedAt: context.closedAt,
       allowedEvents: allowedEventsByRole(this.snapshot, now),
+      assigneeId: this.assigneeId,
+      assignments: this.assignments,
+      deadlines: this.closed ? [] : activeDeadlines(this.clock(), this.targets.targets),
       alerts: this.alerts.view(this.targets.version),
       transitions: this.transitions,
       refusedSignals: this.refusedSignals,
@@ -202,6 +225,41 @@ export class CaseState {
     if (!refusal) return;
     this.refuseSignal({ requestId, event: 'DECIDE_RELEASE', actor: decision.actor, at, code: refusal.code, message: refusal.message });
     log.warn('Release decision refused', { caseId: this.caseId, code: refusal.code });
+  }
+
+  /** The reassignment validator: throws why the case refuses it, before it reaches history. */
+  validateReassignment(request: unknown): void {
+    const parsed = ReassignCaseSchema.safeParse(request);
+    if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
+    const status = toCaseStatus(this.snapshot);
+    const byRole = refuseReassignment(parsed.data.actor.role);
+    if (byRole) throw refusalFailure({ ...byRole, status, allowedEvents: [] });
+    if (parsed.data.assigneeId === this.assigneeId) {
+      throw refusalFailure({
+        code: 'conditions_not_met',
+        message: `The case is already assigned to ${this.assigneeId}.`,
+        status,
+        allowedEvents: [],
+      });
+    }
+  }
+
+  /** Records a reassignment the validator let through; answers the new view. */
+  reassign(request: unknown, requestId: string | null): CaseView {
+    this.validateReassignment(request); // passes unless the validator was skipped
+    const { assigneeId, actor, reason } = ReassignCaseSchema.parse(request);
+    const assignment: Assignment = {
+      assigneeId,
+      previousAssigneeId: this.assigneeId,
+      actor,
+      reason: reason ?? null,
+      at: new Date().toISOString(),
+      requestId,
+    };
+    this.assigneeId = assigneeId;
+    this.assignments.push(assignment);
+    this.unprojectedAssignments.push(assignment);
+    return this.view();
   }
 
   /** New targets by broadcast; an older or repeated version changes nothing. */
@@ -258,13 +316,27 @@ export class CaseState {
     }
   }
 
-  /** The transitions and refused decisions the read model has not been given, handed over once; null when none. */
-  takeProjection(): CaseProjection | null {
-    if (this.unprojected.length === 0 && this.unauditedRefusals.length === 0) return null;
-    const transitions = this.unprojected;
-    const refusedSignals = this.unauditedRefusals;
+  /**
+   * What the read model has not been given (transitions, refused decisions, reassignments), with
+   * the case row as it stands, handed over once; null when there is nothing. With
+   * `projectsDeadlines`, a change of the deadlines alone (new targets) is handed over too.
+   */
+  takeProjection(projectsDeadlines: boolean): CaseProjection | null {
+    const deadlines = this.deadlineSummary();
+    const deadlinesChanged = projectsDeadlines && JSON.stringify(deadlines) !== this.projectedDeadlines;
+    if (this.unprojected.length + this.unauditedRefusals.length + this.unprojectedAssignments.length === 0 && !deadlinesChanged) {
+      return null;
+    }
+    const { transitions, refusedSignals, assignments } = {
+      transitions: this.unprojected,
+      refusedSignals: this.unauditedRefusals,
+      assignments: this.unprojectedAssignments,
+    };
     this.unprojected = [];
     this.unauditedRefusals = [];
+    this.unprojectedAssignments = [];
+    this.projections += 1;
+    this.projectedDeadlines = JSON.stringify(deadlines);
     const { context } = this.snapshot;
     return {
       caseId: context.caseId,
@@ -276,7 +348,19 @@ export class CaseState {
       releasedAt: context.releasedAt,
       transitions,
       refusedSignals,
+      lastSeq: this.transitions.length - 1,
+      revision: this.projections,
+      assigneeId: this.assigneeId,
+      assignments,
+      policyProfile: context.profileId,
+      dischargedAt: context.releasedAt ?? (context.closure && context.closure !== 'released' ? context.closedAt : null),
+      deadlines,
     };
+  }
+
+  /** The read model's summary of the deadlines that apply now (none once the case is closed). */
+  private deadlineSummary(): DeadlineSummary {
+    return deadlineSummary(this.closed ? [] : activeDeadlines(this.clock(), this.targets.targets));
   }
 
   /** The alerts the read model has not been given, handed over once; null when none. */
@@ -284,9 +368,8 @@ export class CaseState {
     return this.alerts.takeUnrecorded();
   }
 
-  /** Applies an event stamped with the workflow clock, or answers why the case refuses it. */
-  private apply(event: CaseEvent, requestId: string | null): Refusal | undefined {
-    const at = new Date().toISOString();
+  /** Applies an event stamped with the workflow clock (or, for a case's imported past, its own time), or answers why the case refuses it. */
+  private apply(event: CaseEvent, requestId: string | null, at = new Date().toISOString()): Refusal | undefined {
     const outcome = evaluateEvent(this.snapshot, event, at);
     if (!outcome.accepted) return outcome.refusal;
     const fromStatus = toCaseStatus(this.snapshot);
@@ -302,6 +385,7 @@ export class CaseState {
       at,
       requestId,
       subject,
+      careProviderId: this.snapshot.context.careProviderId,
     });
     this.dirty = true;
     return undefined;

@@ -11,8 +11,8 @@ import {
 
 import type { CaseActivities } from '../activities/case-activities';
 import { DEFAULT_ALERT_DELIVERY } from '../contracts/alerts';
-import type { OpenCase } from '../contracts/case-input';
-import { OpenCaseFields, OpenCaseSchema } from '../contracts/case-input';
+import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
+import { HistoricalEventSchema, OpenCaseFields, OpenCaseSchema } from '../contracts/case-input';
 import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { formatIssues } from '../contracts/issues';
@@ -22,6 +22,7 @@ import {
   caseCommandUpdate,
   casePolicyQuery,
   caseViewQuery,
+  reassignCaseUpdate,
   releaseDecisionSignal,
   targetsChangedSignal,
 } from '../contracts/messages';
@@ -44,6 +45,13 @@ const { projectCase, recordAlerts, recordDeadLetter, loadTargets } = proxyActivi
 export const RELEASE_POLICY_2_PATCH = 'i14-release-policy';
 
 /**
+ * Issue 16: the read model keeps each case's deadlines, and a change of the deadlines alone (new
+ * targets) is projected too. Cases started before it keep their commands: their deadlines reach the
+ * read model with their next transition.
+ */
+export const DEADLINES_PROJECTED_PATCH = 'i16-deadlines-projected';
+
+/**
  * One child's case, from intake to release. Hosts the case statechart as a pure reducer: message
  * handlers hand messages to the case state; the main loop carries out the effects (projection to
  * the read model, alerts) in order, outside the handlers, so callers never wait on them.
@@ -54,7 +62,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const rules = patched(RELEASE_POLICY_2_PATCH) ? 2 : 1;
   const open = parseOpenCase(input.open, rules);
   const targets = input.targets ? VersionedTargetsSchema.parse(input.targets) : { version: 0, targets: DEFAULT_TARGETS };
-  const state = new CaseState(open, targets, workflowInfo().workflowId, rules);
+  const projectsDeadlines = patched(DEADLINES_PROJECTED_PATCH);
+  const state = new CaseState(open, targets, workflowInfo().workflowId, {
+    rules,
+    ...(input.assigneeId === undefined ? {} : { assigneeId: input.assigneeId }),
+    ...(input.history === undefined ? {} : { history: parseHistory(input.history) }),
+  });
   const webhook = new WebhookDeliveries(input.alertDelivery ?? DEFAULT_ALERT_DELIVERY, state.caseId, recordDeadLetter);
 
   // Message-handling API: each handler hands its message to the case state.
@@ -69,13 +82,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   setHandler(acknowledgeAlertUpdate, (request) => state.acknowledge(request), {
     validator: (request) => state.validateAcknowledgement(request),
   });
+  setHandler(reassignCaseUpdate, (request) => state.reassign(request, currentUpdateInfo()?.id ?? null), {
+    validator: (request) => state.validateReassignment(request),
+  });
 
   // Main workflow logic: keep the deadlines, project transitions and record alerts, in order,
   // until the case is closed and everything is written. One timer: the earliest deadline.
   for (;;) {
     state.ageOutIfDue();
     state.keepDeadlines();
-    const projection = state.takeProjection();
+    const projection = state.takeProjection(projectsDeadlines);
     if (projection) {
       const projected = await projectCase(projection);
       // Targets saved while this case was starting (or that a broadcast missed): catch up.
@@ -107,6 +123,16 @@ function parseOpenCase(open: unknown, rules: RulesVersion): OpenCase {
   throw ApplicationFailure.create({
     type: CaseFailure.INVALID_PAYLOAD,
     message: `Invalid case input: ${formatIssues(parsed.error)}`,
+    nonRetryable: true,
+  });
+}
+
+function parseHistory(history: unknown): HistoricalEvent[] {
+  const parsed = HistoricalEventSchema.array().safeParse(history);
+  if (parsed.success) return parsed.data;
+  throw ApplicationFailure.create({
+    type: CaseFailure.INVALID_PAYLOAD,
+    message: `Invalid case history: ${formatIssues(parsed.error)}`,
     nonRetryable: true,
   });
 }

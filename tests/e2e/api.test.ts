@@ -219,6 +219,9 @@ describe('lists, page by page', () => {
     expect(rest.flat().map((c) => c.caseId.slice(provider.length + 1))).toEqual(['b2', 'c', 'd', 'e']);
     // Filters hold across pages.
     expect((await allPages(get, `/cases?careProviderId=${provider}&status=intake&limit=1`)).flat()).toHaveLength(6);
+    // Part of the case id, in any case, across pages.
+    const found = await allPages(get, `/cases?careProviderId=${provider}&q=${provider.slice(-6).toUpperCase()}-B&limit=1`);
+    expect(found.flat().map((c) => c.caseId.slice(provider.length + 1))).toEqual(['b1', 'b2']);
   });
 });
 
@@ -298,9 +301,17 @@ describe('bad input gets 400 (or 404) naming the field and the reason, and chang
   });
 
   it('an invalid list filter or cursor', async () => {
-    expect(await get('/cases?status=lost')).toMatchObject({
+    expect(await get('/cases?status=intake,lost')).toMatchObject({
       status: 400,
-      body: { issues: [expect.objectContaining({ where: 'querystring', path: 'status' })] },
+      body: {
+        issues: [
+          expect.objectContaining({
+            where: 'querystring',
+            path: 'status',
+            message: expect.stringMatching(/^"lost": expected one of intake, /),
+          }),
+        ],
+      },
     });
     expect(await get('/cases?after=nonsense')).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
   });

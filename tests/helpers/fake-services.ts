@@ -1,18 +1,23 @@
 import type { AuditRecord, AuditTrail } from '../../src/audit/chain';
 import type { AlertAck, AcknowledgeAlert } from '../../src/contracts/alerts';
-import type { CaseCommand, ReleaseDecisionSignal } from '../../src/contracts/case-events';
+import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../../src/contracts/case-events';
 import type { CaseView } from '../../src/contracts/case-view';
 import type { PolicyEvaluation } from '../../src/contracts/policy-evaluation';
-import type { AlertView, CaseSummary, Page } from '../../src/contracts/read-model';
+import type { AlertView, CaseList, CaseSummary, Page } from '../../src/contracts/read-model';
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
-import type { AlertEventView, AlertFilter, CaseFilter, ReadModel } from '../../src/db/queries';
+import type { Analytics, AnalyticsQuery } from '../../src/db/analytics';
+import type { ImportedCaseRow } from '../../src/db/imports';
+import type { AlertEventView, AlertFilter, CaseFilter, CasePageRequest, ReadModel } from '../../src/db/queries';
 import { createAlertService } from '../../src/services/alert-service';
+import { createAnalyticsService } from '../../src/services/analytics-service';
 import type { AppServices } from '../../src/services/app-services';
+import { createBulkService } from '../../src/services/bulk-service';
 import type { AuditLog } from '../../src/services/case-service';
 import { createCaseService } from '../../src/services/case-service';
 import type { CaseWorkflows } from '../../src/services/case-workflows';
 import { AppError, caseExists, caseNotFound } from '../../src/services/errors';
+import { createImportService } from '../../src/services/import-service';
 import { createTargetsService } from '../../src/services/targets-service';
 import { alertFields } from './rows';
 
@@ -53,6 +58,9 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
     releasedAt: null,
     closedAt: null,
     allowedEvents: { case_manager: ['COMPLETE_INTAKE', 'DEPART'], orr_reviewer: ['TRANSFER_CARE_PROVIDER'] },
+    assigneeId: 'cm-ana',
+    assignments: [],
+    deadlines: [],
     alerts: { open: [], acknowledgements: [], firedCount: 0, nextDeadlineAt: null, targetsVersion: 0 },
     transitions: [
       {
@@ -86,6 +94,26 @@ export function policyEvaluation(view: CaseView, profileId = 'ifr-2025'): Policy
   };
 }
 
+/** A case as the read model lists it: in intake at `careProviderId`, assigned to cm-ana; override any field. */
+export function caseSummary(caseId: string, careProviderId = 'shelter-tx-07', overrides: Partial<CaseSummary> = {}): CaseSummary {
+  return {
+    caseId,
+    status: 'intake',
+    careProviderId,
+    sponsorCategory: null,
+    admittedAt: '2026-11-02T14:00:00.000Z',
+    releasedAt: null,
+    daysInCare: 1,
+    updatedAt: '2026-11-02T14:00:00.000Z',
+    assigneeId: 'cm-ana',
+    policyProfile: null,
+    dischargedAt: null,
+    nextDeadline: { at: '2026-11-05T14:00:00.000Z', label: 'Stage: sponsor identified' },
+    level: 'on_track',
+    ...overrides,
+  };
+}
+
 export function alertView(caseId: string, overrides: Partial<AlertView> = {}): AlertView {
   return {
     ...alertFields(caseId),
@@ -108,6 +136,8 @@ export class FakeCaseWorkflows implements CaseWorkflows {
   answer: (view: CaseView, event: CaseCommand) => CaseView = (view) => view;
   /** What the case does with a decision signal when it sees it; default: nothing yet. */
   onDecision: (view: CaseView, signal: ReleaseDecisionSignal) => CaseView = (view) => view;
+  /** The case's answer to a reassignment (throw a refusal to refuse); default: the new assignee. */
+  onReassign: (view: CaseView, change: ReassignCase) => CaseView = (view, change) => ({ ...view, assigneeId: change.assigneeId });
 
   add(view: CaseView, running = !view.closed): this {
     this.cases.set(view.caseId, { view, running });
@@ -124,8 +154,12 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     if (!this.workerUp) throw new AppError('worker_unavailable', 'No case worker answered within 1 s.');
   }
 
+  /** What each start was given. */
+  readonly started: Parameters<CaseWorkflows['start']>[0][] = [];
+
   async start(input: Parameters<CaseWorkflows['start']>[0]): Promise<void> {
     this.calls.push(`start ${input.open.caseId}`);
+    this.started.push(input);
     if (this.cases.has(input.open.caseId)) throw caseExists(input.open.caseId);
     this.add(caseView({ caseId: input.open.caseId, careProviderId: input.open.careProviderId }));
   }
@@ -171,6 +205,15 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     return { alertId: ack.alertId, actor: ack.actor, at: '2026-11-13T09:00:00.000Z', note: ack.note ?? null };
   }
 
+  async reassign(caseId: string, change: ReassignCase): Promise<CaseView> {
+    this.calls.push(`reassign ${caseId} to ${change.assigneeId} by ${change.actor.role}`);
+    const entry = this.known(caseId);
+    if (!entry.running) throw caseNotFound(caseId);
+    this.worker();
+    entry.view = this.onReassign(entry.view, change);
+    return entry.view;
+  }
+
   async runState(caseId: string): Promise<'running' | 'closed' | 'unknown'> {
     const entry = this.cases.get(caseId);
     return entry ? (entry.running ? 'running' : 'closed') : 'unknown';
@@ -183,17 +226,19 @@ export class FakeReadModel implements ReadModel {
   readonly alerts: AlertView[] = [];
   readonly events: AlertEventView[] = [];
   readonly listed: (CaseFilter | AlertFilter)[] = [];
+  readonly pages: CasePageRequest[] = [];
 
   async findCase(caseId: string) {
     const row = this.cases.find((c) => c.caseId === caseId);
     return row ? { careProviderId: row.careProviderId } : undefined;
   }
-  async listCases(filter: CaseFilter): Promise<Page<CaseSummary>> {
+  async listCases(filter: CaseFilter, page: CasePageRequest): Promise<CaseList> {
     this.listed.push(filter);
+    this.pages.push(page);
     const items = this.cases.filter(
-      (c) => (!filter.status || c.status === filter.status) && (!filter.careProviderId || c.careProviderId === filter.careProviderId),
+      (c) => (!filter.status || filter.status.includes(c.status)) && (!filter.careProviderId || c.careProviderId === filter.careProviderId),
     );
-    return { items, nextCursor: null };
+    return { items, nextCursor: null, asOf: '2026-11-13T09:00:00.000Z' };
   }
   async listAlerts(filter: AlertFilter): Promise<Page<AlertView>> {
     this.listed.push(filter);
@@ -234,11 +279,50 @@ export class FakeAuditLog implements AuditLog {
   }
 }
 
+/** The analytics: each figure empty, and every query remembered as it was asked. */
+export class FakeAnalytics implements Analytics {
+  readonly queries: { figure: string; query: Partial<AnalyticsQuery> }[] = [];
+  private asked<T>(figure: string, query: Partial<AnalyticsQuery>, answer: T): Promise<T> {
+    this.queries.push({ figure, query });
+    return Promise.resolve(answer);
+  }
+  lengthOfStay(q: AnalyticsQuery) {
+    return this.asked('lengthOfStay', q, {
+      all: { children: 0, meanDays: null, medianDays: null, p90Days: null },
+      byCategory: [],
+      byExit: [],
+    });
+  }
+  categoryOne(q: AnalyticsQuery) {
+    return this.asked('categoryOne', q, {
+      targetDays: 10 as const,
+      averageTargetDays: 7 as const,
+      released: { children: 2, withinTarget: 1, shareWithinTarget: 0.5, meanDays: 11, meanMinusAverageTarget: 4 },
+      open: { children: 0, withinTarget: 0, shareWithinTarget: null, meanDaysSoFar: null },
+    });
+  }
+  stageDays(q: AnalyticsQuery) {
+    return this.asked('stageDays', q, { stages: [] });
+  }
+  cohorts(q: AnalyticsQuery) {
+    return this.asked('cohorts', q, { weeks: [] });
+  }
+  flow(q: AnalyticsQuery) {
+    return this.asked('flow', q, { thresholds: { alertAtOrBelow: 2 as const, warnAtOrBelow: 2.4 as const }, days: [] });
+  }
+  risk(q: Omit<AnalyticsQuery, 'from' | 'to'>) {
+    return this.asked('risk', q, { asOf: q.asOf.toISOString(), rows: [], totals: { open: 0, atRisk: 0, breached: 0 } });
+  }
+}
+
 export interface FakeWorld {
   services: AppServices;
   workflows: FakeCaseWorkflows;
   readModel: FakeReadModel;
   audit: FakeAuditLog;
+  analytics: FakeAnalytics;
+  /** Closed cases the import wrote to the read model. */
+  imported: ImportedCaseRow[];
   /** Targets saved through the targets service, and the broadcasts started. */
   targets: { saved: VersionedTargets[]; broadcasts: string[] };
   /** What the services logged as errors. */
@@ -250,19 +334,33 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
   const workflows = new FakeCaseWorkflows();
   const readModel = new FakeReadModel();
   const audit = new FakeAuditLog();
+  const analytics = new FakeAnalytics();
+  const imported: ImportedCaseRow[] = [];
   const targets = { saved: [] as VersionedTargets[], broadcasts: [] as string[] };
   const errors: FakeWorld['errors'] = [];
   const current = (): VersionedTargets => targets.saved.at(-1) ?? { version: 0, targets: DEFAULT_TARGETS };
+  const cases = createCaseService({
+    workflows,
+    readModel,
+    audit,
+    currentTargets: async () => current(),
+    decisionWaitMs: options.decisionWaitMs ?? 200,
+    log: { error: (details, message) => errors.push({ details, message }) },
+  });
+  const alerts = createAlertService({ workflows, readModel });
   const services: AppServices = {
-    cases: createCaseService({
+    cases,
+    alerts,
+    bulk: createBulkService({ cases, alerts }),
+    imports: createImportService({
       workflows,
-      readModel,
-      audit,
+      existingCaseIds: async (ids) => new Set(ids.filter((id) => readModel.cases.some((c) => c.caseId === id))),
+      writeClosedCases: async (rows) => {
+        imported.push(...rows);
+      },
       currentTargets: async () => current(),
-      decisionWaitMs: options.decisionWaitMs ?? 200,
-      log: { error: (details, message) => errors.push({ details, message }) },
+      now: () => Date.parse('2026-11-20T00:00:00Z'),
     }),
-    alerts: createAlertService({ workflows, readModel }),
     targets: createTargetsService({
       current: async () => current(),
       save: async ({ targets: next }: { targets: Targets }) => {
@@ -275,6 +373,7 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
         return `targets-v${saved.version}`;
       },
     }),
+    analytics: createAnalyticsService({ analytics, now: () => new Date('2026-04-15T10:00:00Z') }),
   };
-  return { services, workflows, readModel, audit, targets, errors };
+  return { services, workflows, readModel, audit, analytics, imported, targets, errors };
 }

@@ -8,7 +8,7 @@ import { refused } from '../../../src/services/errors';
 import { testVerify } from '../../helpers/auth';
 import { caseManager, coordinator, events, openCaseRequest, reviewer } from '../../helpers/builders';
 import type { FakeWorld } from '../../helpers/fake-services';
-import { alertView, caseView, fakeWorld } from '../../helpers/fake-services';
+import { alertView, caseSummary, caseView, fakeWorld } from '../../helpers/fake-services';
 import { apiClient } from '../../helpers/http';
 
 /**
@@ -21,16 +21,7 @@ const otherManager: Actor = { id: 'cm-bo', role: 'case_manager' };
 /** A case manager and a supervisor of shelter-ca-02; the cases below are shelter-tx-07's. */
 const elsewhere = { as: otherManager, careProvider: 'shelter-ca-02' };
 const scopedSupervisor = { as: supervisor, careProvider: 'shelter-ca-02' };
-const summary = (caseId: string, careProviderId: string) => ({
-  caseId,
-  status: 'intake' as const,
-  careProviderId,
-  sponsorCategory: null,
-  admittedAt: '2026-11-02T14:00:00.000Z',
-  releasedAt: null,
-  daysInCare: 1,
-  updatedAt: '2026-11-02T14:00:00.000Z',
-});
+const summary = (caseId: string, careProviderId: string) => caseSummary(caseId, careProviderId);
 const passThrough = { encode: async (p: Payload[]) => p, decode: async (p: Payload[]) => p };
 
 let world: FakeWorld;

@@ -2,7 +2,16 @@ import type { AlertLevel } from '../../../src/contracts/alerts';
 import type { Targets } from '../../../src/contracts/targets';
 import { DEFAULT_TARGETS, TargetsSchema } from '../../../src/contracts/targets';
 import type { CaseClock } from '../../../src/domain/deadlines';
-import { activeChains, eighteenthBirthday, levelOf, schedule } from '../../../src/domain/deadlines';
+import {
+  activeChains,
+  activeDeadlines,
+  deadlineLevel,
+  deadlineSummary,
+  eighteenthBirthday,
+  levelOf,
+  schedule,
+  summaryLevel,
+} from '../../../src/domain/deadlines';
 import { DAY, at, clock, iso } from '../../helpers/case-clock';
 
 /** Only the length-of-stay targets (no stage targets), to read its deadlines alone. */
@@ -245,5 +254,41 @@ describe('deadlines of the release policy: results, appeals, fingerprints, the a
   it('the age-out target asks for nothing once the post-18 plan is recorded', () => {
     expect(rulesOf(clock('vetting', 1), 'age_out')).toHaveLength(1);
     expect(rulesOf(clock('vetting', 1, { ageOutPlanRecorded: true }), 'age_out')).toEqual([]);
+  });
+});
+
+describe('deadlines at a glance', () => {
+  it('lists every target that applies, soonest due first, with its label, target, warning and due time', () => {
+    const deadlines = activeDeadlines(clock('vetting', 4), DEFAULT_TARGETS);
+    expect(deadlines.map((d) => [d.key, d.label, d.target, d.warnAt, d.dueAt])).toEqual([
+      ['stage.vetting.1', 'Stage: vetting', '5 days in the stage', new Date(at(4 + 3.5)).toISOString(), iso(9)],
+      ['length_of_stay', 'Length of stay, Category 1', '10 days from admission', new Date(at(7)).toISOString(), iso(10)],
+      ['age_out', 'Age-out plan', '14 days before the 18th birthday (2032-01-01)', expect.any(String), '2031-12-18T00:00:00.000Z'],
+    ]);
+  });
+
+  it('says on track before the warning, at risk from it, breached from the due time', () => {
+    const deadline = { warnAt: iso(7), dueAt: iso(10) };
+    expect([6.9, 7, 9.99, 10, 12].map((day) => deadlineLevel(deadline, at(day)))).toEqual([
+      'on_track',
+      'at_risk',
+      'at_risk',
+      'breached',
+      'breached',
+    ]);
+    expect(deadlineLevel({ warnAt: null, dueAt: iso(10) }, at(9))).toBe('on_track');
+  });
+
+  it('summarises a case by its earliest due time and earliest warning, from which the worst level follows at any time', () => {
+    // Vetting since day 4: warns day 7.5, due day 9; the stay warns day 7, due day 10.
+    const summary = deadlineSummary(activeDeadlines(clock('vetting', 4), DEFAULT_TARGETS));
+    expect(summary).toEqual({ nextDeadlineAt: iso(9), nextDeadlineLabel: 'Stage: vetting', atRiskAt: iso(7) });
+    expect([6, 7, 9].map((day) => summaryLevel(summary, at(day)))).toEqual(['on_track', 'at_risk', 'breached']);
+    expect(summaryLevel(deadlineSummary([]), at(1))).toBeNull();
+  });
+
+  it('has none once the case is released but its follow-up call', () => {
+    const released = clock('released', 9, { releasedAt: iso(9) });
+    expect(activeDeadlines(released, DEFAULT_TARGETS).map((d) => [d.key, d.warnAt, d.dueAt])).toEqual([['follow_up', iso(39), iso(46)]]);
   });
 });
