@@ -4,7 +4,7 @@ import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
 import { CategoryGroupSchema } from '../contracts/analytics';
 import { AuditTrailSchema } from '../contracts/audit-trail';
 import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
-import { IsoDateTimeSchema, OpenCaseBodySchema } from '../contracts/case-input';
+import { OpenCaseBodySchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema } from '../contracts/case-view';
 import { DeadlineLevelSchema } from '../contracts/deadlines';
@@ -13,6 +13,7 @@ import { CaseIdSchema } from '../contracts/ids';
 import { CaseSortSchema } from '../contracts/read-model';
 import { RoleSchema } from '../contracts/roles';
 import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
+import { IsoDateTimeSchema } from '../contracts/time';
 import { caseCursorParam, cursorParam } from '../db/cursor';
 
 export { AuditTrailSchema, ErrorSchema, OpenCaseBodySchema, RefusalBodySchema };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { IsoDateTimeSchema } from './case-input';
 import { ActorSchema } from './roles';
+import { IsoDateTimeSchema } from './time';
 
 /** Sponsor categories in ORR's order of preference. Category 4 (no viable sponsor) is a case path, not a sponsor. */
 export const SponsorCategorySchema = z.enum(['1', '2A', '2B', '3']);

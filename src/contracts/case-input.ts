@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { CaseCommandSchema, ReleaseDecisionSchema } from './case-events';
 import { CaseIdSchema } from './ids';
 import { ActorSchema } from './roles';
+import { IsoDateTimeSchema } from './time';
 
 /** A calendar date. zod refuses dates the calendar has not (2026-02-30); the case's rules bound the years. */
 const isoDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');
-export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).describe('ISO 8601 date and time with offset');
 
 /** ORR has cared for unaccompanied children since 1 March 2003 (Homeland Security Act of 2002, section 462). */
 export const EARLIEST_ADMISSION = '2003-03-01';

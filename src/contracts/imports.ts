@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-import { ChildFactsSchema, HistoricalEventSchema, IsoDateTimeSchema } from './case-input';
+import { ChildFactsSchema, HistoricalEventSchema } from './case-input';
 import { CaseStatusSchema } from './case-status';
 import { CaseIdSchema } from './ids';
 import { ActorSchema } from './roles';
+import { IsoDateTimeSchema } from './time';
 
 /**
  * Cases brought in from the system Reunify replaces (POST /imports, `npm run import:cases`): each
