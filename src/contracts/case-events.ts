@@ -169,3 +169,5 @@ export const CASE_EVENT_TYPES = [
   ...CaseCommandSchema.options.map((o) => o.shape.type.value),
   ReleaseDecisionSchema.shape.type.value,
 ] as const satisfies readonly CaseEventType[];
+
+export const CaseEventTypeSchema = z.enum(CASE_EVENT_TYPES);
