@@ -6,7 +6,7 @@
  * that answer at once: this measures the workflow cache, not the read model (the full `npm run bench`
  * measures the deployed worker). `--snapshot <file>` writes a heap snapshot at the end.
  *
- *   node --expose-gc --import tsx bench/worker-memory.ts [--workflows 400] [--steps 4] [--snapshot f.heapsnapshot]
+ *   npm run bench:worker-memory -- [--workflows 400] [--steps 4] [--snapshot f.heapsnapshot]
  *                    [--no-reuse-v8-context]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
