@@ -4,6 +4,8 @@
  * (default: the embedded server that `npm start` or `npm run start:db` keeps running on the data folder).
  * Migrations are not applied here: run `npm run db:migrate` once per release.
  */
+import { getHeapStatistics } from 'node:v8';
+
 import { loadConfig } from '../config/env';
 import { openDatabase } from '../db/client';
 import { databaseUrlOf } from '../db/locate';
@@ -13,6 +15,7 @@ import { StartupError } from '../startup-error';
 import { connectTemporal } from '../temporal/connect';
 import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { createCaseWorker } from './create-worker';
+import { cacheOverHeap } from './memory-budget';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -34,6 +37,8 @@ async function main(): Promise<void> {
     const stop = (): void => worker.shutdown();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    const overHeap = cacheOverHeap(config.workerMaxCachedWorkflows, getHeapStatistics().heap_size_limit / 2 ** 20);
+    if (overHeap) logger.warn(overHeap);
     logger.info({ address, taskQueue: config.temporal.taskQueue }, 'Case worker running');
     await worker.run();
     logger.info('Case worker stopped');
