@@ -1,13 +1,11 @@
 import { z } from 'zod';
 
 import { AlertAckSchema, AlertSchema } from './alerts';
-import { CASE_EVENT_TYPES, CHECKS, CheckSchema, SponsorSchema } from './case-events';
+import { CaseEventTypeSchema, CHECKS, CheckSchema, SponsorSchema } from './case-events';
 import { CaseStatusSchema } from './case-status';
 import type { DeadlineSummary } from './deadlines';
 import { DeadlineSchema, DeadlineStatusSchema } from './deadlines';
 import { ActorSchema, RoleSchema } from './roles';
-
-export const CaseEventTypeSchema = z.enum(CASE_EVENT_TYPES);
 
 /** One accepted transition of a case, as recorded in the workflow and projected to the database. */
 export const CaseTransitionSchema = z.object({
