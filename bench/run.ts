@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { measureBaseline } from './baseline';
 import { measureCapacity } from './capacity';
 import type { Flags } from './flags';
-import { parseFlags } from './flags';
+import { FlagError, HELP, parseFlags } from './flags';
 import type { LifecycleTimings } from './lifecycles';
 import { runLifecycles } from './lifecycles';
 import { probeUpdates } from './probe';
@@ -34,6 +34,7 @@ import { percentiles, roundTo } from './stats';
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
+  if (!flags) return void process.stdout.write(HELP);
   const { params } = flags;
   const started = Date.now();
   const stack = await startStack({ started, noCodec: flags.noCodec, oneProcess: flags.oneProcess });
@@ -93,6 +94,6 @@ function write(flags: Flags, result: BenchResult): void {
 }
 
 main().catch((err) => {
-  progress(`Benchmark failed: ${(err as Error).stack ?? err}`);
+  progress(err instanceof FlagError ? err.message : `Benchmark failed: ${(err as Error).stack ?? err}`);
   process.exit(1);
 });

@@ -45,7 +45,7 @@ export const ConfigSchema = z
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     // 0: a free port, named in the worker's "running" log line (several workers on one machine).
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(500),
     REUNIFY_CODEC_KEYS: optional(
       z
         .string()
@@ -98,7 +98,8 @@ export const ConfigSchema = z
     },
     /**
      * Open cases a worker keeps in memory (the SDK's default grows with the heap); one not cached
-     * is rebuilt from its history on its next event or timer.
+     * is rebuilt from its history on its next event or timer. Each costs about 1.4 MiB of heap
+     * (src/worker/memory-budget.ts): 500 fit the 1 GiB heap `npm run start:worker` gives the worker.
      */
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     /** `npm run start:worker` serves its metrics (and the Temporal SDK's) on this port, at /metrics. */

@@ -281,3 +281,5 @@ export const ReassignCaseSchema = z.strictObject({
   reason: reason.optional(),
 });
 export type ReassignCase = z.infer<typeof ReassignCaseSchema>;
+
+export const CaseEventTypeSchema = z.enum(CASE_EVENT_TYPES);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AlertAckSchema, AlertSchema } from './alerts';
 import {
   AppealIdSchema,
-  CASE_EVENT_TYPES,
+  CaseEventTypeSchema,
   CHECKS,
   CheckSchema,
   DenialGroundSchema,
@@ -14,8 +14,6 @@ import { CaseStatusSchema } from './case-status';
 import type { DeadlineSummary } from './deadlines';
 import { DeadlineSchema, DeadlineStatusSchema } from './deadlines';
 import { ActorSchema, RoleSchema } from './roles';
-
-export const CaseEventTypeSchema = z.enum(CASE_EVENT_TYPES);
 
 /** Which check and whose, which sponsor and which appeal an event was about. Ids only: never a name. */
 export const TransitionSubjectSchema = z.object({

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 import type { CaseEventType, Check } from '../contracts/case-events';
+import { CaseEventTypeSchema } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import { CaseStatusSchema } from '../contracts/case-status';
-import { CaseEventTypeSchema } from '../contracts/case-view';
 import type { Role } from '../contracts/roles';
 import type { Appeal } from './appeals';
 import type { OpenItem } from './case-checks';

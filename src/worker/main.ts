@@ -5,6 +5,7 @@
  * Migrations are not applied here: run `npm run db:migrate` once per release.
  */
 import type { AddressInfo } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 
 import { loadConfig } from '../config/env';
 import { openDatabase } from '../db/client';
@@ -17,6 +18,7 @@ import { StartupError } from '../startup-error';
 import { connectTemporal } from '../temporal/connect';
 import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { createCaseWorker } from './create-worker';
+import { cacheOverHeap } from './memory-budget';
 import { startWorkerMetricsServer } from './metrics-server';
 
 async function main(): Promise<void> {
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
     const stop = (): void => worker.shutdown();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    const overHeap = cacheOverHeap(config.workerMaxCachedWorkflows, getHeapStatistics().heap_size_limit / 2 ** 20);
+    if (overHeap) logger.warn(overHeap);
     logger.info(
       {
         address,
