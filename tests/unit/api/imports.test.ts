@@ -39,7 +39,7 @@ it('writes a closed case with its transitions at their own times, and starts an 
   expect(row).toMatchObject({
     caseId: 'OLD-1',
     sponsorCategory: '1',
-    policyProfile: 'fg26-2025',
+    policyProfile: 'ifr-2025',
     releasedAt: '2026-10-13T08:00:00.000Z',
     dischargedAt: '2026-10-13T08:00:00.000Z',
     assigneeId: 'cm-ana',
@@ -84,7 +84,7 @@ it('refuses an impossible history with the reason, and imports nothing of the ba
       at: '2026-10-10T08:00:00.000Z',
       code: 'conditions_not_met',
       message:
-        'Vetting cannot complete while checks are pending: relationship, public_records, sex_offender, fbi_fingerprint. Clear or flag each first.',
+        'Vetting cannot complete while checks are open: relationship of sp-1 (pending), public_records of sp-1 (pending), sex_offender of sp-1 (pending), fbi_fingerprint of sp-1 (pending). Clear or flag each pending check, enter a new result for each expired one, and decide each household flag.',
     },
     {
       caseId: 'OLD-5',
