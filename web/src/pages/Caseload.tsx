@@ -2,7 +2,6 @@ import { useMutation, useQueryClient } from '@tanstack/preact-query';
 import { useState } from 'preact/hooks';
 import { Link, useLocation } from 'wouter-preact';
 
-import { CATEGORY_GROUPS } from '../../../src/contracts/analytics';
 import type { CategoryGroup } from '../../../src/contracts/analytics';
 import type { BulkResult } from '../../../src/contracts/bulk';
 import { BulkResultSchema } from '../../../src/contracts/bulk';
@@ -19,11 +18,11 @@ import { RiskBadge, StageBadge } from '../components/Badges';
 import { Refusal } from '../components/Refusal';
 import { SchemaForm } from '../components/SchemaForm';
 import { Empty, QueryView } from '../components/States';
+import { CategoryOptions } from '../components/Tables';
 import { Time, TimeLeft } from '../components/Time';
 import { bulkSummary } from '../lib/bulk';
 import { bodyFrom, schemaFields, validateAgainst } from '../lib/event-form';
 import { statusLabel } from '../lib/labels';
-import { categoryLabel } from '../lib/outcomes';
 import { isSupervisor } from '../lib/roles';
 import { pageSelection, toggled, toggledAll } from '../lib/selection';
 
@@ -330,12 +329,7 @@ function CaseFilters({ filter, onChange, session }: { filter: CaseFilter; onChan
       <div class="field">
         <label for="f-category">Category</label>
         <select id="f-category" value={filter.category ?? ''} onChange={(e) => set({ category: value(e) as CategoryGroup | undefined })}>
-          <option value="">Any</option>
-          {CATEGORY_GROUPS.map((c) => (
-            <option key={c} value={c}>
-              {categoryLabel(c)}
-            </option>
-          ))}
+          <CategoryOptions any="Any" />
         </select>
       </div>
       <div class="field">

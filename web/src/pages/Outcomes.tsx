@@ -4,18 +4,12 @@ import { useMemo, useState } from 'preact/hooks';
 import type { z } from 'zod';
 
 import type { CategoryGroup } from '../../../src/contracts/analytics';
-import {
-  CATEGORY_GROUPS,
-  CategoryOneSchema,
-  CohortsSchema,
-  FlowSchema,
-  RiskSchema,
-  StageDaysSchema,
-} from '../../../src/contracts/analytics';
+import { CategoryOneSchema, CohortsSchema, FlowSchema, RiskSchema, StageDaysSchema } from '../../../src/contracts/analytics';
 import { apiFetch, apiJson } from '../api/client';
 import { useSignedIn } from '../auth/session';
 import { Chart } from '../components/Chart';
 import { Empty, QueryView } from '../components/States';
+import { CategoryOptions, HeadRow } from '../components/Tables';
 import { statusLabel } from '../lib/labels';
 import type { OutcomesFilter } from '../lib/outcomes';
 import {
@@ -157,12 +151,7 @@ function Filters({ filter, onChange, scoped }: { filter: OutcomesFilter; onChang
           value={filter.category ?? ''}
           onChange={(e) => set({ category: (e.currentTarget.value || undefined) as CategoryGroup | undefined })}
         >
-          <option value="">Every category</option>
-          {CATEGORY_GROUPS.map((c) => (
-            <option key={c} value={c}>
-              {categoryLabel(c)}
-            </option>
-          ))}
+          <CategoryOptions any="Every category" />
         </select>
       </div>
       <div class="field">
@@ -224,14 +213,7 @@ function StageFigure({ data }: { data: Parameters<typeof stageTable>[0] }) {
         <div class="table-wrap">
           <table>
             <thead>
-              <tr>
-                <th scope="col">Stage</th>
-                {table.categories.map((c) => (
-                  <th scope="col" class="num" key={c}>
-                    {categoryLabel(c)}
-                  </th>
-                ))}
-              </tr>
+              <HeadRow first="Stage" figures={table.categories.map(categoryLabel)} />
             </thead>
             <tbody>
               {table.stages.map((stage, row) => (
@@ -262,24 +244,7 @@ function CohortFigure({ data }: { data: Parameters<typeof cohortsOption>[0] }) {
         <div class="table-wrap">
           <table>
             <thead>
-              <tr>
-                <th scope="col">Week of</th>
-                <th scope="col" class="num">
-                  Admitted
-                </th>
-                <th scope="col" class="num">
-                  Discharged
-                </th>
-                <th scope="col" class="num">
-                  In care
-                </th>
-                <th scope="col" class="num">
-                  Median days
-                </th>
-                <th scope="col" class="num">
-                  90th percentile
-                </th>
-              </tr>
+              <HeadRow first="Week of" figures={['Admitted', 'Discharged', 'In care', 'Median days', '90th percentile']} />
             </thead>
             <tbody>
               {data.weeks.map((w) => (
@@ -329,18 +294,7 @@ function RiskTable({ data }: { data: Parameters<typeof riskByProvider>[0] }) {
     <div class="table-wrap">
       <table data-figure="risk">
         <thead>
-          <tr>
-            <th scope="col">Care provider</th>
-            <th scope="col" class="num">
-              Open
-            </th>
-            <th scope="col" class="num">
-              At risk
-            </th>
-            <th scope="col" class="num">
-              Breached
-            </th>
-          </tr>
+          <HeadRow first="Care provider" figures={['Open', 'At risk', 'Breached']} />
         </thead>
         <tbody>
           {rows.map((r) => (
