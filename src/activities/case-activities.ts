@@ -15,7 +15,8 @@ import type { VersionedTargets } from '../contracts/targets';
 import type { PrismaClient } from '../db/generated/client';
 import { Prisma } from '../db/generated/client';
 import type { ProjectionWrite } from '../db/projection';
-import { dbErrorCodes, isAuditCollision, writeProjection } from '../db/projection';
+import { dbErrorCodes } from '../db/failures';
+import { isAuditCollision, writeProjection } from '../db/projection';
 import { currentTargets } from '../targets/store';
 
 export interface AlertWebhook {

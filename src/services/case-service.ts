@@ -20,6 +20,7 @@ import { assertInScope, assertMayOpenCases, assertMaySend, listScope } from './a
 import type { CaseWorkflows } from './case-workflows';
 import type { AppErrorCode } from './errors';
 import { AppError, caseExists, caseNotFound, refused } from './errors';
+import { answeringOutages, isOutage } from './outage';
 
 /** What the API does with cases, for a verified caller. The routes translate HTTP to it and back. */
 export interface CaseService {
@@ -99,7 +100,13 @@ const DELIVERED: DecisionOutcome = {
 };
 
 export function createCaseService(deps: CaseServiceDeps): CaseService {
-  return new DefaultCaseService(deps);
+  const { readModel, audit, currentTargets } = deps;
+  return new DefaultCaseService({
+    ...deps,
+    readModel: answeringOutages(readModel),
+    audit: answeringOutages(audit),
+    currentTargets: answeringOutages(currentTargets),
+  });
 }
 
 class DefaultCaseService implements CaseService {
@@ -164,7 +171,14 @@ class DefaultCaseService implements CaseService {
     }
     if (!before && (await this.deps.workflows.runState(caseId)) === 'unknown') throw caseNotFound(caseId);
     const signalId = `decision-${requestId}-${Date.now().toString(36)}`;
-    await this.deps.workflows.signalDecision(caseId, { requestId: signalId, decision });
+    // The case may close between the look above and the signal: Temporal then says "not found".
+    await this.deps.workflows.signalDecision(caseId, { requestId: signalId, decision }).catch(async (err: unknown) => {
+      const explained = await this.explainIfClosed(caseId, err);
+      if (explained instanceof AppError && AUDITED.has(explained.code)) {
+        await this.recordRefusal(caseId, principal, decision.type, requestId, explained);
+      }
+      throw explained;
+    });
     return (before && (await this.waitForDecision(caseId, signalId))) ?? DELIVERED;
   }
 
@@ -178,9 +192,16 @@ class DefaultCaseService implements CaseService {
     return this.deps.readModel.listCases({ status, careProviderId: scope }, { limit, after });
   }
 
-  /** The case's care provider: from the read model, else (a case opened a moment ago) from the case itself. */
+  /**
+   * The case's care provider: from the read model, else from the case itself (a case opened a
+   * moment ago, or the database is down: a transition never waits for the read model).
+   */
   private async careProviderOf(caseId: string): Promise<string> {
-    return (await this.deps.readModel.findCase(caseId))?.careProviderId ?? (await this.deps.workflows.view(caseId)).careProviderId;
+    const row = await this.deps.readModel.findCase(caseId).catch((err: unknown) => {
+      if (isOutage(err)) return undefined;
+      throw err;
+    });
+    return row?.careProviderId ?? (await this.deps.workflows.view(caseId)).careProviderId;
   }
 
   /** Runs a command; a refusal is written to the case's audit trail before it is answered. */

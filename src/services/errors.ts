@@ -15,7 +15,8 @@ export type AppErrorCode =
   | 'case_exists'
   | 'alert_resolved'
   | 'ack_refused'
-  | 'worker_unavailable';
+  | 'worker_unavailable'
+  | 'database_unavailable';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

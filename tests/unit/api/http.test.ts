@@ -67,6 +67,7 @@ describe('every error the API answers on purpose has its status, in one table', 
     alert_resolved: [409, 'Conflict'],
     ack_refused: [409, 'Conflict'],
     worker_unavailable: [503, 'Service Unavailable'],
+    database_unavailable: [503, 'Service Unavailable'],
   };
 
   it.each(Object.entries(expected))('%s: %j', async (code, [status, reason]) => {

@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+
+import { freePort } from '../../scripts/processes';
+import { buildApp } from '../../src/api/app';
+import type { CaseView } from '../../src/contracts/case-view';
+import type { Database } from '../../src/db/client';
+import { openDatabase } from '../../src/db/client';
+import { testVerify } from '../helpers/auth';
+import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
+import { apiClient } from '../helpers/http';
+import { useStack } from '../helpers/stack';
+import { uniqueName } from '../helpers/temporal';
+
+jest.setTimeout(120_000);
+
+/**
+ * The real stack (dev server, PostgreSQL, a worker, the API over HTTP) when the database is away
+ * from an API process, and when decisions race the close of their case.
+ */
+const stack = useStack({ app: { decisionWaitMs: 2_000 } });
+const api = apiClient(stack);
+
+/** Intake to the ORR decision with an expedited Category 1 sponsor; answers the case id. */
+async function caseAwaitingDecision(): Promise<string> {
+  const caseId = uniqueName('UC');
+  expect((await api.post('/cases', openCaseRequest(caseId))).status).toBe(201);
+  let view: CaseView | undefined;
+  const send = async (event: unknown): Promise<void> => {
+    const reply = await api.post<CaseView>(`/cases/${caseId}/events`, event);
+    if (reply.status !== 200) throw new Error(JSON.stringify(reply.body));
+    view = reply.body;
+  };
+  for (const event of [events.completeIntake(), events.identifySponsor('1'), events.completeAssessment()]) await send(event);
+  for (const event of clearPending(view!.checks)) await send(event);
+  for (const event of [events.completeVetting(), events.recommend()]) await send(event);
+  expect(view!.status).toBe('release_decision');
+  return caseId;
+}
+
+describe('PostgreSQL out of reach of an API process', () => {
+  let dead: Database;
+  let app: FastifyInstance;
+  let offline: ReturnType<typeof apiClient>;
+
+  beforeAll(async () => {
+    // Nothing listens on the port: every query is refused, as while the server is stopped.
+    dead = openDatabase(`postgresql://postgres:unused@127.0.0.1:${await freePort()}/reunify`);
+    app = await buildApp({ temporal: stack.env.client, prisma: dead.prisma, taskQueue: stack.taskQueue, verify: testVerify });
+    offline = apiClient({ base: await app.listen({ host: '127.0.0.1', port: 0 }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await dead?.close();
+  });
+
+  it("transitions keep working from the workflow's own state; reads of the database answer 503 with Retry-After", async () => {
+    const caseId = uniqueName('UC');
+    expect((await api.post('/cases', openCaseRequest(caseId))).status).toBe(201);
+    expect(await offline.post(`/cases/${caseId}/events`, events.completeIntake())).toMatchObject({
+      status: 200,
+      body: { status: 'sponsor_identification' },
+    });
+    expect(await offline.post(`/cases/${caseId}/events`, events.completeIntake(), { careProvider: 'shelter-ca-02' })).toMatchObject({
+      status: 403,
+      body: { code: 'out_of_scope' },
+    });
+    expect((await offline.get<CaseView>(`/cases/${caseId}`)).body.status).toBe('sponsor_identification');
+    for (const path of ['/cases', `/cases/${caseId}/audit`, '/alerts']) {
+      const reply = await offline.withHeaders('GET', path, { as: path === '/alerts' ? { id: 'sup', role: 'supervisor' } : caseManager });
+      expect({ path, status: reply.status, code: reply.body.code, retryAfter: reply.headers.get('retry-after') }).toEqual({
+        path,
+        status: 503,
+        code: 'database_unavailable',
+        retryAfter: '10',
+      });
+    }
+    const opened = await offline.withHeaders('POST', '/cases', { body: openCaseRequest(uniqueName('UC')) });
+    expect([opened.status, opened.body.code]).toEqual([503, 'database_unavailable']);
+  });
+});
+
+describe('decisions racing the close of their case', () => {
+  it('many reviewers decide while the case manager closes the case: never a 5xx or a 404, a closed case answers 409 case_closed', async () => {
+    const outcomes = new Map<string, number>();
+    for (let round = 0; round < 4; round += 1) {
+      const caseId = await caseAwaitingDecision();
+      const depart = api.post(`/cases/${caseId}/events`, events.depart());
+      const decisions = Array.from({ length: 20 }, (_, i) =>
+        api.post(`/cases/${caseId}/decision`, events.approve({ id: `ffs-${i}`, role: reviewer.role })),
+      );
+      for (const reply of await Promise.all([depart, ...decisions])) {
+        const what = 'applied' in reply.body ? reply.body.applied : (reply.body.code ?? reply.body.status);
+        const key = `${reply.status} ${String(what)}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      }
+    }
+    const statuses = [...outcomes.keys()].map((key) => Number(key.split(' ')[0]));
+    expect({ outcomes: Object.fromEntries(outcomes), fiveHundreds: statuses.filter((s) => s >= 500 || s === 404) }).toEqual({
+      outcomes: expect.any(Object),
+      fiveHundreds: [],
+    });
+    for (const key of outcomes.keys()) {
+      expect([
+        '200 true',
+        '200 false',
+        '202 null',
+        '200 closed',
+        '200 release_approved',
+        '409 case_closed',
+        '409 not_allowed_in_state',
+      ]).toContain(key);
+    }
+  });
+});
