@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
 import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
-import { OpenCaseSchema } from '../contracts/case-input';
+import { OpenCaseFields, refineOpeningDates } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema } from '../contracts/case-view';
 import { CaseIdSchema } from '../contracts/ids';
@@ -106,7 +106,7 @@ export const CaseCommandBodySchema = z.discriminatedUnion(
 
 export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: true }).superRefine(refineDecision);
 
-export const OpenCaseBodySchema = OpenCaseSchema.omit({ openedBy: true });
+export const OpenCaseBodySchema = OpenCaseFields.omit({ openedBy: true }).superRefine(refineOpeningDates);
 
 export const AuditTrailSchema = z.object({
   entries: z.array(

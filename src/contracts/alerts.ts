@@ -7,7 +7,8 @@ export const AlertLevelSchema = z.enum(['supervisor', 'program_lead']);
 export type AlertLevel = z.infer<typeof AlertLevelSchema>;
 export const ALERT_LEVELS = AlertLevelSchema.options;
 
-export const AlertRuleSchema = z.enum(['length_of_stay', 'stage', 'age_out', 'follow_up']);
+/** The targets' rules, and read_model: a case the read model refused for good (an alert to admins, not a deadline). */
+export const AlertRuleSchema = z.enum(['length_of_stay', 'stage', 'age_out', 'follow_up', 'read_model']);
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
 export const AlertKindSchema = z.enum(['warning', 'escalation']);

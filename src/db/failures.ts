@@ -11,18 +11,20 @@ import { Prisma } from './generated/client';
  * its metadata (under the driver adapter's error, or directly without an adapter).
  */
 export function dbErrorCodes(err: unknown): { error: string; code?: string; sqlState?: string; kind?: string } {
+  // A typed query in a batch transaction can surface the driver adapter's own error, unwrapped.
+  if (err instanceof Error && err.name === 'DriverAdapterError') return { error: err.name, ...adapterCause(err.cause) };
   if (!(err instanceof Prisma.PrismaClientKnownRequestError)) {
     return { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
   }
-  const meta = err.meta as { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } } | undefined;
-  const cause = meta?.driverAdapterError?.cause;
-  const sqlState = cause?.originalCode ?? meta?.code;
-  return {
-    error: err.name,
-    code: err.code,
-    ...(typeof sqlState === 'string' ? { sqlState } : {}),
-    ...(typeof cause?.kind === 'string' ? { kind: cause.kind } : {}),
-  };
+  const meta = err.meta as { code?: unknown; driverAdapterError?: { cause?: unknown } } | undefined;
+  const { sqlState = typeof meta?.code === 'string' ? meta.code : undefined, kind } = adapterCause(meta?.driverAdapterError?.cause);
+  return { error: err.name, code: err.code, ...(sqlState ? { sqlState } : {}), ...(kind ? { kind } : {}) };
+}
+
+/** The SQLSTATE and kind the driver adapter gives the cause of its error. */
+function adapterCause(cause: unknown): { sqlState?: string; kind?: string } {
+  const { originalCode, kind } = (cause ?? {}) as { originalCode?: unknown; kind?: unknown };
+  return { ...(typeof originalCode === 'string' ? { sqlState: originalCode } : {}), ...(typeof kind === 'string' ? { kind } : {}) };
 }
 
 /** Prisma's codes for a server it cannot reach or that stopped answering. */

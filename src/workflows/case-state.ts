@@ -61,6 +61,11 @@ export class CaseState {
     return this.open.caseId;
   }
 
+  /** Who the case is, for records about it: its id, its workflow's and its care provider now. */
+  ids(): { caseId: string; workflowId: string; careProviderId: string } {
+    return { caseId: this.open.caseId, workflowId: this.workflowId, careProviderId: this.snapshot.context.careProviderId };
+  }
+
   /** True once the case accepts no more events. */
   get closed(): boolean {
     return this.snapshot.status === 'done';

@@ -11,7 +11,7 @@ import {
 import type { CaseActivities } from '../activities/case-activities';
 import { DEFAULT_ALERT_DELIVERY } from '../contracts/alerts';
 import type { OpenCase } from '../contracts/case-input';
-import { OpenCaseSchema } from '../contracts/case-input';
+import { OpenCaseFields } from '../contracts/case-input';
 import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { formatIssues } from '../contracts/issues';
@@ -25,9 +25,10 @@ import {
 } from '../contracts/messages';
 import { DEFAULT_TARGETS, VersionedTargetsSchema } from '../contracts/targets';
 import { CaseState } from './case-state';
+import { alertsLetter, deadLetterOrThrow, projectionLetter } from './read-model-writes';
 import { WebhookDeliveries } from './webhook-deliveries';
 
-const { projectCase, recordAlerts, recordDeadLetter, loadTargets } = proxyActivities<CaseActivities>({
+const { projectCase, recordAlerts, recordDeadLetter, recordReadModelDeadLetter, loadTargets } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   // The read model must catch up eventually, however long the database is away: retry forever,
   // backing off to once a minute. Permanent failures are marked non-retryable by the activity.
@@ -63,15 +64,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     state.keepDeadlines();
     const projection = state.takeProjection();
     if (projection) {
-      const projected = await projectCase(projection);
+      let projected: Awaited<ReturnType<typeof projectCase>> | undefined;
+      try {
+        projected = await projectCase(projection);
+      } catch (err) {
+        projected = await deadLetterOrThrow(err, () => projectionLetter(projection), recordReadModelDeadLetter);
+      }
       // Targets saved while this case was starting (or that a broadcast missed): catch up.
-      if (state.runsOnOlderTargets(projected.targetsVersion)) state.catchUpTargets(await loadTargets());
+      if (projected && state.runsOnOlderTargets(projected.targetsVersion)) state.catchUpTargets(await loadTargets());
       continue;
     }
     const alerts = state.takeUnrecordedAlerts();
     if (alerts) {
-      const recorded = await recordAlerts(alerts);
-      if (recorded.webhook) for (const alert of alerts.fired) void webhook.deliver(alert);
+      let recorded: Awaited<ReturnType<typeof recordAlerts>> | undefined;
+      try {
+        recorded = await recordAlerts(alerts);
+      } catch (err) {
+        recorded = await deadLetterOrThrow(err, () => alertsLetter(alerts, state.ids()), recordReadModelDeadLetter);
+      }
+      if (recorded?.webhook) for (const alert of alerts.fired) void webhook.deliver(alert);
       continue;
     }
     if (state.closed) {
@@ -87,7 +98,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 }
 
 function parseOpenCase(open: unknown): OpenCase {
-  const parsed = OpenCaseSchema.safeParse(open);
+  // The fields only: the date rules are the door's (a case opened before them must keep replaying).
+  const parsed = OpenCaseFields.safeParse(open);
   if (parsed.success) return parsed.data;
   throw ApplicationFailure.create({
     type: CaseFailure.INVALID_PAYLOAD,

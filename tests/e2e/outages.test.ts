@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 
 import { freePort } from '../../scripts/processes';
 import { buildApp } from '../../src/api/app';
+import { OpenCaseFields } from '../../src/contracts/case-input';
 import type { CaseView } from '../../src/contracts/case-view';
+import { caseWorkflowId } from '../../src/contracts/ids';
 import type { Database } from '../../src/db/client';
 import { openDatabase } from '../../src/db/client';
 import { testVerify } from '../helpers/auth';
 import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
+import { eventually } from '../helpers/eventually';
 import { apiClient } from '../helpers/http';
 import { useStack } from '../helpers/stack';
 import { uniqueName } from '../helpers/temporal';
@@ -110,5 +113,38 @@ describe('decisions racing the close of their case', () => {
         '409 not_allowed_in_state',
       ]).toContain(key);
     }
+  });
+});
+
+describe('a case the read model can never hold', () => {
+  it('opened before the door refused year 0: a dead letter and an alert to admins, and the case runs on', async () => {
+    const caseId = uniqueName('UC');
+    // As a case opened before the date rules: straight to Temporal, as the API did then.
+    const open = OpenCaseFields.parse(openCaseRequest(caseId, { admittedAt: '0000-01-01T00:00:00Z', child: { birthDate: '2017-05-20' } }));
+    await stack.env.client.workflow.start('caseWorkflow', {
+      workflowId: caseWorkflowId(caseId),
+      taskQueue: stack.taskQueue,
+      args: [{ open }],
+    });
+    const keys = () => stack.db.prisma.readModelDeadLetter.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
+    const letters = await eventually(keys, (rows) => rows.length === 2, 'the dead letters of the opening projection and its alerts');
+    // Year 0: the projection, and the alerts it made overdue (their due dates are in year 0 too).
+    expect(letters.map((l) => [l.kind, l.sourceKey.split(':')[0], l.sqlState])).toEqual([
+      ['projection', 'projection', '22008'],
+      ['alerts', 'alerts', '22008'],
+    ]);
+    expect(letters[0]!.sourceKey).toBe('projection:0-0');
+    const admin = { id: 'admin-ola', role: 'admin' } as const;
+    const alerts = await api.get<{ items: { id: string; rule: string; level: string }[] }>('/alerts?open=true', { as: admin });
+    expect(alerts.body.items).toContainEqual(
+      expect.objectContaining({ id: `${caseId}:read_model:dead-letter`, rule: 'read_model', level: 'program_lead' }),
+    );
+    // The case itself is whole: it answers and moves on.
+    expect(await api.post(`/cases/${caseId}/events`, events.completeIntake())).toMatchObject({
+      status: 200,
+      body: { status: 'sponsor_identification' },
+    });
+    await eventually(keys, (rows) => rows.some((l) => l.sourceKey === 'projection:1-1'), 'the next projection refused and kept too');
+    expect(await stack.db.prisma.alert.count({ where: { caseId } })).toBe(1);
   });
 });
