@@ -23,6 +23,7 @@ const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   case_closed: 409,
   alert_resolved: 409,
   ack_refused: 409,
+  idempotency_key_reused: 422,
   worker_unavailable: 503,
   database_unavailable: 503,
 };
@@ -41,6 +42,7 @@ const REASONS: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',

@@ -5,6 +5,7 @@ import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refine
 import { OpenCaseFields, refineOpeningDates } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema } from '../contracts/case-view';
+import { IdempotencyKeySchema } from '../contracts/idempotency';
 import { CaseIdSchema } from '../contracts/ids';
 import { RoleSchema } from '../contracts/roles';
 import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
@@ -13,11 +14,9 @@ import { cursorParam } from '../db/cursor';
 export const CaseParamsSchema = z.strictObject({ id: CaseIdSchema });
 
 export const IdempotencyHeadersSchema = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 characters: letters, digits, ".", "_", ":" or "-"')
-    .optional()
-    .describe('Makes a retried request apply once: the same key returns the first outcome'),
+  'idempotency-key': IdempotencyKeySchema.optional().describe(
+    "Makes a retried request apply once: the same key with the same request answers the first outcome, the case's refusal (409) included, and applies nothing again; the same key with a different request is refused with 422. A key belongs to its case.",
+  ),
 });
 
 export const ErrorSchema = z.object({

@@ -4,6 +4,7 @@ import type { AcknowledgeAlert, AlertAck, AlertDelivery } from './alerts';
 import type { CaseCommandRequest, ReleaseDecisionSignal } from './case-events';
 import type { OpenCase } from './case-input';
 import type { CaseView } from './case-view';
+import type { KeyedCaseCommand } from './idempotency';
 import type { VersionedTargets } from './targets';
 
 /** The case workflow's type name and its messages. The string names are part of the wire contract: never rename. */
@@ -18,6 +19,11 @@ export interface CaseWorkflowInput {
 
 /** A case manager's event: accepted (new view) or refused (TransitionRefused failure). */
 export const caseCommandUpdate = defineUpdate<CaseView, [CaseCommandRequest]>('caseCommand');
+/**
+ * A case manager's event with an Idempotency-Key: applied or refused once, and that outcome kept
+ * and answered again for the same request (a refusal too). Sent with Update id `keyedUpdateId`.
+ */
+export const caseCommandOnceUpdate = defineUpdate<CaseView, [KeyedCaseCommand]>('caseCommandOnce');
 /** An ORR reviewer's release decision: applied when allowed, otherwise recorded as refused. */
 export const releaseDecisionSignal = defineSignal<[ReleaseDecisionSignal]>('releaseDecision');
 /** The live view of the case. */

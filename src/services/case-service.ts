@@ -20,6 +20,7 @@ import { assertInScope, assertMayOpenCases, assertMaySend, listScope } from './a
 import type { CaseWorkflows } from './case-workflows';
 import type { AppErrorCode } from './errors';
 import { AppError, caseExists, caseNotFound, refused } from './errors';
+import { idempotencyOf } from './idempotency';
 import { answeringOutages, isOutage } from './outage';
 
 /** What the API does with cases, for a verified caller. The routes translate HTTP to it and back. */
@@ -141,7 +142,8 @@ class DefaultCaseService implements CaseService {
       assertInScope(principal, careProviderId, 'The case');
       const event: CaseCommand = { ...command, actor: actorOf(principal) };
       try {
-        return await this.deps.workflows.send(caseId, event, request.idempotencyKey);
+        const idempotency = request.idempotencyKey ? idempotencyOf(request.idempotencyKey, caseId, event) : undefined;
+        return await this.deps.workflows.send(caseId, event, idempotency);
       } catch (err) {
         throw await this.explainIfClosed(caseId, err);
       }

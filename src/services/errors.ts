@@ -15,6 +15,7 @@ export type AppErrorCode =
   | 'case_exists'
   | 'alert_resolved'
   | 'ack_refused'
+  | 'idempotency_key_reused'
   | 'worker_unavailable'
   | 'database_unavailable';
 

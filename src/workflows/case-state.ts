@@ -7,6 +7,7 @@ import { CaseCommandSchema, ReleaseDecisionSignalSchema } from '../contracts/cas
 import type { OpenCase } from '../contracts/case-input';
 import type { CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
+import { KeyedCaseCommandSchema } from '../contracts/idempotency';
 import { formatIssues } from '../contracts/issues';
 import type { VersionedTargets } from '../contracts/targets';
 import { VersionedTargetsSchema } from '../contracts/targets';
@@ -35,6 +36,8 @@ export class CaseState {
   private readonly alerts: CaseAlerts;
   /** Set by every change that may move the deadlines; `keepDeadlines` recomputes them. */
   private dirty = true;
+  /** Per Idempotency-Key, the request it was first used for and that request's outcome (null: applied). */
+  private readonly keyed = new Map<string, { fingerprint: string; refusal: Refusal | null }>();
 
   constructor(
     private readonly open: OpenCase,
@@ -125,6 +128,38 @@ export class CaseState {
     const refusal = this.apply(CaseCommandSchema.parse(request), requestId);
     if (refusal) throw refusalFailure(refusal); // unreachable unless the validator was skipped
     return this.view();
+  }
+
+  /**
+   * The keyed update's validator: only the request's shape and its key. Whether the case takes the
+   * event is the handler's to say, so that a refusal too is kept as the key's outcome.
+   */
+  validateKeyedCommand(request: unknown): void {
+    const parsed = KeyedCaseCommandSchema.safeParse(request);
+    if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
+    this.assertKeyFor(parsed.data.key, parsed.data.fingerprint);
+  }
+
+  /** Applies or refuses a keyed command once; the same key and request again answer the same outcome. */
+  applyKeyedCommand(request: unknown): CaseView {
+    const { key, fingerprint, command } = KeyedCaseCommandSchema.parse(request);
+    this.assertKeyFor(key, fingerprint);
+    const known = this.keyed.get(key);
+    const refusal = known ? known.refusal : (this.apply(command, key) ?? null);
+    if (!known) this.keyed.set(key, { fingerprint, refusal });
+    if (refusal) throw refusalFailure(refusal);
+    return this.view();
+  }
+
+  private assertKeyFor(key: string, fingerprint: string): void {
+    const known = this.keyed.get(key);
+    if (known && known.fingerprint !== fingerprint) {
+      throw ApplicationFailure.create({
+        type: CaseFailure.IDEMPOTENCY_KEY_REUSED,
+        message: `Idempotency-Key ${key} was used for a different request to this case; use a new key for a new request.`,
+        nonRetryable: true,
+      });
+    }
   }
 
   /** A reviewer's decision: applied when the case allows it, otherwise kept as refused (a signal cannot be answered). */

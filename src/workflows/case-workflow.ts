@@ -18,6 +18,7 @@ import { formatIssues } from '../contracts/issues';
 import type { CaseWorkflowInput } from '../contracts/messages';
 import {
   acknowledgeAlertUpdate,
+  caseCommandOnceUpdate,
   caseCommandUpdate,
   caseViewQuery,
   releaseDecisionSignal,
@@ -51,6 +52,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   setHandler(caseCommandUpdate, (request) => state.applyCommand(request, currentUpdateInfo()?.id ?? null), {
     // Runs before the update is written to history: a refused event leaves no trace.
     validator: (request) => state.validateCommand(request),
+  });
+  setHandler(caseCommandOnceUpdate, (request) => state.applyKeyedCommand(request), {
+    validator: (request) => state.validateKeyedCommand(request),
   });
   setHandler(releaseDecisionSignal, (payload) => state.receiveDecision(payload));
   setHandler(targetsChangedSignal, (payload) => state.changeTargets(payload));

@@ -13,6 +13,7 @@ import type { AuditLog } from '../../src/services/case-service';
 import { createCaseService } from '../../src/services/case-service';
 import type { CaseWorkflows } from '../../src/services/case-workflows';
 import { AppError, caseExists, caseNotFound } from '../../src/services/errors';
+import type { Idempotency } from '../../src/services/idempotency';
 import { createTargetsService } from '../../src/services/targets-service';
 import { alertFields } from './rows';
 
@@ -121,8 +122,8 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     return this.workerUp ? view : undefined;
   }
 
-  async send(caseId: string, event: CaseCommand, updateId?: string): Promise<CaseView> {
-    this.calls.push(`send ${caseId} ${event.type} by ${event.actor.role}${updateId ? ` key ${updateId}` : ''}`);
+  async send(caseId: string, event: CaseCommand, idempotency?: Idempotency): Promise<CaseView> {
+    this.calls.push(`send ${caseId} ${event.type} by ${event.actor.role}${idempotency ? ` key ${idempotency.key}` : ''}`);
     const entry = this.known(caseId);
     // Temporal answers an Update to a closed workflow as to an unknown one.
     if (!entry.running) throw caseNotFound(caseId);

@@ -38,7 +38,7 @@ const caseView = {
 const sendEvent = {
   summary: "Send a case manager's event",
   description:
-    'Applies the event if the case allows it now, and answers the new state; otherwise 409 with the reason and the events allowed now, and the case is unchanged. A role that may not send the event gets 403. An `Idempotency-Key` header makes a retried request apply once.',
+    "Applies the event if the case allows it now, and answers the new state; otherwise 409 with the reason and the events allowed now, and the case is unchanged. A role that may not send the event gets 403. An `Idempotency-Key` header makes a retried request apply once: the same key and request answer the first outcome (the case's 409 too); the same key with another request gets 422.",
   tags: ['cases'],
   params: CaseParamsSchema,
   headers: IdempotencyHeadersSchema,
@@ -49,6 +49,7 @@ const sendEvent = {
     403: ErrorSchema,
     404: ErrorSchema,
     409: RefusalBodySchema.or(ErrorSchema),
+    422: ErrorSchema,
     503: ErrorSchema,
   },
 } satisfies FastifySchema;

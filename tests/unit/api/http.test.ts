@@ -66,6 +66,7 @@ describe('every error the API answers on purpose has its status, in one table', 
     case_closed: [409, 'Conflict'],
     alert_resolved: [409, 'Conflict'],
     ack_refused: [409, 'Conflict'],
+    idempotency_key_reused: [422, 'Unprocessable Entity'],
     worker_unavailable: [503, 'Service Unavailable'],
     database_unavailable: [503, 'Service Unavailable'],
   };

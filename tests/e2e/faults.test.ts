@@ -148,3 +148,41 @@ describe('a case the read model can never hold', () => {
     expect(await stack.db.prisma.alert.count({ where: { caseId } })).toBe(1);
   });
 });
+
+describe('Idempotency-Key over HTTP', () => {
+  it('reused with a different request: 422, and the other request is not applied', async () => {
+    const caseId = uniqueName('UC');
+    expect((await api.post('/cases', openCaseRequest(caseId))).status).toBe(201);
+    const headers = { 'idempotency-key': `${caseId}-k` };
+    expect((await api.post(`/cases/${caseId}/events`, events.completeIntake(), { headers })).status).toBe(200);
+    expect(await api.post(`/cases/${caseId}/events`, events.identifySponsor('1'), { headers })).toEqual({
+      status: 422,
+      body: {
+        error: 'Unprocessable Entity',
+        code: 'idempotency_key_reused',
+        message: `Idempotency-Key ${caseId}-k was used for a different request to this case; use a new key for a new request.`,
+      },
+    });
+    const view = (await api.get<CaseView>(`/cases/${caseId}`)).body;
+    expect(view).toMatchObject({ status: 'sponsor_identification', sponsor: null });
+    // The same body from another caller is another request too.
+    const other = await api.post(`/cases/${caseId}/events`, events.completeIntake(), {
+      headers,
+      as: { id: 'cm-bo', role: 'case_manager' },
+    });
+    expect(other.status).toBe(422);
+  });
+
+  it('after a refusal: the refusal is the outcome, also once the case has moved on', async () => {
+    const caseId = uniqueName('UC');
+    expect((await api.post('/cases', openCaseRequest(caseId))).status).toBe(201);
+    const headers = { 'idempotency-key': `${caseId}-assess` };
+    const refused = await api.post(`/cases/${caseId}/events`, events.completeAssessment(), { headers });
+    expect(refused).toMatchObject({ status: 409, body: { code: 'not_allowed_in_state', status: 'intake' } });
+    for (const event of [events.completeIntake(), events.identifySponsor('1')]) {
+      expect((await api.post(`/cases/${caseId}/events`, event)).status).toBe(200);
+    }
+    expect(await api.post(`/cases/${caseId}/events`, events.completeAssessment(), { headers })).toEqual(refused);
+    expect((await api.get<CaseView>(`/cases/${caseId}`)).body.status).toBe('application');
+  });
+});
