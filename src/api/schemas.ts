@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
-import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
+import {
+  CaseCommandSchema,
+  ReleaseDecisionFields,
+  SponsorCategorySchema,
+  SponsorInputSchema,
+  refineDecision,
+} from '../contracts/case-events';
 import { OpenCaseFields, refineOpeningDates } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema } from '../contracts/case-view';
@@ -96,14 +102,48 @@ export const OpenedCaseSchema = z.object({
  */
 type WithoutActor<T> = { -readonly [K in keyof T]: T[K] extends z.ZodObject<infer S, infer C> ? z.ZodObject<Omit<S, 'actor'>, C> : never };
 
+/**
+ * A sponsor's rule as JSON Schema states it, so that the document says what the API checks: a
+ * Category 3 sponsor says whether related; a Category 1 or 2 sponsor is related by definition.
+ */
+const SponsorBodySchema = SponsorInputSchema.meta({
+  anyOf: [
+    { properties: { category: { enum: ['3'] } }, required: ['related'] },
+    { properties: { category: { enum: ['1', '2A', '2B'] }, related: { enum: [true] } } },
+  ],
+});
+
 export const CaseCommandBodySchema = z.discriminatedUnion(
   'type',
-  (CaseCommandSchema.options as readonly z.ZodObject[]).map((option) => option.omit({ actor: true })) as unknown as WithoutActor<
-    typeof CaseCommandSchema.options
-  >,
+  (CaseCommandSchema.options as readonly z.ZodObject[]).map((option) => {
+    const body = option.omit({ actor: true });
+    return 'sponsor' in body.shape ? body.extend({ sponsor: SponsorBodySchema }) : body;
+  }) as unknown as WithoutActor<typeof CaseCommandSchema.options>,
 );
 
-export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: true }).superRefine(refineDecision);
+const NEITHER_STEP_NOR_CHECKS = { not: { anyOf: [{ required: ['remandTo'] }, { required: ['recheck'] }] } };
+
+/**
+ * The decision's rules (`refineDecision`) as JSON Schema states them, so that a body valid by the
+ * document is valid here: a denial or a remand gives its reason; a remand names its step, and a
+ * remand to vetting the checks to run again; any other decision takes neither.
+ */
+export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: true })
+  .superRefine(refineDecision)
+  .meta({
+    description:
+      'Reason required for deny and remand. A remand names its step (`remandTo`), and a remand to vetting the checks to run again (`recheck`); any other decision takes neither.',
+    anyOf: [
+      { properties: { decision: { enum: ['approve', 'approve_with_services', 'refer_home_study'] } }, ...NEITHER_STEP_NOR_CHECKS },
+      { properties: { decision: { enum: ['deny'] } }, required: ['reason'], ...NEITHER_STEP_NOR_CHECKS },
+      {
+        properties: { decision: { enum: ['remand'] }, remandTo: { enum: ['application', 'home_study'] } },
+        required: ['remandTo', 'reason'],
+        not: { required: ['recheck'] },
+      },
+      { properties: { decision: { enum: ['remand'] }, remandTo: { enum: ['vetting'] } }, required: ['remandTo', 'recheck', 'reason'] },
+    ],
+  });
 
 export const OpenCaseBodySchema = OpenCaseFields.omit({ openedBy: true }).superRefine(refineOpeningDates);
 

@@ -20,6 +20,7 @@ import {
 } from '../schemas';
 
 const openCase = {
+  operationId: 'openCase',
   summary: 'Open a case',
   description: "Starts the case's workflow. The case id is the workflow's identity: it is never reused.",
   tags: ['cases'],
@@ -28,6 +29,7 @@ const openCase = {
 } satisfies FastifySchema;
 
 const caseView = {
+  operationId: 'getCase',
   summary: "A case's live state",
   description: 'The status, the events allowed now by role, and every transition so far, from the workflow.',
   tags: ['cases'],
@@ -36,6 +38,7 @@ const caseView = {
 } satisfies FastifySchema;
 
 const sendEvent = {
+  operationId: 'sendEvent',
   summary: "Send a case manager's event",
   description:
     "Applies the event if the case allows it now, and answers the new state; otherwise 409 with the reason and the events allowed now, and the case is unchanged. A role that may not send the event gets 403. An `Idempotency-Key` header makes a retried request apply once: the same key and request answer the first outcome (the case's 409 too); the same key with another request gets 422.",
@@ -55,6 +58,7 @@ const sendEvent = {
 } satisfies FastifySchema;
 
 const decide = {
+  operationId: 'decide',
   summary: "Send an ORR reviewer's release decision",
   description:
     'Delivered to the case as a signal, which is durable even while no worker runs. Refused at once (409) when the case does not allow it now; a decision the case refuses later is recorded in `refusedSignals`, never applied.',
@@ -71,6 +75,7 @@ const decide = {
 } satisfies FastifySchema;
 
 const auditTrail = {
+  operationId: 'getAuditTrail',
   summary: "A case's audit trail",
   description:
     'Every accepted event and every refused attempt, oldest first, each with actor, role, time, reason and request id, hash-chained; `verified` says whether every link checks out, `brokenAt` where the first does not.',
@@ -80,11 +85,12 @@ const auditTrail = {
 } satisfies FastifySchema;
 
 const listCases = {
+  operationId: 'listCases',
   summary: 'List cases by status',
   description: 'From the read model (eventually consistent with the workflows), oldest admission first.',
   tags: ['cases'],
   querystring: ListCasesQuerySchema,
-  response: { 200: CaseListSchema, 400: ErrorSchema },
+  response: { 200: CaseListSchema, 400: ErrorSchema, 403: ErrorSchema },
 } satisfies FastifySchema;
 
 /** Cases over HTTP: each route hands the verified caller and the request to the case service. */
