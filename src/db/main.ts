@@ -17,10 +17,14 @@ async function main(): Promise<void> {
   }
   const progress = (message: string): void => void process.stderr.write(`${message}\n`);
   const server = await startDatabaseServer(config.database, progress);
+  // The server runs detached; without something pending this process would end at once, leaving
+  // it running with no one to stop it at Ctrl-C.
+  const keepRunning = setInterval(() => undefined, 60_000);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    clearInterval(keepRunning);
     progress('Stopping the embedded PostgreSQL server...');
     void server.stop().then(() => process.exit(0));
   };
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
     const db = await prepareDatabase(server.url);
     await db.close();
   } catch (err) {
+    clearInterval(keepRunning);
     await server.stop();
     throw err;
   }
