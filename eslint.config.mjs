@@ -24,11 +24,11 @@ const sideEffects = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/db/generated/', 'data/', '.tools/', 'bench/results/', 'coverage/'] },
+  { ignores: ['node_modules/', 'src/db/generated/', 'data/', '.tools/', 'bench/results/', 'coverage/', 'web/dist/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -72,6 +72,42 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in workflow-sandboxed code.', allowTypeImports: true })),
           patterns: sideEffects.map((pattern) => ({ ...pattern, allowTypeImports: true })),
         },
+      ],
+    },
+  },
+  {
+    // The web application runs in a browser: from the server it shares only the zod contracts and the
+    // pure policy tables, never the database, the services or Node.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'The web application runs in a browser.', allowTypeImports: true })),
+          patterns: [
+            {
+              regex: String.raw`^(\.\./)+src/(?!contracts/|domain/)`,
+              message: 'The web application shares only src/contracts and src/domain with the server.',
+              allowTypeImports: true,
+            },
+            { group: ['**/contracts/messages'], message: 'Temporal message definitions are not for the browser.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // import-x's resolver cannot load an .mts file's imports; the build config has no cycles to find.
+    files: ['web/vite.config.mts'],
+    rules: { 'import-x/no-cycle': 'off' },
+  },
+  {
+    // The server never imports the web application's code.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/web/**'], message: 'The server does not import the web application.' }] },
       ],
     },
   },

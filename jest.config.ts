@@ -26,6 +26,8 @@ const config: Config = {
     { ...common, displayName: 'workflows', testMatch: ['<rootDir>/tests/workflows/**/*.test.ts'] },
     { ...common, ...withDatabase, displayName: 'db', testMatch: ['<rootDir>/tests/db/**/*.test.ts'] },
     { ...common, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
+    // The web application in Debian's Chromium over the whole stack (dev server, database, worker, API).
+    { ...common, ...withDatabase, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'] },
     // `npm start` itself, on the embedded defaults.
     { ...common, displayName: 'start', testMatch: ['<rootDir>/tests/start/**/*.test.ts'] },
     // The benchmark's smoke run: it must finish, not meet numbers.

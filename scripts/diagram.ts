@@ -1,13 +1,17 @@
 /**
- * Writes docs/statechart.md (the Mermaid statechart and the policy tables) from the machine and
- * the policy tables. `npm run diagram`; tests/machines/diagram.test.ts fails when the file drifts.
+ * Writes docs/statechart.md (the Mermaid statechart and the policy tables) and the web
+ * application's stage graph (web/src/generated/stage-graph.json) from the machine and the policy
+ * tables. `npm run diagram`; tests/machines/diagram.test.ts fails when either drifts.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-import { statechartDocument } from '../src/machines/diagram';
+import { stageGraphJson, statechartDocument } from '../src/machines/diagram';
 
 export const STATECHART_DOC = join(__dirname, '..', 'docs', 'statechart.md');
+export const STAGE_GRAPH = join(__dirname, '..', 'web', 'src', 'generated', 'stage-graph.json');
 
 writeFileSync(STATECHART_DOC, statechartDocument());
-console.log(JSON.stringify({ msg: 'statechart written', path: STATECHART_DOC }));
+mkdirSync(dirname(STAGE_GRAPH), { recursive: true });
+writeFileSync(STAGE_GRAPH, stageGraphJson());
+console.log(JSON.stringify({ msg: 'statechart written', paths: [STATECHART_DOC, STAGE_GRAPH] }));

@@ -12,7 +12,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { freePort, startProcess, stopProcess } from './processes';
+import { freePort } from '../src/processes';
+import { startProcess, stopProcess } from './processes';
 
 const { values } = parseArgs({
   options: {

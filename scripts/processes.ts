@@ -1,8 +1,9 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+
+import { isAlive } from '../src/processes';
 
 /** Reunify's processes for start-up tests and scripts. Entry points run as a person runs them, without npm in between (signals reach them). */
 export const ENTRY_POINTS = {
@@ -12,16 +13,6 @@ export const ENTRY_POINTS = {
   db: 'src/db/main.ts',
 } as const;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 export interface Running {
   child: ChildProcessWithoutNullStreams;
   output: string[];
@@ -30,7 +21,12 @@ export interface Running {
 }
 
 /** Spawns an entry point and resolves once its output contains `ready`; rejects with its output if it exits first. */
-export function startProcess(entry: keyof typeof ENTRY_POINTS, env: NodeJS.ProcessEnv, ready: string, timeoutMs = 170_000): Promise<Running> {
+export function startProcess(
+  entry: keyof typeof ENTRY_POINTS,
+  env: NodeJS.ProcessEnv,
+  ready: string,
+  timeoutMs = 170_000,
+): Promise<Running> {
   return startCommand(entry, process.execPath, ['--import', 'tsx', ENTRY_POINTS[entry]], env, ready, timeoutMs);
 }
 
@@ -137,15 +133,4 @@ export async function killTree({ child }: Running): Promise<number[]> {
   // Wait until the kernel has reaped or re-parented every one of them.
   for (let i = 0; i < 100 && pids.some(isAlive); i += 1) await new Promise((r) => setTimeout(r, 50));
   return pids;
-}
-
-/** Alive and not a zombie. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-    return state !== 'Z';
-  } catch {
-    return false;
-  }
 }

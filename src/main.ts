@@ -9,17 +9,16 @@ import type { Logger } from 'pino';
 
 import { appOptionsFrom, buildApp } from './api/app';
 import type { Config } from './config/env';
-import { ConfigError, loadConfig } from './config/env';
-import { prepareDatabase } from './db/client';
-import { EmbeddedPostgresError } from './db/embedded-postgres';
+import { loadConfig } from './config/env';
 import type { DatabaseServer } from './db/locate';
-import { startDatabaseServer } from './db/locate';
+import { prepareWebApp } from './frontend/build';
 import { Lifecycle, StopRequested } from './lifecycle';
 import { createLogger } from './logging';
+import { startServers } from './servers';
+import { StartupError } from './startup-error';
 import { connectTemporal } from './temporal/connect';
 import { codecFrom, dataConverterOf } from './temporal/data-converter';
 import type { TemporalEndpoint } from './temporal/server';
-import { startTemporal } from './temporal/server';
 import { createCaseWorker } from './worker/create-worker';
 
 async function main(): Promise<void> {
@@ -29,20 +28,10 @@ async function main(): Promise<void> {
   const progress = (message: string): void => logger.info(message);
   const life = new Lifecycle((err) => logger.error({ err }, 'shutdown step failed'));
   stopOnSignals(life, logger);
+  // Built beside the rest of start-up; usually there is nothing to do (`npm install` built it).
+  const webApp = prepareWebApp(logger);
   try {
-    const temporal = await life.step(
-      () => startTemporal(config, progress),
-      (t) => t.shutdown(),
-    );
-    const database = await life.step(
-      () => startDatabaseServer(config.database, progress),
-      (d) => d.stop(),
-    );
-    progress(`Applying database migrations (${database.description})...`);
-    const db = await life.step(
-      () => prepareDatabase(database.url),
-      (d) => d.close(),
-    );
+    const { temporal, database, db } = await startServers(config, life, progress);
     const codec = codecFrom(config);
     const dataConverter = dataConverterOf(codec);
     const connections = await life.step(
@@ -74,6 +63,7 @@ async function main(): Promise<void> {
       logger.fatal({ err }, 'The worker stopped unexpectedly');
       void life.stop().then(() => process.exit(1));
     });
+    await webApp;
     await life.step(
       async () => {
         const built = await buildApp({ temporal: connections.client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
@@ -104,8 +94,8 @@ function stopOnSignals(life: Lifecycle, logger: Logger): void {
       process.exit(0);
     });
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal closed. Stop as for Ctrl-C rather than die and leave the servers running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
 function printBanner(config: Config, temporal: TemporalEndpoint, database: DatabaseServer, readyMs: number, logger: Logger): void {
@@ -115,6 +105,7 @@ function printBanner(config: Config, temporal: TemporalEndpoint, database: Datab
     [
       '',
       `Reunify is ready (${(readyMs / 1000).toFixed(1)} s).`,
+      `  App:          ${api}/`,
       `  API:          ${api}`,
       `  API docs:     ${api}/docs`,
       `  Temporal UI:  ${temporal.uiUrl ?? `(external server at ${temporal.address}; use its own UI)`}`,
@@ -127,7 +118,7 @@ function printBanner(config: Config, temporal: TemporalEndpoint, database: Datab
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof EmbeddedPostgresError) process.stderr.write(`${err.message}\n`);
+  if (err instanceof StartupError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`Reunify could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

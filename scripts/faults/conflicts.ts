@@ -6,8 +6,8 @@
  */
 import type { Actor, CaseRecord, Reply } from './load';
 import type { Context, Row } from './scenarios';
-import { LIFECYCLE, pool } from './workload';
 import { settle, verify } from './verify';
+import { LIFECYCLE, pool } from './workload';
 
 /** A refusal a client can act on: 409 saying why, with the status and what is allowed now. */
 const isCleanRefusal = (reply: Reply | undefined): boolean =>
@@ -22,8 +22,16 @@ interface RoundResult {
 }
 
 /** Every client sends its event to the case at once; answers how many applied and how the rest were refused. */
-async function eventRound(ctx: Context, record: CaseRecord, name: string, body: (i: number) => Record<string, unknown>): Promise<RoundResult> {
-  const clients: Actor[] = Array.from({ length: ctx.size.conflictClients }, (_, i) => ({ ...record.manager, id: `${record.manager.id}-racer-${i}` }));
+async function eventRound(
+  ctx: Context,
+  record: CaseRecord,
+  name: string,
+  body: (i: number) => Record<string, unknown>,
+): Promise<RoundResult> {
+  const clients: Actor[] = Array.from({ length: ctx.size.conflictClients }, (_, i) => ({
+    ...record.manager,
+    id: `${record.manager.id}-racer-${i}`,
+  }));
   const replies = await Promise.all(
     clients.map((client, i) => {
       const key = `${record.caseId}.race-${name}.${i}`;
@@ -46,7 +54,10 @@ async function decisionRound(ctx: Context, record: CaseRecord): Promise<RoundRes
   const replies = await Promise.all(
     Array.from({ length: ctx.size.conflictClients }, (_, i) => {
       const reviewer: Actor = { id: `ffs-racer-${i}`, role: 'orr_reviewer' };
-      const body = i % 2 === 0 ? { type: 'DECIDE_RELEASE', decision: 'approve' } : { type: 'DECIDE_RELEASE', decision: 'deny', reason: 'Sponsor unsuitable' };
+      const body =
+        i % 2 === 0
+          ? { type: 'DECIDE_RELEASE', decision: 'approve' }
+          : { type: 'DECIDE_RELEASE', decision: 'deny', reason: 'Sponsor unsuitable' };
       return ctx.users.call(reviewer, 'POST', `/cases/${record.caseId}/decision`, body);
     }),
   );
@@ -54,7 +65,8 @@ async function decisionRound(ctx: Context, record: CaseRecord): Promise<RoundRes
   for (const reply of replies) {
     if (reply?.status === 200 && reply.body['applied'] === true) result.applied += 1;
     else if (isCleanRefusal(reply) || (reply?.status === 200 && reply.body['applied'] === false)) result.clean += 1;
-    else if (reply?.status === 202) result.clean += 1; // delivered: the case applies or refuses it; the history tells
+    else if (reply?.status === 202)
+      result.clean += 1; // delivered: the case applies or refuses it; the history tells
     else result.other.push(`decision: ${reply?.status ?? 'no answer'} ${JSON.stringify(reply?.body ?? {}).slice(0, 200)}`);
     if (reply?.status === 200 || reply?.status === 202) record.decisionsDelivered += 1;
   }
@@ -79,7 +91,15 @@ export async function r6Conflicts(ctx: Context): Promise<Row> {
   };
   await pool(records, ctx.size.concurrency, async (record) => {
     tally(record, 'intake', await eventRound(ctx, record, 'intake', () => LIFECYCLE[0]!.body));
-    tally(record, 'sponsor', await eventRound(ctx, record, 'sponsor', (i) => ({ type: 'IDENTIFY_SPONSOR', sponsor: { category: '1' }, reason: `Sponsor found by client ${i}` })));
+    tally(
+      record,
+      'sponsor',
+      await eventRound(ctx, record, 'sponsor', (i) => ({
+        type: 'IDENTIFY_SPONSOR',
+        sponsor: { category: '1' },
+        reason: `Sponsor found by client ${i}`,
+      })),
+    );
     record.step = 2;
   });
   // To the decision one step at a time, then the reviewers race.
@@ -92,7 +112,8 @@ export async function r6Conflicts(ctx: Context): Promise<Row> {
     const view = await ctx.users.view(record.manager, record.caseId);
     const decisions = view?.transitions.filter((t) => t.event === 'DECIDE_RELEASE').length ?? 0;
     if (decisions !== 1) {
-      (decisions === 0 ? (lost += 1) : (duplicated += 1));
+      if (decisions === 0) lost += 1;
+      else duplicated += 1;
       problems.push(`${record.caseId} decision: ${decisions} applied`);
     }
   }
@@ -102,6 +123,8 @@ export async function r6Conflicts(ctx: Context): Promise<Row> {
   verdict.problems.push(...problems.slice(0, 20));
   notes.push(`${records.length} cases x 3 rounds of ${ctx.size.conflictClients} clients at once`);
   const after = ctx.ledger.snapshot();
-  const counts = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof typeof before]])) as unknown as Row['counts'];
+  const counts = Object.fromEntries(
+    Object.entries(after).map(([k, v]) => [k, v - before[k as keyof typeof before]]),
+  ) as unknown as Row['counts'];
   return { name: 'R6 conflicting transitions', counts, verdict, recoverMs: null, notes };
 }

@@ -117,7 +117,9 @@ export async function r4Fuzz(ctx: Context): Promise<Row> {
       verdict.unexpected += 1;
       verdict.problems.push(`schemathesis as ${actor.role} failed:\n${run.summary}`);
     }
-    targetsAccepted += run.entries.filter((e) => e.request.method === 'PUT' && new URL(e.request.url).pathname === '/targets' && e.response.status === 200).length;
+    targetsAccepted += run.entries.filter(
+      (e) => e.request.method === 'PUT' && new URL(e.request.url).pathname === '/targets' && e.response.status === 200,
+    ).length;
     for (const [caseId, events] of acceptedPerCase(run.entries)) {
       verdict.cases += 1;
       const view = await ctx.temporal.workflow.getHandle(caseWorkflowId(caseId)).query(caseViewQuery);
@@ -133,6 +135,8 @@ export async function r4Fuzz(ctx: Context): Promise<Row> {
     verdict.mismatched += 1;
     verdict.problems.push(`${targetsAfter - targetsBefore} targets versions saved, ${targetsAccepted} accepted`);
   }
-  notes.push(`${verdict.cases} cases opened by the fuzz checked; targets versions ${targetsAfter - targetsBefore}/${targetsAccepted} accepted`);
+  notes.push(
+    `${verdict.cases} cases opened by the fuzz checked; targets versions ${targetsAfter - targetsBefore}/${targetsAccepted} accepted`,
+  );
   return { name: 'R4 Schemathesis fuzz', counts, verdict, recoverMs: null, notes };
 }

@@ -137,7 +137,11 @@ export class Users {
         signal: AbortSignal.timeout(60_000),
       });
       const text = await response.text();
-      const reply: Reply = { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
+      const reply: Reply = {
+        status: response.status,
+        body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+        headers: response.headers,
+      };
       this.ledger.count(reply, Date.now() - started);
       return reply;
     } catch {

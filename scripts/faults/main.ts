@@ -28,7 +28,21 @@ import { Workload } from './workload';
 
 const log = (message: string): void => void process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
-const COLUMNS = ['case', 'sent', 'accepted', 'refused', '503+Retry-After', 'other 5xx', 'no answer', 'lost', 'duplicated', 'unaccepted', 'mismatched', 'unexpected', 'recover'];
+const COLUMNS = [
+  'case',
+  'sent',
+  'accepted',
+  'refused',
+  '503+Retry-After',
+  'other 5xx',
+  'no answer',
+  'lost',
+  'duplicated',
+  'unaccepted',
+  'mismatched',
+  'unexpected',
+  'recover',
+];
 
 function table(rows: Row[]): string {
   const cells = rows.map((r) => [
@@ -51,7 +65,13 @@ function table(rows: Row[]): string {
 }
 
 export const failed = (row: Row): boolean =>
-  row.counts.serverErrors + row.verdict.lost + row.verdict.duplicated + row.verdict.unaccepted + row.verdict.mismatched + row.verdict.unexpected > 0;
+  row.counts.serverErrors +
+    row.verdict.lost +
+    row.verdict.duplicated +
+    row.verdict.unaccepted +
+    row.verdict.mismatched +
+    row.verdict.unexpected >
+  0;
 
 export interface RunOptions {
   size: 'full' | 'ci';
@@ -91,7 +111,10 @@ export async function runFaults(options: RunOptions): Promise<{ rows: Row[]; ser
 }
 
 export function report(rows: Row[], serverErrorSamples: string[]): string {
-  const details = rows.flatMap((r) => [...r.notes.map((n) => `- ${r.name}: ${n}`), ...r.verdict.problems.map((p) => `  ! ${r.name}: ${p}`)]);
+  const details = rows.flatMap((r) => [
+    ...r.notes.map((n) => `- ${r.name}: ${n}`),
+    ...r.verdict.problems.map((p) => `  ! ${r.name}: ${p}`),
+  ]);
   const samples = serverErrorSamples.map((s) => `  ! 5xx: ${s}`);
   return [table(rows), '', ...details, ...samples].join('\n');
 }
@@ -102,10 +125,11 @@ async function main(): Promise<void> {
   });
   if (values.size !== 'full' && values.size !== 'ci') throw new Error('--size is full or ci');
   const started = Date.now();
-  let temporal: RunOptions['temporal'];
   if (values.temporal !== 'dev') throw new Error('--temporal is dev (for now)');
-  const { rows, serverErrorSamples } = await runFaults({ size: values.size, only: values.only?.split(','), temporal });
-  process.stdout.write(`\n${report(rows, serverErrorSamples)}\n\nTook ${((Date.now() - started) / 1000).toFixed(0)} s (size ${values.size}).\n`);
+  const { rows, serverErrorSamples } = await runFaults({ size: values.size, only: values.only?.split(',') });
+  process.stdout.write(
+    `\n${report(rows, serverErrorSamples)}\n\nTook ${((Date.now() - started) / 1000).toFixed(0)} s (size ${values.size}).\n`,
+  );
   process.exit(rows.some(failed) ? 1 : 0);
 }
 

@@ -198,7 +198,15 @@ export function r5ApiKilled(ctx: Context): Promise<Row> {
 }
 
 /** Whole-run check for R4 and R7 rows, which strike nothing: their own counts and no cases. */
-export const emptyVerdict = (): Verdict => ({ cases: 0, lost: 0, duplicated: 0, unaccepted: 0, mismatched: 0, unexpected: 0, problems: [] });
+export const emptyVerdict = (): Verdict => ({
+  cases: 0,
+  lost: 0,
+  duplicated: 0,
+  unaccepted: 0,
+  mismatched: 0,
+  unexpected: 0,
+  problems: [],
+});
 
 /** R7: every recorded history replays against the current workflow code. */
 export async function r7Replay(ctx: Context): Promise<Row> {
@@ -217,7 +225,15 @@ export async function r7Replay(ctx: Context): Promise<Row> {
     }
   }
   verdict.cases = files.length;
-  const counts = { sent: files.length, accepted: files.length - verdict.mismatched, refused: 0, unavailable: 0, serverErrors: 0, noAnswer: 0, slow: 0 };
+  const counts = {
+    sent: files.length,
+    accepted: files.length - verdict.mismatched,
+    refused: 0,
+    unavailable: 0,
+    serverErrors: 0,
+    noAnswer: 0,
+    slow: 0,
+  };
   ctx.log(`R7: ${files.length} recorded histories replayed`);
   return { name: 'R7 replay of recorded histories', counts, verdict, recoverMs: null, notes: [`${files.length} histories`] };
 }

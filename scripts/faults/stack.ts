@@ -10,13 +10,14 @@ import { join } from 'node:path';
 
 import { Connection } from '@temporalio/client';
 
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
 import { parseConfig } from '../../src/config/env';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
 import { findEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { freePort } from '../../src/processes';
 import { resolveTemporalBinary } from '../../src/temporal/binaries';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../../src/temporal/server';
 import type { Running } from '../processes';
-import { descendantsOf, freePort, killTree, startCommand, startProcess, stopProcess } from '../processes';
+import { descendantsOf, killTree, startCommand, startProcess, stopProcess } from '../processes';
 
 /** A Temporal server the suite can stop and start again on the same data and address. */
 export interface TemporalServer {

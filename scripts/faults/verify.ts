@@ -43,7 +43,11 @@ interface Observed {
 async function observe(temporal: Client, prisma: PrismaClient, caseId: string): Promise<Observed> {
   const view = await temporal.workflow.getHandle(caseWorkflowId(caseId)).query(caseViewQuery);
   const [rows, row, alerts] = await Promise.all([
-    prisma.caseTransition.findMany({ where: { caseId }, orderBy: { seq: 'asc' }, select: { seq: true, event: true, toStatus: true, actorId: true } }),
+    prisma.caseTransition.findMany({
+      where: { caseId },
+      orderBy: { seq: 'asc' },
+      select: { seq: true, event: true, toStatus: true, actorId: true },
+    }),
     prisma.case.findUnique({ where: { id: caseId }, select: { status: true, careProviderId: true, sponsorCategory: true, lastSeq: true } }),
     prisma.alert.findMany({ where: { caseId }, select: { id: true, acknowledgedAt: true } }),
   ]);
@@ -58,7 +62,12 @@ function caughtUp({ view, row, alerts }: Observed): boolean {
 }
 
 /** Waits until the read model has caught up with every case (or the deadline); answers how long it took. */
-export async function settle(temporal: Client, prisma: PrismaClient, records: readonly CaseRecord[], deadlineMs = 300_000): Promise<number> {
+export async function settle(
+  temporal: Client,
+  prisma: PrismaClient,
+  records: readonly CaseRecord[],
+  deadlineMs = 300_000,
+): Promise<number> {
   const started = Date.now();
   let pending = records.filter((r) => r.opened);
   while (pending.length > 0 && Date.now() - started < deadlineMs) {
@@ -81,7 +90,8 @@ async function check(temporal: Client, prisma: PrismaClient, record: CaseRecord,
   };
   const { view, rows, row, alerts } = await observe(temporal, prisma, record.caseId);
   const keyed = new Map<string, number>();
-  for (const t of view.transitions) if (t.requestId && !t.requestId.startsWith('decision-')) keyed.set(t.requestId, (keyed.get(t.requestId) ?? 0) + 1);
+  for (const t of view.transitions)
+    if (t.requestId && !t.requestId.startsWith('decision-')) keyed.set(t.requestId, (keyed.get(t.requestId) ?? 0) + 1);
   for (const { key, type } of record.accepted) {
     const times = keyed.get(key) ?? 0;
     if (times === 0) problem('lost', `${type} (${key}) accepted, not in the case's history`);
@@ -99,7 +109,8 @@ async function check(temporal: Client, prisma: PrismaClient, record: CaseRecord,
   // The read model against the workflow's own view.
   const expected = view.transitions.map((t) => `${t.seq}:${t.event}:${t.toStatus}:${t.actor.id}`).join(' ');
   const actual = rows.map((r) => `${r.seq}:${r.event}:${r.toStatus}:${r.actorId}`).join(' ');
-  if (expected !== actual) problem(rows.length < view.transitions.length ? 'lost' : 'mismatched', `read model transitions [${actual}] != [${expected}]`);
+  if (expected !== actual)
+    problem(rows.length < view.transitions.length ? 'lost' : 'mismatched', `read model transitions [${actual}] != [${expected}]`);
   const lastSeq = view.transitions.at(-1)?.seq ?? 0;
   const caseRow = `${view.status}/${view.careProviderId}/${view.sponsor?.category ?? null}/${lastSeq}`;
   const readRow = row ? `${row.status}/${row.careProviderId}/${row.sponsorCategory}/${row.lastSeq}` : 'none';
@@ -111,7 +122,8 @@ async function check(temporal: Client, prisma: PrismaClient, record: CaseRecord,
   if (new Set(acks).size !== acks.length) problem('duplicated', `an alert acknowledged twice: ${acks.join(', ')}`);
   for (const id of record.acks) if (!acks.includes(id)) problem('lost', `acknowledgement of ${id} accepted, not in the case`);
   for (const id of acks) if (!record.acksSent.includes(id)) problem('unaccepted', `acknowledgement of ${id} never sent`);
-  if (alerts.filter((a) => a.acknowledgedAt).length !== acks.length) problem('mismatched', 'acknowledgements in the read model differ from the case');
+  if (alerts.filter((a) => a.acknowledgedAt).length !== acks.length)
+    problem('mismatched', 'acknowledgements in the read model differ from the case');
 
   // The audit trail: verifies, one accepted entry per transition.
   const trail = await readAudit(prisma, record.caseId);
@@ -125,7 +137,8 @@ export async function verify(temporal: Client, prisma: PrismaClient, records: re
   const verdict: Verdict = { cases: 0, lost: 0, duplicated: 0, unaccepted: 0, mismatched: 0, unexpected: 0, problems: [] };
   for (const record of records) {
     verdict.unexpected += record.unexpectedRefusals.length;
-    for (const line of record.unexpectedRefusals.slice(0, 2)) if (verdict.problems.length < 40) verdict.problems.push(`${record.caseId} unexpected: ${line}`);
+    for (const line of record.unexpectedRefusals.slice(0, 2))
+      if (verdict.problems.length < 40) verdict.problems.push(`${record.caseId} unexpected: ${line}`);
   }
   await pool(
     records.filter((r) => r.opened),

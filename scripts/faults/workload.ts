@@ -51,7 +51,18 @@ export class Workload {
     const fresh = Array.from({ length: count }, (_, i): CaseRecord => {
       const careProvider = PROVIDERS[(this.cases.length + i) % PROVIDERS.length]!;
       const caseId = `FA-${this.runId}-${String(this.cases.length + i).padStart(5, '0')}`;
-      return { caseId, careProvider, manager: managerOf(careProvider), opened: false, step: 0, accepted: [], decisionsDelivered: 0, acks: [], acksSent: [], unexpectedRefusals: [] };
+      return {
+        caseId,
+        careProvider,
+        manager: managerOf(careProvider),
+        opened: false,
+        step: 0,
+        accepted: [],
+        decisionsDelivered: 0,
+        acks: [],
+        acksSent: [],
+        unexpectedRefusals: [],
+      };
     });
     this.cases.push(...fresh);
     this.progress = 0;
@@ -68,7 +79,8 @@ export class Workload {
     const reply = await this.users.call(record.manager, 'POST', '/cases', body);
     // A retry of our own opening that went through finds the id taken: the case is ours.
     record.opened = reply?.status === 201 || (reply?.status === 409 && reply.body['code'] === 'case_exists');
-    if (!record.opened) record.unexpectedRefusals.push(`open: ${reply?.status ?? 'no answer'} ${JSON.stringify(reply?.body ?? {}).slice(0, 200)}`);
+    if (!record.opened)
+      record.unexpectedRefusals.push(`open: ${reply?.status ?? 'no answer'} ${JSON.stringify(reply?.body ?? {}).slice(0, 200)}`);
   }
 
   /** Moves each of `cases` on by `steps` steps of the lifecycle. */
@@ -110,7 +122,7 @@ export class Workload {
   }
 
   private async waitForStatus(record: CaseRecord, status: string): Promise<void> {
-    for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
       if ((await this.users.view(record.manager, record.caseId))?.status === status) return;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -133,7 +145,9 @@ export class Workload {
       const target = items.find((a) => !a.acknowledged && byId.has(a.caseId));
       if (target) {
         byId.get(target.caseId)!.acksSent.push(target.id);
-        const ack = await this.users.call(SUPERVISOR, 'POST', `/alerts/${encodeURIComponent(target.id)}/ack`, { note: 'Seen; following up' });
+        const ack = await this.users.call(SUPERVISOR, 'POST', `/alerts/${encodeURIComponent(target.id)}/ack`, {
+          note: 'Seen; following up',
+        });
         if (ack?.status === 200) byId.get(target.caseId)!.acks.push(target.id);
       }
       await new Promise((r) => setTimeout(r, 500));

@@ -11,9 +11,12 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 
 import { tokenSettingsFrom } from '../auth/settings';
-import type { Verify } from '../auth/tokens';
+import type { TokenSettings, Verify } from '../auth/tokens';
 import { createVerifier } from '../auth/tokens';
 import type { Config } from '../config/env';
+import { ROUTE_NOT_FOUND } from '../contracts/http-errors';
+import { WEB_DIST } from '../frontend/paths';
+import { registerWebApp } from '../frontend/serve';
 import type { AppServices, ServiceConnections } from '../services/app-services';
 import { createServices } from '../services/app-services';
 import { registerAuthentication } from './auth';
@@ -22,6 +25,9 @@ import { BEARER_SECURITY_SCHEME, answerUndeclaredMethods, declareCommonAnswers, 
 import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
+import type { DevSignIn } from './routes/session';
+import { sessionRoutes } from './routes/session';
+import { simulationRoutes } from './routes/simulations';
 import { targetRoutes } from './routes/targets';
 
 /** How the API serves: logs, tokens, hardening, the live stream and the codec endpoint. */
@@ -36,6 +42,10 @@ export interface HttpOptions {
   rateLimitPerMinute?: number;
   /** The payload codec, for the Temporal UI's codec endpoint (none: no endpoint). */
   codec?: PayloadCodec;
+  /** The built web application to serve at `/` (none: the API alone). */
+  webRoot?: string;
+  /** The development sign-in (POST /auth/dev-token): only on the embedded default's local secret. */
+  devSignIn?: DevSignIn;
 }
 
 /**
@@ -46,15 +56,24 @@ export type AppDeps = HttpOptions & (ServiceConnections | { services: AppService
 
 /** The API's settings that come from configuration (the rest are the process's connections). */
 export function appOptionsFrom(config: Config, codec: PayloadCodec) {
+  const tokens = tokenSettingsFrom(config);
   return {
     taskQueue: config.temporal.taskQueue,
     alertDelivery: config.alerts.delivery,
     alertStreamPollMs: config.alerts.streamPollMs,
-    verify: createVerifier(tokenSettingsFrom(config)),
+    verify: createVerifier(tokens),
     corsOrigins: config.api.corsOrigins,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     codec,
+    webRoot: WEB_DIST,
+    devSignIn: devSignInFor(config, tokens),
   };
+}
+
+/** The development sign-in's key: the local secret of the embedded default, and nothing else. */
+export function devSignInFor(config: Config, tokens: TokenSettings): DevSignIn | undefined {
+  if (config.auth.key.kind !== 'local' || tokens.key.kind !== 'secret') return undefined;
+  return { secret: tokens.key.secret, issuer: tokens.issuer, audience: tokens.audience };
 }
 
 /** Builds the HTTP API over its dependencies; does not listen (see src/api/main.ts and src/main.ts). */
@@ -78,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({
       error: 'Not Found',
-      code: 'route_not_found',
+      code: ROUTE_NOT_FOUND,
       message: `No route ${request.method} ${request.url}; see /docs for the API.`,
     });
   });
@@ -94,6 +113,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { alerts: services.alerts, streamPollMs: deps.alertStreamPollMs });
   await app.register(targetRoutes, { targets: services.targets });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
+  await app.register(sessionRoutes, { devSignIn: deps.devSignIn });
+  // The simulator fits durations from the read model, so it is served where the database is.
+  if (!('services' in deps)) await app.register(simulationRoutes, { prisma: deps.prisma });
+  if (deps.webRoot) await registerWebApp(app, deps.webRoot);
   refuseUndeclaredMethods();
   return app;
 }
@@ -108,6 +131,10 @@ async function registerHardening(app: FastifyInstance, deps: HttpOptions): Promi
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Helmet's default asks browsers to fetch every asset over HTTPS; served over plain HTTP on a
+        // host other than localhost (behind a TLS-terminating proxy is the production shape), the app
+        // and /docs would then fail to load. TLS is the deployment's to provide (HSTS stays on).
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -143,6 +170,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'alerts', description: 'Length-of-stay and stage alerts for supervisors' },
         { name: 'targets', description: 'The targets that drive the alerts' },
         { name: 'ops', description: 'Health and the payload codec' },
+        { name: 'session', description: 'Who the caller is; signing in to the web application' },
       ],
       components: { securitySchemes: BEARER_SECURITY_SCHEME },
     },

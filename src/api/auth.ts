@@ -10,8 +10,18 @@ declare module 'fastify' {
   }
 }
 
-/** Routes anyone may call: liveness and the API's own documentation. */
-const PUBLIC = [/^\/health(\?|$)/, /^\/docs(\/|\?|$)/];
+/**
+ * Routes anyone may call: liveness, the API's own documentation, the web application's files (its
+ * page, hashed assets, icon) and how to sign in to it.
+ */
+const PUBLIC = [
+  /^\/health(\?|$)/,
+  /^\/docs(\/|\?|$)/,
+  /^\/(index\.html)?(\?|$)/,
+  /^\/assets\//,
+  /^\/favicon\.svg(\?|$)/,
+  /^\/auth\/(config|dev-token)(\?|$)/,
+];
 
 /**
  * Every other route needs a verified bearer token. A missing or bad token is a 401 that says

@@ -26,6 +26,9 @@ const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   idempotency_key_reused: 422,
   worker_unavailable: 503,
   database_unavailable: 503,
+  simulation_too_large: 400,
+  simulation_timeout: 503,
+  simulator_busy: 503,
 };
 
 /** When a caller may try again (seconds), for the errors that pass. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
+import { AuditTrailSchema } from '../contracts/audit-trail';
 import {
   CaseCommandSchema,
   ReleaseDecisionFields,
@@ -11,11 +12,14 @@ import {
 import { OpenCaseFields, refineOpeningDates } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema } from '../contracts/case-view';
+import { ErrorSchema, RefusalBodySchema } from '../contracts/http-errors';
 import { IdempotencyKeySchema } from '../contracts/idempotency';
 import { CaseIdSchema } from '../contracts/ids';
 import { RoleSchema } from '../contracts/roles';
 import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
 import { cursorParam } from '../db/cursor';
+
+export { AuditTrailSchema, ErrorSchema, RefusalBodySchema };
 
 export const CaseParamsSchema = z.strictObject({ id: CaseIdSchema });
 
@@ -23,22 +27,6 @@ export const IdempotencyHeadersSchema = z.looseObject({
   'idempotency-key': IdempotencyKeySchema.optional().describe(
     "Makes a retried request apply once: the same key with the same request answers the first outcome, the case's refusal (409) included, and applies nothing again; the same key with a different request is refused with 422. A key belongs to its case.",
   ),
-});
-
-export const ErrorSchema = z.object({
-  error: z.string().describe('HTTP reason phrase'),
-  code: z.string().describe('Machine-readable error code'),
-  message: z.string().describe('What was wrong, for a person'),
-  issues: z
-    .array(z.object({ where: z.string(), path: z.string(), message: z.string() }))
-    .optional()
-    .describe('Each invalid field: where (body, params, querystring), its path, and why'),
-});
-
-/** A refusal by the case's state: the reason, the status (unchanged) and what the caller may send now. */
-export const RefusalBodySchema = ErrorSchema.extend({
-  status: CaseStatusSchema.optional().describe('The case status, unchanged'),
-  allowedEvents: z.array(CaseEventTypeSchema).describe("Events the sender's role may send now"),
 });
 
 export const ListCasesQuerySchema = z.strictObject({
@@ -146,23 +134,3 @@ export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: tru
   });
 
 export const OpenCaseBodySchema = OpenCaseFields.omit({ openedBy: true }).superRefine(refineOpeningDates);
-
-export const AuditTrailSchema = z.object({
-  entries: z.array(
-    z.object({
-      seq: z.number(),
-      sourceKey: z.string(),
-      kind: z.enum(['accepted', 'refused']),
-      event: z.string(),
-      actor: z.object({ id: z.string(), role: z.string() }),
-      at: z.string(),
-      reason: z.string().nullable(),
-      requestId: z.string().nullable(),
-      detail: z.string().nullable(),
-      prevHash: z.string(),
-      hash: z.string(),
-    }),
-  ),
-  verified: z.boolean(),
-  brokenAt: z.number().nullable(),
-});

@@ -3,15 +3,14 @@ import { SignJWT, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 
 import type { Actor } from '../contracts/roles';
-import { RoleSchema } from '../contracts/roles';
+import { PersonRoleSchema } from '../contracts/session';
 
 /**
  * Bearer tokens: who calls, in which role, for which care provider. Verified with `jose`, against
  * an HMAC secret (the embedded default) or an identity provider's JWKS.
  */
 
-/** Roles people hold; `system` is Reunify itself and never comes in a token. */
-export const PersonRoleSchema = RoleSchema.exclude(['system']);
+export { PersonRoleSchema };
 
 export const ClaimsSchema = z.object({
   sub: z.string().min(1).max(128),

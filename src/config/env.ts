@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 
 import { z } from 'zod';
 
+import { StartupError } from '../startup-error';
+
 /**
  * Every setting Reunify reads from the environment, parsed once. Nothing else in the code reads
  * `process.env`: the parsed config is passed down instead.
@@ -17,8 +19,7 @@ export const ConfigSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL; unset it to use the embedded PostgreSQL server'),
     ),
     REUNIFY_DATA_DIR: z.string().trim().min(1).default('data'),
-    // Not PostgreSQL's 5432, so that it never meets a system server.
-    REUNIFY_POSTGRES_PORT: port.default(54329),
+    REUNIFY_POSTGRES_PORT: optional(port),
     TEMPORAL_ADDRESS: optional(
       z.string().regex(/^[^\s/:]+:\d+$/, 'must be host:port (e.g. temporal.example.org:7233); unset it to start the embedded dev server'),
     ),
@@ -67,7 +68,13 @@ export const ConfigSchema = z
   .transform((env) => ({
     database: env.DATABASE_URL
       ? ({ kind: 'server', url: env.DATABASE_URL } as const)
-      : ({ kind: 'embedded', dataDir: resolve(env.REUNIFY_DATA_DIR), port: env.REUNIFY_POSTGRES_PORT } as const),
+      : ({
+          kind: 'embedded',
+          dataDir: resolve(env.REUNIFY_DATA_DIR),
+          // Not PostgreSQL's 5432, so that it never meets a system server; when unset and taken, another is chosen.
+          port: env.REUNIFY_POSTGRES_PORT ?? 54329,
+          portChosen: env.REUNIFY_POSTGRES_PORT !== undefined,
+        } as const),
     dataDir: resolve(env.REUNIFY_DATA_DIR),
     toolsDir: resolve(env.REUNIFY_TOOLS_DIR),
     temporal: {
@@ -114,7 +121,7 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override readonly name = 'ConfigError';
 }
 

@@ -44,3 +44,7 @@ export interface Page<Item> {
 
 export const CaseListSchema = pageOf(CaseSummarySchema);
 export const AlertListSchema = pageOf(AlertViewSchema);
+
+/** The data of each live alert event (GET /alerts/stream): when it happened and the alert as it stands after it. */
+export const AlertStreamDataSchema = z.object({ at: z.string(), alert: AlertViewSchema });
+export const ALERT_STREAM_EVENTS = ['alert.fired', 'alert.acknowledged', 'alert.resolved'] as const;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -52,7 +54,12 @@ export class CatalogTextClient extends pg.Client {
 
 /**
  * @prisma/adapter-pg 6.19 runs a migration script by splitting it on every ";", which cuts a
- * function body ($$ ... $$) in pieces. PostgreSQL takes a whole script in one simple query: send it so.
+ * function body ($$ ... $$) in pieces. PostgreSQL takes a whole script in one simple query, and runs
+ * it as one transaction: send it so. Prisma marks the migration finished in a statement of its own
+ * afterwards, so a deploy killed in between leaves a migration applied but unfinished, which blocks
+ * every later deploy (P3009). The mark goes into the script's own transaction too (Prisma keys
+ * migrations by the SHA-256 of their script), so an unfinished migration always means one PostgreSQL
+ * rolled back; src/db/migrations.ts then applies it again.
  */
 function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
   const connect = factory.connect.bind(factory);
@@ -61,11 +68,21 @@ function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriver
       const adapter = await connect();
       return Object.assign(adapter, {
         async executeScript(script: string): Promise<void> {
-          await pool.query(script);
+          await pool.query(`${script}\n;\n${markFinished(script)}`);
         },
       });
     },
   });
+}
+
+function markFinished(script: string): string {
+  const checksum = createHash('sha256').update(script).digest('hex');
+  return `DO $mark$ BEGIN
+  IF to_regclass('"_prisma_migrations"') IS NOT NULL THEN
+    UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1
+     WHERE checksum = '${checksum}' AND finished_at IS NULL AND rolled_back_at IS NULL;
+  END IF;
+END $mark$;`;
 }
 
 /**

@@ -39,7 +39,3 @@ export async function startDatabaseServer(
 export function databaseUrlOf(database: Config['database']): string {
   return database.kind === 'server' ? database.url : findEmbeddedPostgres(database.dataDir).url;
 }
-
-export class MigrationError extends Error {
-  override readonly name = 'MigrationError';
-}

@@ -7,7 +7,7 @@ import type { Actor, Role } from '../contracts/roles';
 import { ageInYears, EVENT_ROLES, profileById } from '../domain/policy';
 import type { Refusal, RefusalReason } from '../domain/refusals';
 import { mayRequest, refuseClosed, refuseInState, refuseRole } from '../domain/refusals';
-import type { CaseMachineEvent, CaseMachineInput } from './case-machine';
+import type { CaseMachine, CaseMachineEvent, CaseMachineInput } from './case-machine';
 import { caseMachine, isRequired } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
@@ -17,8 +17,12 @@ import { toCaseStatus } from './case-status';
  * allowed now (and for whom), and apply an event or explain why it is refused.
  */
 
-export function openCaseSnapshot(input: CaseMachineInput): CaseSnapshot {
-  const [snapshot] = initialTransition(caseMachine, input);
+/**
+ * Every function here takes the machine as an optional last argument: production uses the one built
+ * over POLICY_PROFILES; the what-if simulator passes one built over other profile tables.
+ */
+export function openCaseSnapshot(input: CaseMachineInput, machine: CaseMachine = caseMachine): CaseSnapshot {
+  const [snapshot] = initialTransition(machine, input);
   return snapshot;
 }
 
@@ -77,11 +81,11 @@ const PAYLOAD_FREE = new Set<CaseEventType>([
   'AGE_OUT',
 ]);
 
-function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string): boolean {
+function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string, machine: CaseMachine): boolean {
   if (type === 'CLEAR_CHECK' || type === 'FLAG_CHECK') return pendingChecks(snapshot).length > 0;
   if (!PAYLOAD_FREE.has(type)) return true;
   const actor: Actor = { id: 'probe', role: EVENT_ROLES[type][0]! };
-  const [next] = transition(caseMachine, snapshot, { type, actor, at } as CaseMachineEvent);
+  const [next] = transition(machine, snapshot, { type, actor, at } as CaseMachineEvent);
   return next !== snapshot;
 }
 
@@ -89,16 +93,22 @@ function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string): b
  * Events the case would accept now, optionally only those a given role may send. Events with a
  * payload are listed when some payload would be accepted (e.g. CLEAR_CHECK while a check is pending).
  */
-export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role): CaseEventType[] {
+export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role, machine: CaseMachine = caseMachine): CaseEventType[] {
   if (snapshot.status === 'done') return [];
   const handled = handledEventTypes(snapshot);
-  return CASE_EVENT_TYPES.filter((type) => handled.has(type) && (!role || mayRequest(role, type)) && wouldAccept(snapshot, type, at));
+  return CASE_EVENT_TYPES.filter(
+    (type) => handled.has(type) && (!role || mayRequest(role, type)) && wouldAccept(snapshot, type, at, machine),
+  );
 }
 
 /** Allowed events for every role that may act now; roles with none are left out. */
-export function allowedEventsByRole(snapshot: CaseSnapshot, at: string): Partial<Record<Role, CaseEventType[]>> {
+export function allowedEventsByRole(
+  snapshot: CaseSnapshot,
+  at: string,
+  machine: CaseMachine = caseMachine,
+): Partial<Record<Role, CaseEventType[]>> {
   const byRole: Partial<Record<Role, CaseEventType[]>> = {};
-  for (const type of allowedEvents(snapshot, at)) {
+  for (const type of allowedEvents(snapshot, at, undefined, machine)) {
     for (const role of EVENT_ROLES[type]) (byRole[role] ??= []).push(type);
   }
   return byRole;
@@ -109,18 +119,18 @@ export type { Refusal, RefusalCode } from '../domain/refusals';
 export type Evaluation = { accepted: true; next: CaseSnapshot } | { accepted: false; refusal: Refusal };
 
 /** Applies an event stamped with its time, or explains why the case refuses it. Never throws. */
-export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: string): Evaluation {
+export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: string, machine: CaseMachine = caseMachine): Evaluation {
   const status = toCaseStatus(snapshot);
   const role = event.actor.role;
   const refuse = (reason: RefusalReason): Evaluation => ({
     accepted: false,
-    refusal: { ...reason, status, allowedEvents: allowedEvents(snapshot, at, role) },
+    refusal: { ...reason, status, allowedEvents: allowedEvents(snapshot, at, role, machine) },
   });
   if (snapshot.status === 'done') return refuse(refuseClosed(status));
   if (!handledEventTypes(snapshot).has(event.type)) return refuse(refuseInState(event.type, status));
   const byRole = refuseRole(event.type, role);
   if (byRole) return refuse(byRole);
-  const [next] = transition(caseMachine, snapshot, { ...event, at });
+  const [next] = transition(machine, snapshot, { ...event, at });
   // The pure API hands back the very same snapshot when no transition was taken (a guard failed).
   if (next === snapshot) return refuse({ code: 'conditions_not_met', message: explainUnmetConditions(snapshot, event, at, status) });
   return { accepted: true, next };

@@ -1,5 +1,6 @@
 import type { AnyStateNode, TransitionDefinition } from 'xstate';
 
+import type { CaseStatus } from '../contracts/case-status';
 import type { CheckRule, PolicyProfile } from '../domain/policy';
 import { EVENT_ROLES, HOME_STUDY_TRIGGERS, POLICY_PROFILES } from '../domain/policy';
 import type { CaseContext, CaseMachineEvent } from './case-machine';
@@ -131,3 +132,71 @@ export function statechartDocument(): string {
     '',
   ].join('\n');
 }
+
+/** One arrow between public stages: the event and its guard; `from` lists every stage it leaves (several for a whole-case event). */
+export interface StageEdge {
+  from: CaseStatus[];
+  /** null: the case keeps its stage (a transfer). */
+  to: CaseStatus | null;
+  event: string;
+  guard: string;
+}
+
+/** The statechart at the level of public stages, for the web application's picture of a case. */
+export interface StageGraph {
+  stages: CaseStatus[];
+  initial: CaseStatus;
+  edges: StageEdge[];
+}
+
+const STAGES = Object.entries(STAGE_TO_STATUS) as [string, CaseStatus][];
+
+/** The stages a state node is, lies in, or contains. */
+function stagesOf(node: AnyStateNode): CaseStatus[] {
+  const path = node.path.join('.');
+  const own = STAGES.find(([stage]) => path === stage || path.startsWith(`${stage}.`));
+  if (own) return [own[1]];
+  return STAGES.filter(([stage]) => stage.startsWith(`${path}.`)).map(([, status]) => status);
+}
+
+/** The stage a transition lands in: a grouping state's initial stage. */
+function landingStage(target: AnyStateNode): CaseStatus {
+  let node = target;
+  while (stagesOf(node).length > 1 && node.initial?.target[0]) node = node.initial.target[0] as AnyStateNode;
+  return stagesOf(node)[0]!;
+}
+
+function stageEdgesFrom(node: AnyStateNode): StageEdge[] {
+  const from = stagesOf(node);
+  const edges: StageEdge[] = [];
+  for (const [event, definitions] of node.transitions) {
+    for (const definition of definitions as AnyTransition[]) {
+      // A transition without a target (a transfer) keeps the case where it is.
+      for (const target of definition.target?.length ? definition.target : [node]) {
+        const keepsStage = node.path.join('.').startsWith(target.path.join('.'));
+        const to = keepsStage && from.length > 1 ? null : landingStage(target);
+        // Moves inside a stage (a check's own result) are not stage changes.
+        if (to !== null && from.length === 1 && from[0] === to) continue;
+        edges.push({ from, to, event, guard: guardLabel(definition.guard) });
+      }
+    }
+  }
+  return edges;
+}
+
+function allNodes(node: AnyStateNode): AnyStateNode[] {
+  return [node, ...(Object.values(node.states) as AnyStateNode[]).flatMap(allNodes)];
+}
+
+/** Every stage change the machine can make, from the machine itself. */
+export function caseStageGraph(): StageGraph {
+  const root = caseMachine.root;
+  return {
+    stages: STAGES.map(([, status]) => status),
+    initial: landingStage(root.initial!.target[0]!),
+    edges: allNodes(root).flatMap(stageEdgesFrom),
+  };
+}
+
+/** web/src/generated/stage-graph.json, as `npm run diagram` writes it. */
+export const stageGraphJson = (): string => `${JSON.stringify(caseStageGraph(), null, 2)}\n`;

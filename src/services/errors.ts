@@ -17,7 +17,10 @@ export type AppErrorCode =
   | 'ack_refused'
   | 'idempotency_key_reused'
   | 'worker_unavailable'
-  | 'database_unavailable';
+  | 'database_unavailable'
+  | 'simulation_too_large'
+  | 'simulation_timeout'
+  | 'simulator_busy';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -4,11 +4,12 @@
  * (default: the embedded server that `npm start` or `npm run start:db` keeps running on the data folder).
  * Migrations are not applied here: run `npm run db:migrate` once per release.
  */
-import { ConfigError, loadConfig } from '../config/env';
-import { assertMigrated, openDatabase } from '../db/client';
-import { EmbeddedPostgresError } from '../db/embedded-postgres';
+import { loadConfig } from '../config/env';
+import { openDatabase } from '../db/client';
 import { databaseUrlOf } from '../db/locate';
+import { assertMigrated } from '../db/migrations';
 import { createLogger } from '../logging';
+import { StartupError } from '../startup-error';
 import { connectTemporal } from '../temporal/connect';
 import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { createCaseWorker } from './create-worker';
@@ -43,8 +44,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(
-    `${err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : `The worker failed: ${(err as Error).message}`}\n`,
-  );
+  process.stderr.write(`${err instanceof StartupError ? err.message : `The worker failed: ${(err as Error).message}`}\n`);
   process.exit(1);
 });

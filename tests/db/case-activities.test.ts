@@ -9,7 +9,8 @@ import type { ProjectionResult } from '../../src/activities/case-activities';
 import { createCaseActivities } from '../../src/activities/case-activities';
 import { appendAudit, readAudit } from '../../src/audit/chain';
 import type { CaseProjection, CaseTransition } from '../../src/contracts/case-view';
-import { MIGRATIONS_DIR, assertMigrated, openDatabase } from '../../src/db/client';
+import { openDatabase } from '../../src/db/client';
+import { MIGRATIONS_DIR, assertMigrated } from '../../src/db/migrations';
 import { caseManager, reviewer } from '../helpers/builders';
 import { createEmptyDatabase, useTestDatabase } from '../helpers/test-db';
 

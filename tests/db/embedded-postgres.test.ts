@@ -1,10 +1,9 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import pg from 'pg';
 
-import { freePort } from '../../scripts/processes';
 import {
   EmbeddedPostgresError,
   embeddedPaths,
@@ -12,6 +11,7 @@ import {
   findEmbeddedPostgres,
   startEmbeddedPostgres,
 } from '../../src/db/embedded-postgres';
+import { freePort } from '../../src/processes';
 
 jest.setTimeout(120_000);
 
@@ -77,17 +77,71 @@ describe('the embedded PostgreSQL server', () => {
     }
   });
 
-  it('says which port is taken when it cannot listen, and leaves no server behind', async () => {
+  it('takes another port when the default is taken, and says which; a chosen port that is taken is an error naming it', async () => {
     const port = await freePort();
     const holder = await startEmbeddedPostgres({ dataDir: join(dataDir, 'other'), port }, { throwaway: true });
     try {
-      await expect(startEmbeddedPostgres({ dataDir, port }, { throwaway: true })).rejects.toThrow(
-        new RegExp(`stopped while starting[\\s\\S]*port ${port} is taken: set REUNIFY_POSTGRES_PORT`),
+      const progress: string[] = [];
+      const moved = await startEmbeddedPostgres({ dataDir, port }, { throwaway: true, onProgress: (m) => progress.push(m) });
+      expect(moved.port).not.toBe(port);
+      expect(progress.join('\n')).toContain(`Port ${port} is taken; the embedded PostgreSQL server listens on ${moved.port} instead`);
+      expect(findEmbeddedPostgres(dataDir).port).toBe(moved.port);
+      await moved.stop();
+      await expect(startEmbeddedPostgres({ dataDir, port, portChosen: true }, { throwaway: true })).rejects.toThrow(
+        `Port ${port} (REUNIFY_POSTGRES_PORT) is taken by another program.`,
       );
       expect(existsSync(join(embeddedPaths(dataDir).cluster, 'postmaster.pid'))).toBe(false);
     } finally {
       await holder.stop();
     }
+  });
+
+  it('lets two starts at once share one server: one initialises and starts it, the other waits and uses it', async () => {
+    const port = await freePort();
+    const [a, b] = await Promise.all([
+      startEmbeddedPostgres({ dataDir, port }, { throwaway: true }),
+      startEmbeddedPostgres({ dataDir, port }, { throwaway: true }),
+    ]);
+    try {
+      expect(a.pid).toBe(b.pid);
+      expect([a.owned, b.owned].sort()).toEqual([false, true]);
+      expect(await select(a.url, 'SELECT 1 AS up')).toEqual([{ up: 1 }]);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('ignores a PGSSLMODE=require in the environment, and says at once when the password file does not match', async () => {
+    const port = await freePort();
+    const previous = process.env['PGSSLMODE'];
+    process.env['PGSSLMODE'] = 'require';
+    try {
+      const server = await startEmbeddedPostgres({ dataDir, port }, { throwaway: true, startTimeoutMs: 20_000 });
+      expect(await select(server.url, 'SELECT 1 AS up')).toEqual([{ up: 1 }]);
+      await server.stop();
+    } finally {
+      if (previous === undefined) delete process.env['PGSSLMODE'];
+      else process.env['PGSSLMODE'] = previous;
+    }
+    writeFileSync(embeddedPaths(dataDir).password, 'not-the-password\n');
+    const started = Date.now();
+    await expect(startEmbeddedPostgres({ dataDir, port }, { throwaway: true })).rejects.toThrow(
+      /refuses the password in postgres-password/,
+    );
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(existsSync(join(embeddedPaths(dataDir).cluster, 'postmaster.pid'))).toBe(false);
+  });
+
+  it("says in the server's own words why it stopped while starting, and leaves nothing running", async () => {
+    const port = await freePort();
+    const server = await startEmbeddedPostgres({ dataDir, port }, { throwaway: true });
+    await server.stop();
+    appendFileSync(join(embeddedPaths(dataDir).cluster, 'postgresql.conf'), '\nthis is not a setting\n');
+    await expect(startEmbeddedPostgres({ dataDir, port }, { throwaway: true })).rejects.toThrow(
+      /stopped while starting \(exit code 1\)\. Its log \(.*postgres\.log\) says:[\s\S]*syntax error/,
+    );
+    expect(existsSync(join(embeddedPaths(dataDir).cluster, 'postmaster.pid'))).toBe(false);
   });
 
   it('names the missing package when the binaries are not installed', () => {

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 
-import { freePort } from '../../scripts/processes';
 import { buildApp } from '../../src/api/app';
 import { OpenCaseFields } from '../../src/contracts/case-input';
 import type { CaseView } from '../../src/contracts/case-view';
 import { caseWorkflowId } from '../../src/contracts/ids';
 import type { Database } from '../../src/db/client';
 import { openDatabase } from '../../src/db/client';
+import { freePort } from '../../src/processes';
 import { testVerify } from '../helpers/auth';
 import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';

@@ -422,6 +422,8 @@ describe('hardening', () => {
     const reply = await withHeaders('GET', '/cases', { headers: { origin: 'https://evil.example' } });
     expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
     expect(reply.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Served over plain HTTP on a LAN host, an upgrade directive would break the app's and the docs' assets.
+    expect(reply.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     expect(reply.headers.get('strict-transport-security')).toBeTruthy();
     expect(reply.headers.get('access-control-allow-origin')).toBeNull();
     const malformed = await call('POST', '/cases', { body: '{"caseId": ' });

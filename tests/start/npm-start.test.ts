@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Running } from '../../scripts/processes';
-import { descendantsOf, freePort, isAlive, killTree, startProcess, stopProcess } from '../../scripts/processes';
+import { descendantsOf, killTree, startProcess, stopProcess } from '../../scripts/processes';
 import type { CaseView } from '../../src/contracts/case-view';
+import { freePort, isAlive } from '../../src/processes';
 import { events, openCaseRequest } from '../helpers/builders';
 
 jest.setTimeout(240_000);
@@ -75,6 +76,11 @@ describe('npm start', () => {
     const banner = running.output.join('');
     expect(banner).toContain(`API:          ${api}`);
     expect(banner).toContain(`API docs:     ${api}/docs`);
+    expect(banner).toContain(`App:          ${api}/`);
+    // The web application, built by `npm install` (or by this start), is served at / without a token.
+    const page = await fetch(`${api}/`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await page.text()).toMatch(/<script type="module"[^>]* src="\/assets\/index-[\w-]+\.js"/);
     expect(banner).toContain(`Temporal UI:  http://127.0.0.1:${env['TEMPORAL_UI_PORT']}`);
     expect(banner).toContain(
       `Database:     embedded PostgreSQL on 127.0.0.1:${env['REUNIFY_POSTGRES_PORT']}, data in ${join(dataDir, 'postgres')}`,

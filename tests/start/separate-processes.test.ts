@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import type { Running } from '../../scripts/processes';
-import { freePort, startProcess, stopProcess } from '../../scripts/processes';
+import { startProcess, stopProcess } from '../../scripts/processes';
 import type { CaseView } from '../../src/contracts/case-view';
+import { freePort } from '../../src/processes';
 import { events, openCaseRequest } from '../helpers/builders';
 import { createDevServerEnv } from '../helpers/temporal';
 

@@ -5,7 +5,7 @@ import { ConfigError, parseConfig } from '../../src/config/env';
 describe('config', () => {
   it('defaults to the embedded stack', () => {
     const config = parseConfig({});
-    expect(config.database).toEqual({ kind: 'embedded', dataDir: resolve('data'), port: 54329 });
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: resolve('data'), port: 54329, portChosen: false });
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', devServerPort: 7233, devServerUiPort: 8233 });
     expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: undefined, rateLimitPerMinute: 600 });
     expect(config.auth).toEqual({ key: { kind: 'local' }, issuer: 'reunify', audience: 'reunify-api' });
@@ -40,7 +40,7 @@ describe('config', () => {
 
   it('treats empty variables as unset', () => {
     expect(parseConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: ' ' }).database.kind).toBe('embedded');
-    expect(parseConfig({ REUNIFY_POSTGRES_PORT: '6543' }).database).toMatchObject({ kind: 'embedded', port: 6543 });
+    expect(parseConfig({ REUNIFY_POSTGRES_PORT: '6543' }).database).toMatchObject({ kind: 'embedded', port: 6543, portChosen: true });
   });
 
   it('fails fast, naming every bad variable and why', () => {

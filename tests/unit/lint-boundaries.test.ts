@@ -55,3 +55,26 @@ describe('lint boundaries', () => {
     expect(activity.output).not.toMatch(/restricted/);
   });
 });
+
+describe('the web application’s boundary', () => {
+  it('lets web code import the contracts and the pure policy, and refuses the database, the services and Node', () => {
+    const { code, output } = lint(
+      'web/src/pages/Outcomes.tsx',
+      [
+        "import { readFileSync } from 'node:fs';",
+        '',
+        "import { CaseViewSchema } from '../../../src/contracts/case-view';",
+        "import { openDatabase } from '../../../src/db/client';",
+        "import { EVENT_ROLES } from '../../../src/domain/policy';",
+        "import { createCaseService } from '../../../src/services/case-service';",
+        '',
+        'export const leak = [readFileSync, CaseViewSchema, openDatabase, EVENT_ROLES, createCaseService];',
+        '',
+      ].join('\n'),
+    );
+    expect(code).toBe(1);
+    expect(output).toContain("'node:fs' import is restricted from being used. The web application runs in a browser");
+    expect(output.match(/shares only src\/contracts and src\/domain/g)).toHaveLength(2);
+    expect(output).not.toMatch(/contracts\/case-view'.*restricted|domain\/policy'.*restricted/);
+  });
+});

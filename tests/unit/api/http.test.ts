@@ -69,6 +69,9 @@ describe('every error the API answers on purpose has its status, in one table', 
     idempotency_key_reused: [422, 'Unprocessable Entity'],
     worker_unavailable: [503, 'Service Unavailable'],
     database_unavailable: [503, 'Service Unavailable'],
+    simulation_too_large: [400, 'Bad Request'],
+    simulation_timeout: [503, 'Service Unavailable'],
+    simulator_busy: [503, 'Service Unavailable'],
   };
 
   it.each(Object.entries(expected))('%s: %j', async (code, [status, reason]) => {

@@ -1,0 +1,190 @@
+import { cpus, totalmem } from 'node:os';
+
+import type { Params } from './flags';
+import type { Percentiles } from './stats';
+import { roundTo } from './stats';
+
+/** What `npm run bench` writes to `bench/results/<time>.json`; the Markdown table is made from it. */
+export interface BenchResult {
+  at: string;
+  machine: Machine;
+  stack: StackInfo;
+  params: Params;
+  baseline: BaselineResult;
+  reunify: ReunifyResult;
+  probe: ProbeResult;
+  capacity: CapacityResult;
+  /** The first 20 failed requests. */
+  failures: string[];
+  totalSeconds: number;
+}
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  memoryGiB: number;
+  node: string;
+}
+
+export interface StackInfo {
+  workerMaxCachedWorkflows: number;
+  worker: string;
+  temporal: string;
+  database: 'embedded' | 'server';
+  codec: string;
+}
+
+/** A no-op Workflow Update: one at a time, and `concurrency` at a time. */
+export interface BaselineResult {
+  sequentialMs: Percentiles;
+  concurrentMs: Percentiles;
+}
+
+export interface ReunifyResult {
+  lifecycles: number;
+  completedLifecycles: number;
+  failedRequests: number;
+  seconds: number;
+  lifecyclesPerSecond: number;
+  transitionsPerSecond: number;
+  transitionMs: Percentiles;
+  ratioToBaselineP50: number;
+  ratioToSequentialBaselineP50: number;
+  byEvent: Record<string, Percentiles>;
+}
+
+/** One Update at a time: the baseline, a case straight to Temporal and a case over HTTP. */
+export type ProbeMeasure = 'baselineAtRest' | 'directAtRest' | 'httpAtRest' | 'directBackToBack' | 'httpBackToBack';
+export type ProbeResult = Record<ProbeMeasure, Percentiles>;
+
+export type CapacityResult = { skipped: true } | Capacity;
+
+export interface Capacity {
+  openCases: number;
+  /** Until every case was open and in the read model. */
+  openSeconds: number;
+  opensPerSecond: number;
+  openLatencyMs: Percentiles;
+  windowSeconds: number;
+  escalationsDue: number;
+  escalationsDuePerSecond: number;
+  escalationsFired: number;
+  escalationsMeasured: number;
+  timerLatenessMs: Percentiles;
+  lateOver1s: number;
+  memoryWithOpenCases: Memory;
+}
+
+/** MiB; null where not measured (no worker process, or an external Temporal server). */
+export interface Memory {
+  workerProcessRssMiB: number | null;
+  workerProcessRssAfterTimersMiB: number | null;
+  processRssMiB: number | null;
+  processHeapUsedMiB: number | null;
+  processRssAfterTimersMiB: number | null;
+  devServerRssMiB: number | null;
+}
+
+export function machine(): Machine {
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+type Row = [measure: string, value: string, goal: string];
+
+const ratio = (x: number, to: number): number => roundTo(x / to, 2);
+
+export function markdown(r: BenchResult): string {
+  const rows = [...throughputRows(r), ...probeRows(r), ...('skipped' in r.capacity ? [] : capacityRows(r.capacity))];
+  return [
+    `## Reunify benchmark, ${r.at}`,
+    '',
+    `Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}. Stack: ${r.stack.temporal}, ${r.stack.database}, codec ${r.stack.codec}.`,
+    `Parameters: ${JSON.stringify(r.params)}.`,
+    '',
+    '| measure | value | goal |',
+    '|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+function throughputRows({ reunify, baseline }: BenchResult): Row[] {
+  return [
+    [
+      'transition latency p50 / p95 / p99',
+      `${reunify.transitionMs.p50} / ${reunify.transitionMs.p95} / ${reunify.transitionMs.p99} ms`,
+      '',
+    ],
+    ['baseline Update p50 (same concurrency / sequential)', `${baseline.concurrentMs.p50} / ${baseline.sequentialMs.p50} ms`, ''],
+    [
+      'ratio to baseline p50 (same concurrency / sequential)',
+      `${reunify.ratioToBaselineP50} / ${reunify.ratioToSequentialBaselineP50}`,
+      'goal ≤ 1.3',
+    ],
+    ['lifecycles per second', `${reunify.lifecyclesPerSecond}`, 'goal ≥ 10 on two cores'],
+    ['transitions per second', `${reunify.transitionsPerSecond}`, ''],
+    ['failed requests', `${reunify.failedRequests}`, ''],
+  ];
+}
+
+function probeRows({ probe, baseline }: BenchResult): Row[] {
+  const backToBackBaseline = baseline.sequentialMs.p50;
+  return [
+    [
+      'one Update at rest: baseline / case straight to Temporal / case over HTTP (p50)',
+      `${probe.baselineAtRest.p50} / ${probe.directAtRest.p50} / ${probe.httpAtRest.p50} ms`,
+      `ratio ${ratio(probe.directAtRest.p50, probe.baselineAtRest.p50)} / ${ratio(probe.httpAtRest.p50, probe.baselineAtRest.p50)}`,
+    ],
+    [
+      'one Update back to back: baseline / case straight to Temporal / case over HTTP (p50)',
+      `${backToBackBaseline} / ${probe.directBackToBack.p50} / ${probe.httpBackToBack.p50} ms`,
+      `ratio ${ratio(probe.directBackToBack.p50, backToBackBaseline)} / ${ratio(probe.httpBackToBack.p50, backToBackBaseline)}`,
+    ],
+  ];
+}
+
+function capacityRows(cap: Capacity): Row[] {
+  const lateness = cap.timerLatenessMs;
+  return [
+    ['open cases', `${cap.openCases} (opened at ${cap.opensPerSecond}/s)`, 'goal 10,000'],
+    ...memoryRows(cap.memoryWithOpenCases),
+    [
+      'escalations due in the window / fired / measured',
+      `${cap.escalationsDue} (${cap.escalationsDuePerSecond}/s over ${cap.windowSeconds} s) / ${cap.escalationsFired} / ${cap.escalationsMeasured}`,
+      '',
+    ],
+    [
+      'escalation lateness p50 / p95 / p99 / max',
+      `${lateness.p50} / ${lateness.p95} / ${lateness.p99} / ${lateness.max} ms (${cap.lateOver1s} over 1 s)`,
+      'goal ≤ 1000 ms',
+    ],
+  ];
+}
+
+function memoryRows(memory: Memory): Row[] {
+  const devServer: Row = ['dev server RSS', memory.devServerRssMiB === null ? 'n/a' : `${memory.devServerRssMiB} MiB`, ''];
+  if (memory.workerProcessRssMiB === null) {
+    return [
+      [
+        'process RSS with open cases (worker + API + load, one process)',
+        `${memory.processRssMiB} MiB (${memory.processRssAfterTimersMiB} after the timers)`,
+        'goal: worker < 1.5 GB',
+      ],
+      devServer,
+    ];
+  }
+  return [
+    [
+      'worker process RSS with open cases',
+      `${memory.workerProcessRssMiB} MiB (${memory.workerProcessRssAfterTimersMiB} after the timers)`,
+      'goal < 1.5 GB',
+    ],
+    ['API + load process RSS', `${memory.processRssMiB} MiB`, ''],
+    devServer,
+  ];
+}
