@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
 
 import { AppError } from '../services/errors';
+import { isPublicUrl } from './auth';
 import { ErrorSchema } from './schemas';
 
 /**
@@ -9,8 +10,6 @@ import { ErrorSchema } from './schemas';
  * token each route needs, and 405 with `Allow` for a method a path does not declare.
  */
 
-/** Routes anyone may call, and the documentation's own routes. */
-const isPublic = (url: string): boolean => url === '/health' || url.startsWith('/docs');
 
 export const BEARER_SECURITY_SCHEME = {
   bearerAuth: {
@@ -25,12 +24,12 @@ type Responses = Record<number, unknown>;
 
 /** The statuses a route can answer whatever it does, from what it takes. */
 function commonAnswers(url: string, schema: FastifySchema): number[] {
-  const statuses = [401, 429];
+  const statuses = isPublicUrl(url) ? [429] : [401, 429];
   if (schema.params) statuses.push(400, 414);
   if (schema.querystring || schema.headers) statuses.push(400);
   if (schema.body) statuses.push(400, 413, 415);
-  // Everything but the payload codec needs the database or a case worker, either of which can be away.
-  if (!url.startsWith('/codec')) statuses.push(503);
+  // Everything but the payload codec and the public routes needs the database or a case worker, either of which can be away.
+  if (!url.startsWith('/codec') && !isPublicUrl(url)) statuses.push(503);
   return statuses;
 }
 
@@ -40,11 +39,7 @@ export function declareCommonAnswers(app: FastifyInstance): void {
     if (route.config && (route.config as { undeclared?: boolean }).undeclared) return;
     const schema = (route.schema ??= {}) as FastifySchema & { security?: unknown[]; hide?: boolean };
     if (schema.hide) return;
-    if (isPublic(route.url)) {
-      schema.security = [];
-      return;
-    }
-    schema.security = [{ bearerAuth: [] }];
+    schema.security = isPublicUrl(route.url) ? [] : [{ bearerAuth: [] }];
     const response = (schema.response ??= {}) as Responses;
     for (const status of commonAnswers(route.url, schema)) response[status] ??= ErrorSchema;
   });
