@@ -60,11 +60,14 @@ async function runSchemathesis(ctx: Context, actor: Actor, base: string): Promis
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.on('exit', (exit) => resolve(exit ?? 1));
   });
-  const har = readdirSync(dir).find((f) => f.endsWith('.har'));
+  // Schemathesis names its HAR report har-<time>.json.
+  const har = readdirSync(dir).find((f) => f.startsWith('har') || f.endsWith('.har'));
   const entries = har ? (JSON.parse(readFileSync(join(dir, har), 'utf8')) as { log: { entries: HarEntry[] } }).log.entries : [];
   rmSync(dir, { recursive: true, force: true });
   const text = output.join('');
-  const summary = text.slice(Math.max(0, text.lastIndexOf('SUMMARY') - 4_000));
+  // Each failure with the request that reproduces it, then the summary.
+  const failures = text.indexOf('FAILURES');
+  const summary = text.slice(failures >= 0 ? failures : Math.max(0, text.lastIndexOf('SUMMARY') - 4_000)).slice(-30_000);
   return { code, summary, entries };
 }
 
@@ -130,6 +133,9 @@ export async function r4Fuzz(ctx: Context): Promise<Row> {
       }
     }
   }
+  // What the API logged for each 500: the error behind it, for whoever fixes it.
+  const logged = (ctx.stack.member('api-1').running?.output.join('') ?? '').split('\n').filter((line) => line.includes('request failed'));
+  for (const line of logged.slice(0, 5)) verdict.problems.push(`API log: ${line.slice(0, 3_000)}`);
   const targetsAfter = await ctx.prisma.targetSet.count();
   if (targetsAfter - targetsBefore !== targetsAccepted) {
     verdict.mismatched += 1;
