@@ -8,7 +8,7 @@
  *   npm run faults                      # full size: 1,000 cases, R1-R7, on the dev server on disk
  *   npm run faults -- --size ci         # what CI runs: 40 cases, every case
  *   npm run faults -- --only R1,R3      # some cases (R1 opens the cases the others move on)
- *   npm run faults -- --temporal cluster  # on the production-shaped cluster (see scripts/cluster)
+ *   npm run faults -- --temporal cluster  # on the production-shaped Temporal server (scripts/cluster; or `npm run cluster -- --faults`)
  */
 import { parseArgs } from 'node:util';
 
@@ -17,6 +17,7 @@ import { Client, Connection } from '@temporalio/client';
 import { openDatabase } from '../../src/db/client';
 import { AesGcmCodec, parseCodecKeys } from '../../src/temporal/codec';
 import { dataConverterOf } from '../../src/temporal/data-converter';
+import { temporalCluster } from '../cluster/temporal';
 import { r6Conflicts } from './conflicts';
 import { r4Fuzz } from './fuzz';
 import { Ledger, Users } from './load';
@@ -125,8 +126,10 @@ async function main(): Promise<void> {
   });
   if (values.size !== 'full' && values.size !== 'ci') throw new Error('--size is full or ci');
   const started = Date.now();
-  if (values.temporal !== 'dev') throw new Error('--temporal is dev (for now)');
-  const { rows, serverErrorSamples } = await runFaults({ size: values.size, only: values.only?.split(',') });
+  if (values.temporal !== 'dev' && values.temporal !== 'cluster') throw new Error('--temporal is dev or cluster');
+  const temporal =
+    values.temporal === 'cluster' ? { name: 'cluster on PostgreSQL', start: (dir: string) => temporalCluster(dir, log) } : undefined;
+  const { rows, serverErrorSamples } = await runFaults({ size: values.size, only: values.only?.split(','), temporal });
   process.stdout.write(
     `\n${report(rows, serverErrorSamples)}\n\nTook ${((Date.now() - started) / 1000).toFixed(0)} s (size ${values.size}).\n`,
   );
