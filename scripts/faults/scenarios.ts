@@ -26,11 +26,13 @@ export interface Size {
   /** R6: cases, and clients racing on each. */
   conflictCases: number;
   conflictClients: number;
+  /** R3: how long PostgreSQL stays stopped (ms). */
+  outageMs: number;
 }
 
 export const SIZES: Record<'full' | 'ci', Size> = {
-  full: { cases: 1_000, concurrency: 32, fuzzExamples: 100, conflictCases: 20, conflictClients: 12 },
-  ci: { cases: 40, concurrency: 8, fuzzExamples: 8, conflictCases: 3, conflictClients: 6 },
+  full: { cases: 1_000, concurrency: 32, fuzzExamples: 100, conflictCases: 20, conflictClients: 12, outageMs: 30_000 },
+  ci: { cases: 40, concurrency: 8, fuzzExamples: 8, conflictCases: 3, conflictClients: 6, outageMs: 10_000 },
 };
 
 export interface Context {
@@ -141,12 +143,13 @@ async function probeRead(ctx: Context): Promise<string> {
   return `${reply?.status ?? 'no answer'}${reply?.headers.get('retry-after') ? ` Retry-After ${reply.headers.get('retry-after')}` : ''} in ${took} ms`;
 }
 
-/** R3: PostgreSQL stopped for 30 s mid-load: transitions go on, reads answer 503 with Retry-After, the read model catches up. */
-export function r3DatabaseStopped(ctx: Context, outageMs = 30_000): Promise<Row> {
+/** R3: PostgreSQL stopped for 30 s (10 s in CI) mid-load: transitions go on, reads answer 503 with Retry-After, the read model catches up. */
+export function r3DatabaseStopped(ctx: Context): Promise<Row> {
   const steps = 3;
+  const { outageMs } = ctx.size;
   return scenario(
     ctx,
-    'R3 PostgreSQL stopped 30 s',
+    `R3 PostgreSQL stopped ${outageMs / 1000} s`,
     () => ctx.workload.advance(ctx.workload.cases, steps, ctx.size.concurrency),
     async () => {
       await whenProgress(ctx, ctx.size.cases * steps, 0.3);
