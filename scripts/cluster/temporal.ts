@@ -14,10 +14,9 @@ import { findEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { freePort, portIsFree } from '../../src/processes';
 import { resolveTemporalBinary } from '../../src/temporal/binaries';
 import type { TemporalServer } from '../faults/stack';
-import { temporalAnswers } from '../faults/stack';
+import { temporalProcess } from '../faults/stack';
 import { ToolError, ensureTemporalServer } from '../faults/tools';
-import type { Running } from '../processes';
-import { killTree, startCommand, startProcess, stopProcess } from '../processes';
+import { startProcess, stopProcess } from '../processes';
 
 const SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 
@@ -169,24 +168,9 @@ export async function temporalCluster(dataDir: string, log: (message: string) =>
     throw err;
   }
   const { frontend } = await writeConfig(dataDir, sql);
-  let running: Running | undefined;
-  const server: TemporalServer = {
-    address: frontend,
-    async start() {
-      // --config is relative to --root.
-      const args = ['--root', dataDir, '--config', 'config', '--env', 'production', '--allow-no-auth', 'start'];
-      running = await startCommand('temporal server', build.server, args, process.env, () => temporalAnswers(frontend), 120_000);
-    },
-    async kill() {
-      if (running) await killTree(running);
-      running = undefined;
-    },
-    async stop() {
-      if (running) await stopProcess(running, 'SIGTERM');
-      running = undefined;
-      await stopProcess(postgres);
-    },
-  };
+  // --config is relative to --root.
+  const args = ['--root', dataDir, '--config', 'config', '--env', 'production', '--allow-no-auth', 'start'];
+  const server = temporalProcess('temporal server', build.server, args, frontend, 120_000, () => stopProcess(postgres));
   log('Starting the Temporal server on its PostgreSQL...');
   try {
     await server.start();

@@ -68,11 +68,25 @@ export async function devServerOnDisk(dataDir: string): Promise<TemporalServer> 
     ...DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ...CUSTOM_SEARCH_ATTRIBUTES.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]),
   ];
+  const server = temporalProcess('temporal dev server', executable.path, args, address, 60_000);
+  await server.start();
+  return server;
+}
+
+/** A Temporal server's process, ready once its frontend answers; `afterStop` runs once it has stopped (its database, say). */
+export function temporalProcess(
+  name: string,
+  command: string,
+  args: string[],
+  address: string,
+  timeoutMs: number,
+  afterStop: () => Promise<unknown> = async () => undefined,
+): TemporalServer {
   let running: Running | undefined;
-  const server: TemporalServer = {
+  return {
     address,
     async start() {
-      running = await startCommand('temporal dev server', executable.path, args, process.env, () => temporalAnswers(address), 60_000);
+      running = await startCommand(name, command, args, process.env, () => temporalAnswers(address), timeoutMs);
     },
     async kill() {
       if (running) await killTree(running);
@@ -81,10 +95,9 @@ export async function devServerOnDisk(dataDir: string): Promise<TemporalServer> 
     async stop() {
       if (running) await stopProcess(running, 'SIGTERM');
       running = undefined;
+      await afterStop();
     },
   };
-  await server.start();
-  return server;
 }
 
 /** One named process of the stack and how to bring it back. */
