@@ -101,17 +101,18 @@ function acceptedPerCase(entries: HarEntry[]): Map<string, number> {
 }
 
 export async function r4Fuzz(ctx: Context): Promise<Row> {
-  ctx.log('R4 Schemathesis: running (a case manager, then an admin)...');
+  ctx.log(`R4 Schemathesis: running (${ctx.size.fuzzAs === 1 ? 'a case manager' : 'a case manager, then an admin'})...`);
   const verdict = emptyVerdict();
   const counts = emptyCounts();
   const targetsBefore = await ctx.prisma.targetSet.count();
   let targetsAccepted = 0;
   const base = ctx.stack.apiBases[0]!;
   const notes: string[] = [];
-  for (const actor of [
+  const actors: Actor[] = [
     { id: 'fuzz-cm', role: 'case_manager', careProvider: FUZZ_PROVIDER },
     { id: 'fuzz-admin', role: 'admin' },
-  ] satisfies Actor[]) {
+  ];
+  for (const actor of actors.slice(0, ctx.size.fuzzAs)) {
     const run = await runSchemathesis(ctx, actor, base);
     const got = countsOf(run.entries);
     for (const key of Object.keys(counts) as (keyof Counts)[]) counts[key] += got[key];

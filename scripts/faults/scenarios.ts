@@ -21,8 +21,9 @@ import type { Workload } from './workload';
 export interface Size {
   cases: number;
   concurrency: number;
-  /** Schemathesis examples per operation. */
+  /** Schemathesis examples per operation, and as how many roles it runs (1: a case manager; 2: an admin too). */
   fuzzExamples: number;
+  fuzzAs: 1 | 2;
   /** R6: cases, and clients racing on each. */
   conflictCases: number;
   conflictClients: number;
@@ -31,8 +32,8 @@ export interface Size {
 }
 
 export const SIZES: Record<'full' | 'ci', Size> = {
-  full: { cases: 1_000, concurrency: 32, fuzzExamples: 100, conflictCases: 20, conflictClients: 12, outageMs: 30_000 },
-  ci: { cases: 40, concurrency: 8, fuzzExamples: 8, conflictCases: 3, conflictClients: 6, outageMs: 10_000 },
+  full: { cases: 1_000, concurrency: 32, fuzzExamples: 100, fuzzAs: 2, conflictCases: 20, conflictClients: 12, outageMs: 30_000 },
+  ci: { cases: 40, concurrency: 8, fuzzExamples: 8, fuzzAs: 1, conflictCases: 3, conflictClients: 6, outageMs: 10_000 },
 };
 
 export interface Context {
