@@ -55,7 +55,8 @@ async function runSchemathesis(ctx: Context, actor: Actor, base: string): Promis
   const env = { ...process.env, PYTHONPATH: st.pythonPath, REUNIFY_FUZZ_CARE_PROVIDER: actor.careProvider ?? '' };
   const output: string[] = [];
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(st.python, args, { env });
+    // In its own folder: Schemathesis keeps a cache of the failures it found (.schemathesis/) where it runs.
+    const child = spawn(st.python, args, { env, cwd: dir });
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.on('exit', (exit) => resolve(exit ?? 1));
