@@ -10,7 +10,6 @@ import { ErrorSchema } from './schemas';
  * token each route needs, and 405 with `Allow` for a method a path does not declare.
  */
 
-
 export const BEARER_SECURITY_SCHEME = {
   bearerAuth: {
     type: 'http',
