@@ -9,7 +9,7 @@ import {
   SponsorInputSchema,
   refineDecision,
 } from '../contracts/case-events';
-import { OpenCaseFields, refineOpeningDates } from '../contracts/case-input';
+import { OpenCaseBodySchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { CaseEventTypeSchema } from '../contracts/case-view';
 import { ErrorSchema, RefusalBodySchema } from '../contracts/http-errors';
@@ -19,7 +19,7 @@ import { RoleSchema } from '../contracts/roles';
 import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
 import { cursorParam } from '../db/cursor';
 
-export { AuditTrailSchema, ErrorSchema, RefusalBodySchema };
+export { AuditTrailSchema, ErrorSchema, OpenCaseBodySchema, RefusalBodySchema };
 
 export const CaseParamsSchema = z.strictObject({ id: CaseIdSchema });
 
@@ -133,4 +133,3 @@ export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: tru
     ],
   });
 
-export const OpenCaseBodySchema = OpenCaseFields.omit({ openedBy: true }).superRefine(refineOpeningDates);

@@ -69,6 +69,8 @@ export function refineOpeningDates(value: Pick<z.infer<typeof OpenCaseFields>, '
 }
 
 export const OpenCaseSchema = OpenCaseFields.superRefine(refineOpeningDates);
+/** What a caller sends to open a case (the opener is the caller's token): the fields and their date rules. */
+export const OpenCaseBodySchema = OpenCaseFields.omit({ openedBy: true }).superRefine(refineOpeningDates);
 export type OpenCase = z.infer<typeof OpenCaseSchema>;
 /** Before defaults are applied: what a caller may send. */
 export type OpenCaseRequest = z.input<typeof OpenCaseSchema>;

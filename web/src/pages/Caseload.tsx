@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { Link, useLocation } from 'wouter-preact';
 
-import { OpenCaseSchema } from '../../../src/contracts/case-input';
+import { OpenCaseBodySchema } from '../../../src/contracts/case-input';
 import { CaseStatusSchema } from '../../../src/contracts/case-status';
 import type { CaseSummary } from '../../../src/contracts/read-model';
 import { apiFetch, ApiError } from '../api/client';
@@ -196,8 +196,7 @@ function BulkActions({ selected, clear }: { selected: Set<string>; clear: () => 
   );
 }
 
-const OpenCaseBody = OpenCaseSchema.omit({ openedBy: true });
-const openCaseFields = schemaFields(OpenCaseBody);
+const openCaseFields = schemaFields(OpenCaseBodySchema);
 
 /** A case manager opens a case (the form is the API's own contract for it). */
 function OpenCase({ careProviderId }: { careProviderId: string | null }) {
@@ -222,7 +221,7 @@ function OpenCase({ careProviderId }: { careProviderId: string | null }) {
         fields={fields}
         submitLabel="Open case"
         busy={busy}
-        validate={(values) => validateAgainst(OpenCaseBody, bodyFrom(fields, values))}
+        validate={(values) => validateAgainst(OpenCaseBodySchema, bodyFrom(fields, values))}
         onCancel={() => setOpen(false)}
         onSubmit={(values) => {
           setBusy(true);
