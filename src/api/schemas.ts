@@ -132,4 +132,3 @@ export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: tru
       { properties: { decision: { enum: ['remand'] }, remandTo: { enum: ['vetting'] } }, required: ['remandTo', 'recheck', 'reason'] },
     ],
   });
-
