@@ -32,7 +32,11 @@ export interface BenchApi {
   base: string;
   caseManager: string;
   reviewer: string;
+  /** An unscoped supervisor's: sees every care provider's cases. */
+  supervisor: string;
   call(method: 'POST', path: string, token: string, body: OpenCaseBody | CaseEventBody | DecisionBody): Promise<Reply>;
+  /** A GET, timed from request to the parsed body. */
+  get(path: string, token: string): Promise<Reply>;
 }
 
 export function openCaseBody(caseId: string, admittedAt: Date): OpenCaseBody {
@@ -50,7 +54,11 @@ export async function startApi(deps: {
   const { config, codec, ...rest } = deps;
   const app = await buildApp({ ...appOptionsFrom(config, codec), ...rest, rateLimitPerMinute: 100_000_000 });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  const [caseManager, reviewer] = await Promise.all([tokenFor(config, CASE_MANAGER, CARE_PROVIDER), tokenFor(config, REVIEWER)]);
+  const [caseManager, reviewer, supervisor] = await Promise.all([
+    tokenFor(config, CASE_MANAGER, CARE_PROVIDER),
+    tokenFor(config, REVIEWER),
+    tokenFor(config, { id: 'bench-sup', role: 'supervisor' }),
+  ]);
   const call: BenchApi['call'] = async (method, path, token, body) => {
     const t0 = performance.now();
     const response = await fetch(`${base}${path}`, {
@@ -61,7 +69,13 @@ export async function startApi(deps: {
     const json: unknown = await response.json();
     return { ms: performance.now() - t0, status: response.status, json };
   };
-  return { app, api: { base, caseManager, reviewer, call } };
+  const get: BenchApi['get'] = async (path, token) => {
+    const t0 = performance.now();
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const json: unknown = await response.json();
+    return { ms: performance.now() - t0, status: response.status, json };
+  };
+  return { app, api: { base, caseManager, reviewer, supervisor, call, get } };
 }
 
 async function tokenFor(config: Config, actor: Actor, careProvider?: string): Promise<string> {

@@ -11,6 +11,10 @@ export interface Params {
   duePerSecond: number;
   baseline: number;
   durationSeconds: number;
+  /** Cases in the database while the read path (GET /cases) is measured. */
+  readCases: number;
+  /** GET /cases requests timed. */
+  readRequests: number;
 }
 
 export interface Flags {
@@ -24,6 +28,30 @@ export interface Flags {
   oneProcess: boolean;
 }
 
+export const HELP = `npm run bench -- [options]   (README, "Benchmark": what each phase measures)
+
+  --cases N             Full lifecycles timed (default 200)
+  --concurrency N       Clients at once for them (default 16)
+  --baseline N          Raw no-op Updates for the baseline (default 300)
+  --open-cases N        Cases left open with their timers (default 10000)
+  --open-concurrency N  Clients opening them (default 32)
+  --timer-seconds N     Window over which escalations fall due (default 120)
+  --due-per-second N    Escalations due a second in that window (default 10)
+  --read-cases N        Cases in the database for the read path (default 10000)
+  --read-requests N     GET /cases requests timed (default 1400)
+  --duration N          Seconds of sustained load after the lifecycles (default 0)
+  --out DIR             Where results go (default bench/results)
+  --smoke               Under a minute, what CI runs
+  --no-codec            Payloads in the clear, to measure what encryption costs
+  --one-process         The worker in the benchmark's process, not its own
+  --help
+`;
+
+/** A flag the benchmark does not know, or a bad count: said with the usage. */
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
 /** `--smoke`: under a minute, what CI runs. */
 const SMOKE: Params = {
   cases: 6,
@@ -34,6 +62,8 @@ const SMOKE: Params = {
   duePerSecond: 2,
   baseline: 30,
   durationSeconds: 0,
+  readCases: 300,
+  readRequests: 70,
 };
 
 const OPTIONS = {
@@ -44,20 +74,30 @@ const OPTIONS = {
   'timer-seconds': { type: 'string', default: '120' },
   baseline: { type: 'string', default: '300' },
   duration: { type: 'string', default: '0' },
+  'read-cases': { type: 'string', default: '10000' },
+  'read-requests': { type: 'string', default: '1400' },
   out: { type: 'string', default: join(__dirname, 'results') },
   'due-per-second': { type: 'string', default: '10' },
   smoke: { type: 'boolean', default: false },
   'no-codec': { type: 'boolean', default: false },
   'one-process': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
 } as const;
 
-type CountFlag = Exclude<keyof typeof OPTIONS, 'out' | 'smoke' | 'no-codec' | 'one-process'>;
+type CountFlag = Exclude<keyof typeof OPTIONS, 'out' | 'smoke' | 'no-codec' | 'one-process' | 'help'>;
 
-export function parseFlags(args: string[]): Flags {
-  const { values } = parseArgs({ args, options: OPTIONS });
+/** The run's flags, or null for --help. */
+export function parseFlags(args: string[]): Flags | null {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: OPTIONS }));
+  } catch (err) {
+    throw new FlagError(`${(err as Error).message}\n\n${HELP}`);
+  }
+  if (values.help) return null;
   const count = (name: CountFlag, min = 0): number => {
     const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}, not ${values[name]}`);
+    if (!Number.isInteger(n) || n < min) throw new FlagError(`--${name} must be a whole number of at least ${min}, not ${values[name]}`);
     return n;
   };
   const params = values.smoke
@@ -71,6 +111,8 @@ export function parseFlags(args: string[]): Flags {
         duePerSecond: count('due-per-second', 1),
         baseline: count('baseline', 1),
         durationSeconds: count('duration'),
+        readCases: count('read-cases'),
+        readRequests: count('read-requests'),
       };
   return { params, out: values.out, smoke: values.smoke, noCodec: values['no-codec'], oneProcess: values['one-process'] };
 }

@@ -14,6 +14,7 @@ export interface BenchResult {
   reunify: ReunifyResult;
   probe: ProbeResult;
   capacity: CapacityResult;
+  readPath: ReadPathResult;
   /** The first 20 failed requests. */
   failures: string[];
   totalSeconds: number;
@@ -59,6 +60,14 @@ export type ProbeResult = Record<ProbeMeasure, Percentiles>;
 
 export type CapacityResult = { skipped: true } | Capacity;
 
+/** GET /cases, one at a time, with `casesInDatabase` cases: overall and per query shape. */
+export interface ReadPathResult {
+  casesInDatabase: number;
+  requests: number;
+  ms: Percentiles;
+  byShape: Record<string, Percentiles>;
+}
+
 export interface Capacity {
   openCases: number;
   /** Until every case was open and in the read model. */
@@ -99,7 +108,12 @@ type Row = [measure: string, value: string, goal: string];
 const ratio = (x: number, to: number): number => roundTo(x / to, 2);
 
 export function markdown(r: BenchResult): string {
-  const rows = [...throughputRows(r), ...probeRows(r), ...('skipped' in r.capacity ? [] : capacityRows(r.capacity))];
+  const rows = [
+    ...throughputRows(r),
+    ...probeRows(r),
+    ...('skipped' in r.capacity ? [] : capacityRows(r.capacity)),
+    ...readPathRows(r.readPath),
+  ];
   return [
     `## Reunify benchmark, ${r.at}`,
     '',
@@ -186,5 +200,16 @@ function memoryRows(memory: Memory): Row[] {
     ],
     ['API + load process RSS', `${memory.processRssMiB} MiB`, ''],
     devServer,
+  ];
+}
+
+function readPathRows(read: ReadPathResult): string[][] {
+  return [
+    [
+      `read path: GET /cases p50 / p95 / p99 / max, ${read.casesInDatabase} cases in the database (${read.requests} requests)`,
+      `${read.ms.p50} / ${read.ms.p95} / ${read.ms.p99} / ${read.ms.max} ms`,
+      'goal p99 ≤ 50 ms with 10,000 cases',
+    ],
+    ...Object.entries(read.byShape).map(([shape, ms]) => [`  ${shape}: p50 / p99`, `${ms.p50} / ${ms.p99} ms`, '']),
   ];
 }

@@ -4,11 +4,13 @@
  * in its own process (`npm run start:worker`, as deployed) and the API in this process,
  * then: (1) the baseline, a no-op Workflow Update; (2) full case lifecycles over HTTP, concurrently,
  * every transition timed from request to response, and a probe of single Updates; (3) capacity: many
- * open cases with pending timers, memory, and how late their alerts fire. Writes JSON and Markdown
+ * open cases with pending timers, memory, and how late their alerts fire; (4) the read path, GET /cases
+ * with `--read-cases` cases in the database. Writes JSON and Markdown
  * under bench/results.
  *
  *   npm run bench -- [--cases 200] [--concurrency 16] [--open-cases 10000] [--timer-seconds 120]
- *                    [--due-per-second 10] [--baseline 300] [--duration 0] [--smoke] [--no-codec] [--one-process]
+ *                    [--due-per-second 10] [--baseline 300] [--duration 0] [--read-cases 10000]
+ *                    [--read-requests 1400] [--smoke] [--no-codec] [--one-process]
  *
  * The worker's memory is measured alone. `--one-process` (or `--no-codec`, whose clients a separate
  * worker would not match) runs the worker in this process instead.
@@ -19,11 +21,12 @@ import { join } from 'node:path';
 import { measureBaseline } from './baseline';
 import { measureCapacity } from './capacity';
 import type { Flags } from './flags';
-import { parseFlags } from './flags';
+import { FlagError, HELP, parseFlags } from './flags';
 import type { LifecycleTimings } from './lifecycles';
 import { runLifecycles } from './lifecycles';
 import { probeUpdates } from './probe';
 import { progress } from './progress';
+import { measureReadPath } from './read-path';
 import type { BaselineResult, BenchResult, ReunifyResult } from './report';
 import { machine, markdown } from './report';
 import { startStack } from './stack';
@@ -31,6 +34,7 @@ import { percentiles, roundTo } from './stats';
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
+  if (!flags) return void process.stdout.write(HELP);
   const { params } = flags;
   const started = Date.now();
   const stack = await startStack({ started, noCodec: flags.noCodec, oneProcess: flags.oneProcess });
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     const lifecycles = await runLifecycles(stack, params, failures);
     const probe = await probeUpdates(stack, params);
     const capacity = await measureCapacity(stack, params, failures);
+    const readPath = await measureReadPath(stack, params, failures);
     write(flags, {
       at: new Date(started).toISOString(),
       machine: machine(),
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
       reunify: reunifyResult(lifecycles, baseline, failures),
       probe,
       capacity,
+      readPath,
       failures: failures.slice(0, 20),
       totalSeconds: roundTo((Date.now() - started) / 1000, 1),
     });
@@ -88,6 +94,6 @@ function write(flags: Flags, result: BenchResult): void {
 }
 
 main().catch((err) => {
-  progress(`Benchmark failed: ${(err as Error).stack ?? err}`);
+  progress(err instanceof FlagError ? err.message : `Benchmark failed: ${(err as Error).stack ?? err}`);
   process.exit(1);
 });

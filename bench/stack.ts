@@ -139,6 +139,8 @@ function spawnWorker({ config, namespace, taskQueue }: WorkerSetup, address: str
     REUNIFY_DATA_DIR: config.dataDir,
     // Its "running" line is logged at info.
     LOG_LEVEL: 'info',
+    // The heap limit `npm run start:worker` sets (package.json): V8 collects before the cache's garbage piles up.
+    NODE_OPTIONS: [process.env['NODE_OPTIONS'], '--max-old-space-size=1024'].filter(Boolean).join(' '),
   };
   return life.step(
     () => startProcess('worker', env, 'Case worker running', 60_000),

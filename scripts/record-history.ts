@@ -24,6 +24,13 @@ import { clearChecks, decide, send } from '../tests/helpers/case-workflow-kit';
 import { bundleCaseWorkflows, createTimeSkippingEnv, temporalExecutable } from '../tests/helpers/temporal';
 
 const FIXTURES = join(__dirname, '..', 'tests', 'fixtures', 'histories');
+const DAY_MS = 86_400_000;
+
+/** The birth date (YYYY-MM-DD, UTC) of a child who turns 18 on the day of `at`. */
+function birthDateTurning18(at: number): string {
+  const day = new Date(at);
+  return new Date(Date.UTC(day.getUTCFullYear() - 18, day.getUTCMonth(), day.getUTCDate())).toISOString().slice(0, 10);
+}
 
 async function main(): Promise<void> {
   const cli = temporalExecutable('temporal');
@@ -113,6 +120,22 @@ async function main(): Promise<void> {
     },
     // Alerts through the webhook (a warning delivered, escalations kept as dead letters), targets
     // caught up at a write, an acknowledgement, refused decisions; closed with alerts open.
+    // Written by the code before the rules of issue 14 (household members, dated results and their
+    // expiry, appeals, automatic age-out), to replay the old path: a denial, then a second sponsor
+    // approved on day 101, after the child's 18th birthday (no automatic age-out on the old path)
+    // and with public-records results 101 days old; the case left open. Recorded with that code.
+    'old-rules-adult-approval-open': async (handle) => {
+      await send(handle, events.completeIntake(), events.identifySponsor('2A'), events.completeAssessment());
+      await clearChecks(handle);
+      await send(handle, events.completeVetting(), events.recommend(), events.review());
+      await decide(handle, events.decide('deny'));
+      await send(handle, events.identifySponsor('1'), events.completeAssessment());
+      await clearChecks(handle);
+      await send(handle, events.completeVetting(), events.recommend());
+      await env.sleep('101 days');
+      await decide(handle, events.approve());
+      await env.sleep('2 days');
+    },
     'alerts-webhook-catch-up-closed': async (handle) => {
       await acknowledgeDayTenEscalation(handle, 'Calling the sponsor');
       await handle.signal(releaseDecisionSignal, decisionSignal(events.approve(), 'too-early'));
@@ -127,6 +150,11 @@ async function main(): Promise<void> {
     },
   };
   const onWebhook = new Set(['alerts-webhook-catch-up-closed']);
+  // Opening facts a scenario needs beyond the defaults, from the server's clock at its start.
+  const openings: Record<string, (now: number) => Parameters<typeof openCaseRequest>[1]> = {
+    // The child turns 18 on the 100th day in care.
+    'old-rules-adult-approval-open': (now) => ({ child: { birthDate: birthDateTurning18(now + 100 * DAY_MS) } }),
+  };
   const only = process.argv.slice(2);
   const unknown = only.filter((name) => !(name in scenarios));
   if (unknown.length > 0) throw new Error(`No scenario named ${unknown.join(', ')}; there are ${Object.keys(scenarios).join(', ')}`);
@@ -136,11 +164,12 @@ async function main(): Promise<void> {
       for (const [name, drive] of Object.entries(scenarios)) {
         if (only.length > 0 && !only.includes(name)) continue;
         const caseId = `REC-${name}`;
+        const now = await env.currentTimeMs();
         const handle = await env.client.workflow.start(caseWorkflow, {
           workflowId: caseWorkflowId(caseId),
           taskQueue: onWebhook.has(name) ? 'record-webhook' : 'record',
           args: [
-            { open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(await env.currentTimeMs()).toISOString() })) },
+            { open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(now).toISOString(), ...openings[name]?.(now) })) },
           ],
         });
         await drive(handle);

@@ -14,6 +14,8 @@ import type { DatabaseServer } from './db/locate';
 import { prepareWebApp } from './frontend/build';
 import { Lifecycle, StopRequested } from './lifecycle';
 import { createLogger } from './logging';
+import { createMetrics, registerReadModelGauges } from './metrics/metrics';
+import { sdkMetricsAddress } from './metrics/sdk';
 import { startServers } from './servers';
 import { StartupError } from './startup-error';
 import { connectTemporal } from './temporal/connect';
@@ -24,7 +26,8 @@ import { createCaseWorker } from './worker/create-worker';
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
-  const logger = createLogger(config);
+  const sdkMetrics = await sdkMetricsAddress();
+  const logger = createLogger(config, 'reunify', sdkMetrics.bindAddress);
   const progress = (message: string): void => logger.info(message);
   const life = new Lifecycle((err) => logger.error({ err }, 'shutdown step failed'));
   stopOnSignals(life, logger);
@@ -34,6 +37,9 @@ async function main(): Promise<void> {
     const { temporal, database, db } = await startServers(config, life, progress);
     const codec = codecFrom(config);
     const dataConverter = dataConverterOf(codec);
+    // One registry for the worker and the API in this process: GET /metrics serves both.
+    const metrics = createMetrics();
+    registerReadModelGauges(metrics, db.prisma);
     const connections = await life.step(
       () => connectTemporal({ address: temporal.address, namespace: temporal.namespace, dataConverter }),
       (c) => c.close(),
@@ -47,7 +53,7 @@ async function main(): Promise<void> {
           connection: connections.native,
           namespace: temporal.namespace,
           taskQueue: config.temporal.taskQueue,
-          deps: { prisma: db.prisma, webhook: config.alerts.webhook, temporal: connections.client },
+          deps: { prisma: db.prisma, webhook: config.alerts.webhook, temporal: connections.client, metrics },
         });
         return { worker, run: worker.run() };
       },
@@ -66,7 +72,14 @@ async function main(): Promise<void> {
     await webApp;
     await life.step(
       async () => {
-        const built = await buildApp({ temporal: connections.client, prisma: db.prisma, logger, ...appOptionsFrom(config, codec) });
+        const built = await buildApp({
+          temporal: connections.client,
+          prisma: db.prisma,
+          logger,
+          ...appOptionsFrom(config, codec),
+          metrics,
+          sdkMetricsUrl: sdkMetrics.url,
+        });
         await built.listen({ host: config.api.host, port: config.api.port });
         return built;
       },

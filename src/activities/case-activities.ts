@@ -16,6 +16,8 @@ import { dbErrorCodes, isPermanentDataError } from '../db/failures';
 import type { PrismaClient } from '../db/generated/client';
 import type { ProjectionWrite } from '../db/projection';
 import { isAuditCollision, writeProjection } from '../db/projection';
+import type { Metrics } from '../metrics/metrics';
+import { observeTransitions } from '../metrics/metrics';
 import { currentTargets } from '../targets/store';
 
 export interface AlertWebhook {
@@ -31,6 +33,8 @@ export interface CaseActivityDeps {
   webhook?: AlertWebhook;
   /** For activities that message other workflows (the targets broadcast). */
   temporal?: Client;
+  /** The process's Prometheus metrics: transitions, refusals, alerts, discharges. */
+  metrics?: Metrics;
 }
 
 export interface ProjectionResult {
@@ -68,7 +72,7 @@ export interface DeadLetter {
  * Activities of the case workflow, built over injected dependencies. Each is idempotent: Temporal
  * runs activities at least once, so a second run with the same input changes nothing.
  */
-export function createCaseActivities({ prisma, webhook, temporal }: CaseActivityDeps) {
+export function createCaseActivities({ prisma, webhook, temporal, metrics }: CaseActivityDeps) {
   const auditHeads = new AuditHeads(AUDIT_HEADS_KEPT);
   return {
     /**
@@ -77,14 +81,26 @@ export function createCaseActivities({ prisma, webhook, temporal }: CaseActivity
      */
     signalOpenCases: (targets: VersionedTargets) => signalOpenCases(temporal, targets),
     /** Projects a case's new transitions into the read model and its audit trail (see `projectCase`). */
-    projectCase: (projection: CaseProjection) => projectCase(prisma, auditHeads, projection),
+    projectCase: async (projection: CaseProjection) => {
+      const { result, inserted } = await projectCase(prisma, auditHeads, projection);
+      observeTransitions(metrics, projection.admittedAt, inserted);
+      for (const refused of projection.refusedSignals ?? []) metrics?.refusals.inc({ code: refused.code });
+      return result;
+    },
     /** The targets in force, for a case that learns it runs on an older version. */
     loadTargets: (): Promise<VersionedTargets> => currentTargets(prisma),
     /**
      * Persists alerts once each (ids are deterministic), resolutions and acknowledgements, each with
      * one stream event (unique per alert and type). Answers whether a webhook should be told.
      */
-    recordAlerts: (record: AlertRecord) => recordAlerts(prisma, webhook, record),
+    recordAlerts: async (record: AlertRecord) => {
+      const recorded = await recordAlerts(prisma, webhook, record);
+      for (const alert of record.fired) {
+        metrics?.alertsFired.inc({ rule: alert.rule, level: alert.level, kind: alert.kind });
+        metrics?.alertLateness.observe({ rule: alert.rule }, Math.max(0, Date.parse(alert.firedAt) - Date.parse(alert.dueAt)) / 1000);
+      }
+      return recorded;
+    },
     /** Posts one alert to the webhook, signed. A 4xx other than 408/429 is final; anything else is retried. */
     deliverAlertWebhook: (alert: Alert) => deliverAlertWebhook(webhook, alert),
     /** Keeps an alert the webhook never took (after every retry), once. */
@@ -150,6 +166,16 @@ function auditRecordsOf(projection: CaseProjection): AuditRecord[] {
       requestId: t.requestId,
       detail: t.fromStatus === null ? `opened in ${t.toStatus}` : `${t.fromStatus} -> ${t.toStatus}`,
     })),
+    ...(projection.assignments ?? []).map((a): AuditRecord => ({
+      sourceKey: `assignment:${a.requestId ?? a.at}`,
+      kind: 'accepted',
+      event: 'REASSIGN_CASE',
+      actor: a.actor,
+      at: a.at,
+      reason: a.reason,
+      requestId: a.requestId,
+      detail: `assigned ${a.previousAssigneeId ?? '(nobody)'} -> ${a.assigneeId}`,
+    })),
     ...(projection.refusedSignals ?? []).map((r, i): AuditRecord => ({
       sourceKey: `signal:${r.requestId ?? `${r.at}:${i}`}`,
       kind: 'refused',
@@ -174,27 +200,35 @@ function auditRecordsOf(projection: CaseProjection): AuditRecord[] {
  * Otherwise (first write here, an entry appended by the API or another worker, a retry) the
  * projection is written the careful way: under the case's audit lock, reading the chain first.
  */
-async function projectCase(prisma: PrismaClient, heads: AuditHeads, projection: CaseProjection): Promise<ProjectionResult> {
-  // A projection may carry only refused decisions (for the audit trail) and no transition.
-  const lastSeq = projection.transitions.length > 0 ? Math.max(...projection.transitions.map((t) => t.seq)) : -1;
+async function projectCase(
+  prisma: PrismaClient,
+  heads: AuditHeads,
+  projection: CaseProjection,
+): Promise<{ result: ProjectionResult; inserted: ProjectionWrite['inserted'] }> {
+  // A projection may carry no transition (refused decisions, a reassignment, new deadlines); one
+  // from older workflow code then says nothing of the case's last seq.
+  const lastSeq = projection.lastSeq ?? (projection.transitions.length > 0 ? Math.max(...projection.transitions.map((t) => t.seq)) : -1);
   const records = auditRecordsOf(projection);
   // A projection that starts at seq 0 opens the case: its chain is empty unless this is a retry.
   const head = heads.get(projection.caseId) ?? (projection.transitions[0]?.seq === 0 ? EMPTY_HEAD : undefined);
+  // What a first statement inserted before its audit entries found the chain moved on.
+  let insertedFirst: ProjectionWrite['inserted'] = [];
   if (head) {
     const rows = chainRows(projection.caseId, head, records);
     const written = await writeOntoHead(prisma, projection, lastSeq, head, rows);
+    insertedFirst = written?.inserted ?? [];
     if (written && written.audited === rows.length) {
       heads.remember(projection.caseId, rows.at(-1) ?? head);
-      return { lastSeq, targetsVersion: written.targetsVersion, written: 'one statement' };
+      return { result: { lastSeq, targetsVersion: written.targetsVersion, written: 'one statement' }, inserted: written.inserted };
     }
   }
   try {
     // The case row and its transitions as in the one statement, with no audit entries; then the
     // entries under the case's audit lock, after reading where the chain ends.
-    const { targetsVersion } = await writeProjection(prisma, projection, lastSeq, EMPTY_HEAD, []);
+    const { targetsVersion, inserted } = await writeProjection(prisma, projection, lastSeq, EMPTY_HEAD, []);
     const newHead = await appendAudit(prisma, projection.caseId, records);
     if (newHead) heads.remember(projection.caseId, newHead);
-    return { lastSeq, targetsVersion, written: 'under lock' };
+    return { result: { lastSeq, targetsVersion, written: 'under lock' }, inserted: [...insertedFirst, ...inserted] };
   } catch (err) {
     throw toActivityFailure(err);
   }

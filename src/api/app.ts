@@ -17,14 +17,20 @@ import type { Config } from '../config/env';
 import { ROUTE_NOT_FOUND } from '../contracts/http-errors';
 import { WEB_DIST } from '../frontend/paths';
 import { registerWebApp } from '../frontend/serve';
+import type { Metrics } from '../metrics/metrics';
+import { createMetrics, registerReadModelGauges } from '../metrics/metrics';
 import type { AppServices, ServiceConnections } from '../services/app-services';
 import { createServices } from '../services/app-services';
 import { registerAuthentication } from './auth';
 import { errorHandler } from './http-errors';
 import { BEARER_SECURITY_SCHEME, answerUndeclaredMethods, declareCommonAnswers, linkOpenedCase, refuseNulCharacters } from './openapi';
 import { alertRoutes } from './routes/alerts';
+import { analyticsRoutes } from './routes/analytics';
+import { bulkRoutes } from './routes/bulk';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
+import { importRoutes } from './routes/imports';
+import { registerMetrics } from './routes/metrics';
 import type { DevSignIn } from './routes/session';
 import { sessionRoutes } from './routes/session';
 import { simulationRoutes } from './routes/simulations';
@@ -42,6 +48,10 @@ export interface HttpOptions {
   rateLimitPerMinute?: number;
   /** The payload codec, for the Temporal UI's codec endpoint (none: no endpoint). */
   codec?: PayloadCodec;
+  /** The process's metrics (the worker's too, when it runs here); default: the API's own. */
+  metrics?: Metrics;
+  /** The Temporal SDK's Prometheus exporter, appended to GET /metrics. */
+  sdkMetricsUrl?: string;
   /** The built web application to serve at `/` (none: the API alone). */
   webRoot?: string;
   /** The development sign-in (POST /auth/dev-token): only on the embedded default's local secret. */
@@ -108,10 +118,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
     async () => ({ ok: true as const }),
   );
+  const metrics = deps.metrics ?? createMetrics();
+  if (!('services' in deps) && !deps.metrics) registerReadModelGauges(metrics, deps.prisma);
+  registerMetrics(app, metrics, deps.sdkMetricsUrl);
   const services = 'services' in deps ? deps.services : createServices(deps, app.log);
   await app.register(caseRoutes, { cases: services.cases });
   await app.register(alertRoutes, { alerts: services.alerts, streamPollMs: deps.alertStreamPollMs });
   await app.register(targetRoutes, { targets: services.targets });
+  await app.register(analyticsRoutes, { analytics: services.analytics });
+  await app.register(bulkRoutes, { bulk: services.bulk });
+  await app.register(importRoutes, { imports: services.imports });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec });
   await app.register(sessionRoutes, { devSignIn: deps.devSignIn });
   // The simulator fits durations from the read model, so it is served where the database is.
@@ -170,6 +186,9 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'alerts', description: 'Length-of-stay and stage alerts for supervisors' },
         { name: 'targets', description: 'The targets that drive the alerts' },
         { name: 'ops', description: 'Health and the payload codec' },
+        { name: 'imports', description: 'Cases brought in from the system Reunify replaces (docs/imports.md)' },
+        { name: 'bulk', description: "Supervisors' bulk actions, with each item's outcome" },
+        { name: 'analytics', description: 'Outcomes: length of stay, where the days go, flow, cases at risk (docs/outcomes.md)' },
         { name: 'session', description: 'Who the caller is; signing in to the web application' },
       ],
       components: { securitySchemes: BEARER_SECURITY_SCHEME },

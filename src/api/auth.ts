@@ -11,11 +11,12 @@ declare module 'fastify' {
 }
 
 /**
- * Routes anyone may call: liveness, the API's own documentation, the web application's files (its
+ * Routes anyone may call: liveness, metrics (aggregate counts only), the API's own documentation, the web application's files (its
  * page, hashed assets, icon) and how to sign in to it.
  */
 const PUBLIC = [
   /^\/health(\?|$)/,
+  /^\/metrics(\?|$)/,
   /^\/docs(\/|\?|$)/,
   /^\/(index\.html)?(\?|$)/,
   /^\/assets\//,

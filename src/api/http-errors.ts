@@ -24,6 +24,7 @@ const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   alert_resolved: 409,
   ack_refused: 409,
   idempotency_key_reused: 422,
+  history_refused: 422,
   worker_unavailable: 503,
   database_unavailable: 503,
   simulation_too_large: 400,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
+import { CategoryGroupSchema } from '../contracts/analytics';
 import { AuditTrailSchema } from '../contracts/audit-trail';
 import {
   CaseCommandSchema,
@@ -9,15 +10,18 @@ import {
   SponsorInputSchema,
   refineDecision,
 } from '../contracts/case-events';
+import { CaseEventTypeSchema } from '../contracts/case-events';
 import { OpenCaseBodySchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
-import { CaseEventTypeSchema } from '../contracts/case-view';
+import { DeadlineLevelSchema } from '../contracts/deadlines';
 import { ErrorSchema, RefusalBodySchema } from '../contracts/http-errors';
 import { IdempotencyKeySchema } from '../contracts/idempotency';
 import { CaseIdSchema } from '../contracts/ids';
+import { CaseSortSchema } from '../contracts/read-model';
 import { RoleSchema } from '../contracts/roles';
 import { TargetsSchema, VersionedTargetsSchema } from '../contracts/targets';
-import { cursorParam } from '../db/cursor';
+import { IsoDateTimeSchema } from '../contracts/time';
+import { caseCursorParam, cursorParam } from '../db/cursor';
 
 export { AuditTrailSchema, ErrorSchema, OpenCaseBodySchema, RefusalBodySchema };
 
@@ -29,11 +33,41 @@ export const IdempotencyHeadersSchema = z.looseObject({
   ),
 });
 
+/** A query parameter that takes one value or several, comma-separated; a wrong one is named with the choices. */
+const oneOrMore = <T extends z.core.util.EnumLike>(item: z.ZodEnum<T>) =>
+  z.string().transform((text, ctx) => {
+    const parts = text.split(',').map((part) => part.trim());
+    const wrong = parts.filter((part) => !item.safeParse(part).success);
+    if (wrong.length === 0) return parts as z.infer<z.ZodEnum<T>>[];
+    ctx.addIssue({ code: 'custom', message: `${wrong.map((w) => `"${w}"`).join(', ')}: expected one of ${item.options.join(', ')}` });
+    return z.NEVER;
+  });
+
+const days = z.coerce.number().min(0).max(36_500);
+
 export const ListCasesQuerySchema = z.strictObject({
-  status: CaseStatusSchema.optional().describe('Only cases in this status (stage)'),
+  status: oneOrMore(CaseStatusSchema).optional().describe('Only cases in one of these statuses (stages), comma-separated'),
   careProviderId: z.string().trim().min(1).max(64).optional(),
+  category: CategoryGroupSchema.optional().describe('Sponsor category now (none: no sponsor)'),
+  assigneeId: z.string().trim().min(1).max(128).optional().describe('The case manager the cases are assigned to'),
+  minDaysInCare: days.optional().describe('At least this many days in care (to discharge, or so far)'),
+  maxDaysInCare: days.optional().describe('At most this many days in care'),
+  level: oneOrMore(DeadlineLevelSchema).optional().describe('The worst deadline level now: on_track, at_risk, breached (comma-separated)'),
+  deadlineBefore: IsoDateTimeSchema.transform((text) => new Date(text))
+    .optional()
+    .describe('Next deadline due before this time (breached ones included)'),
+  q: z.string().trim().min(1).max(64).optional().describe('Part of the case id'),
+  sort: CaseSortSchema.default('admission').describe(
+    'admission (oldest first), least_time_left (next deadline soonest), days_in_care (longest first)',
+  ),
+  order: z.enum(['asc', 'desc']).optional().describe("Reverses the sort's own order"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  after: cursorParam(200).optional(),
+  after: caseCursorParam.optional(),
+});
+
+export const ReassignBodySchema = z.strictObject({
+  assigneeId: z.string().trim().min(1).max(128).describe('The case manager (token subject) who takes the case'),
+  reason: z.string().trim().min(1).max(2000).optional(),
 });
 
 export const ListAlertsQuerySchema = z.strictObject({

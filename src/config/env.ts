@@ -43,7 +43,9 @@ export const ConfigSchema = z
     AUTH_AUDIENCE: z.string().trim().min(1).default('reunify-api'),
     API_CORS_ORIGINS: optional(z.string().trim().min(1)),
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+    // 0: a free port, named in the worker's "running" log line (several workers on one machine).
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(500),
     REUNIFY_CODEC_KEYS: optional(
       z
         .string()
@@ -96,9 +98,12 @@ export const ConfigSchema = z
     },
     /**
      * Open cases a worker keeps in memory (the SDK's default grows with the heap); one not cached
-     * is rebuilt from its history on its next event or timer.
+     * is rebuilt from its history on its next event or timer. Each costs about 1.4 MiB of heap
+     * (src/worker/memory-budget.ts): 500 fit the 1 GiB heap `npm run start:worker` gives the worker.
      */
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    /** `npm run start:worker` serves its metrics (and the Temporal SDK's) on this port, at /metrics. */
+    workerMetricsPort: env.WORKER_METRICS_PORT,
     /** Unset: one key made once in the data folder (src/temporal/data-converter.ts). */
     codecKeys: env.REUNIFY_CODEC_KEYS,
     auth: {

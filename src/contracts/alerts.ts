@@ -8,7 +8,16 @@ export type AlertLevel = z.infer<typeof AlertLevelSchema>;
 export const ALERT_LEVELS = AlertLevelSchema.options;
 
 /** The targets' rules, and read_model: a case the read model refused for good (an alert to admins, not a deadline). */
-export const AlertRuleSchema = z.enum(['length_of_stay', 'stage', 'age_out', 'follow_up', 'read_model']);
+export const AlertRuleSchema = z.enum([
+  'length_of_stay',
+  'stage',
+  'age_out',
+  'follow_up',
+  'result_expiry',
+  'appeal_acknowledgement',
+  'fingerprint_appointment',
+  'read_model',
+]);
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
 export const AlertKindSchema = z.enum(['warning', 'escalation']);

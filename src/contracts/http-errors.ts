@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
+import { CaseEventTypeSchema } from './case-events';
 import { CaseStatusSchema } from './case-status';
-import { CaseEventTypeSchema } from './case-view';
 
 /** The body of every error the API answers: shared with the web application, which shows it to a person. */
 export const ErrorSchema = z.object({

@@ -1,10 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 import type { AcknowledgeAlert, AlertAck, AlertDelivery } from './alerts';
-import type { CaseCommandRequest, ReleaseDecisionSignal } from './case-events';
-import type { OpenCase } from './case-input';
+import type { CaseCommandRequest, ReassignCase, ReleaseDecisionSignal } from './case-events';
+import type { HistoricalEvent, OpenCase } from './case-input';
 import type { CaseView } from './case-view';
 import type { KeyedCaseCommand } from './idempotency';
+import type { PolicyEvaluation } from './policy-evaluation';
 import type { VersionedTargets } from './targets';
 
 /** The case workflow's type name and its messages. The string names are part of the wire contract: never rename. */
@@ -15,6 +16,13 @@ export interface CaseWorkflowInput {
   /** The targets in force when the case opened; later versions arrive by signal. Default: version 0. */
   targets?: VersionedTargets;
   alertDelivery?: AlertDelivery;
+  /** The case manager first assigned; default: the opener, when a case manager. */
+  assigneeId?: string;
+  /**
+   * A case brought in from the system Reunify replaces: its events so far, each applied at its own
+   * time when the workflow starts (checked against the statechart before the start).
+   */
+  history?: HistoricalEvent[];
 }
 
 /** A case manager's event: accepted (new view) or refused (TransitionRefused failure). */
@@ -28,9 +36,14 @@ export const caseCommandOnceUpdate = defineUpdate<CaseView, [KeyedCaseCommand]>(
 export const releaseDecisionSignal = defineSignal<[ReleaseDecisionSignal]>('releaseDecision');
 /** The live view of the case. */
 export const caseViewQuery = defineQuery<CaseView>('caseView');
+/** The case evaluated under a policy profile (by id; default: its own), changing nothing. */
+export const casePolicyQuery = defineQuery<PolicyEvaluation, [string | undefined]>('casePolicy');
 /** New targets for open cases (admins change them); a case ignores a version older than its own. */
 export const targetsChangedSignal = defineSignal<[VersionedTargets]>('targetsChanged');
 /** A supervisor acknowledges an alert: repeats at its level stop. Refused for an unknown or resolved alert. */
 export const acknowledgeAlertUpdate = defineUpdate<AlertAck, [AcknowledgeAlert]>('acknowledgeAlert');
+
+/** A supervisor reassigns the case to another case manager. Refused (with the reason) before it reaches history. */
+export const reassignCaseUpdate = defineUpdate<CaseView, [ReassignCase]>('reassignCase');
 
 export const BROADCAST_TARGETS_WORKFLOW_TYPE = 'broadcastTargetsWorkflow';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { AlertLevelSchema, AlertRuleSchema } from './alerts';
 import { CaseStatusSchema } from './case-status';
+import { DeadlineLevelSchema } from './deadlines';
 
 /** What the read model answers: cases and alerts as lists show them, a page at a time. */
 
@@ -12,8 +13,16 @@ export const CaseSummarySchema = z.object({
   sponsorCategory: z.string().nullable(),
   admittedAt: z.string(),
   releasedAt: z.string().nullable(),
-  daysInCare: z.number().describe('From admission to release, or to now while in care'),
+  daysInCare: z.number().describe('From admission to discharge (release, age-out, departure), or to asOf while in care; one decimal'),
   updatedAt: z.string(),
+  assigneeId: z.string().nullable().describe('The case manager the case is assigned to'),
+  policyProfile: z.string().nullable(),
+  dischargedAt: z.string().nullable().describe('When the child left ORR care: release, age-out or departure'),
+  nextDeadline: z
+    .object({ at: z.string(), label: z.string().nullable() })
+    .nullable()
+    .describe('The earliest due time among the deadlines that apply (past once breached); null when none'),
+  level: DeadlineLevelSchema.nullable().describe("The worst of the case's deadlines at asOf; null when none applies"),
 });
 export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
@@ -42,7 +51,14 @@ export interface Page<Item> {
   nextCursor: string | null;
 }
 
-export const CaseListSchema = pageOf(CaseSummarySchema);
+export const CaseListSchema = pageOf(CaseSummarySchema).extend({
+  asOf: z.string().describe('The instant days in care and levels are measured at: kept by the cursor across pages'),
+});
+export type CaseList = z.infer<typeof CaseListSchema>;
+
+export const CASE_SORTS = ['admission', 'least_time_left', 'days_in_care'] as const;
+export const CaseSortSchema = z.enum(CASE_SORTS);
+export type CaseSort = z.infer<typeof CaseSortSchema>;
 export const AlertListSchema = pageOf(AlertViewSchema);
 
 /** The data of each live alert event (GET /alerts/stream): when it happened and the alert as it stands after it. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { BusinessCalendarSchema, US_FEDERAL_CALENDAR } from './business-calendar';
 import { CaseStatusSchema } from './case-status';
 
 /**
@@ -36,6 +37,13 @@ export const TargetsSchema = z
     ageOutPlanDays: days.describe('The post-18 plan is due this many days before the birthday (escalation)'),
     followUpDueDays: days.describe('The post-release follow-up call is due this many days after release'),
     followUpOverdueDays: days.describe('After this many days the follow-up call is overdue (escalation)'),
+    // Defaults, so that targets saved before these existed still parse.
+    resultExpiryWarningDays: days
+      .default(14)
+      .describe('A warning this many days before a required check result expires; the escalation when it expires'),
+    businessCalendar: BusinessCalendarSchema.default(US_FEDERAL_CALENDAR).describe(
+      'The calendar that deadlines stated in business days count on (appeal acknowledgement, fingerprint appointments)',
+    ),
   })
   .superRefine((t, ctx) => {
     const names = t.stages.map((s) => s.name);
@@ -70,7 +78,8 @@ export type VersionedTargets = z.infer<typeof VersionedTargetsSchema>;
 /**
  * Defaults and their sources. Category 1: 10 days (origin document's first target), warning at
  * day 7 (70%). Others: our defaults in the domain notes (2A 14, 2B 21, 3 30 days); stage targets,
- * warning share and repeats likewise; follow-up 30/37 days and the 14-day age-out plan are ORR policy.
+ * warning share and repeats likewise; follow-up 30/37 days and the 14-day age-out plan are ORR policy;
+ * the warning 14 days before a result expires is ours; the business-day calendar is the US federal one.
  */
 export const DEFAULT_TARGETS: Targets = {
   lengthOfStayDays: { '1': 10, '2A': 14, '2B': 21, '3': 30 },
@@ -135,4 +144,6 @@ export const DEFAULT_TARGETS: Targets = {
   ageOutPlanDays: 14,
   followUpDueDays: 30,
   followUpOverdueDays: 37,
+  resultExpiryWarningDays: 14,
+  businessCalendar: US_FEDERAL_CALENDAR,
 };

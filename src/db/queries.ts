@@ -1,12 +1,15 @@
 import type { AlertLevel } from '../contracts/alerts';
 import { AlertLevelSchema, AlertRuleSchema } from '../contracts/alerts';
+import type { CategoryGroup } from '../contracts/analytics';
 import type { SponsorCategory } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
-import { CaseStatusSchema } from '../contracts/case-status';
-import type { AlertView, CaseSummary, Page } from '../contracts/read-model';
-import type { Cursor } from './cursor';
+import type { DeadlineLevel } from '../contracts/deadlines';
+import type { AlertView, CaseList, CaseSort, Page } from '../contracts/read-model';
+import { listCases } from './case-list';
+import type { CaseCursor, Cursor } from './cursor';
 import { encodeCursor } from './cursor';
-import type { Alert, Case, Prisma, PrismaClient } from './generated/client';
+import type { Alert, PrismaClient } from './generated/client';
+import type { Prisma } from './generated/client';
 
 /**
  * The read model as the API reads it: lookups, and lists paged by keyset (a cursor of the last
@@ -15,8 +18,8 @@ import type { Alert, Case, Prisma, PrismaClient } from './generated/client';
 export interface ReadModel {
   /** A case the read model knows (it lags its workflow by a moment), with its care provider. */
   findCase(caseId: string): Promise<{ careProviderId: string } | undefined>;
-  /** Oldest admission first. */
-  listCases(filter: CaseFilter, page: PageRequest): Promise<Page<CaseSummary>>;
+  /** Filtered and sorted (oldest admission first by default), a page at a time. */
+  listCases(filter: CaseFilter, page: CasePageRequest): Promise<CaseList>;
   /** Newest first. */
   listAlerts(filter: AlertFilter, page: PageRequest): Promise<Page<AlertView>>;
   findAlert(alertId: string): Promise<AlertView | undefined>;
@@ -31,8 +34,25 @@ export interface PageRequest {
   after?: Cursor;
 }
 export interface CaseFilter {
-  status?: CaseStatus;
+  /** Any of these statuses (stages). */
+  status?: CaseStatus[];
   careProviderId?: string;
+  category?: CategoryGroup;
+  assigneeId?: string;
+  minDaysInCare?: number;
+  maxDaysInCare?: number;
+  /** Any of these levels, at the list's asOf. */
+  level?: DeadlineLevel[];
+  /** Cases whose next deadline is due before this instant (breached ones included). */
+  deadlineBefore?: Date;
+  /** Part of the case id, any case. */
+  text?: string;
+}
+export interface CasePageRequest {
+  limit: number;
+  sort: CaseSort;
+  order: 'asc' | 'desc';
+  after?: CaseCursor;
 }
 export interface AlertFilter {
   /** true: only alerts not yet resolved; false: only resolved ones. */
@@ -48,27 +68,10 @@ export interface AlertEventView {
   alert: AlertView;
 }
 
-const DAY_MS = 86_400_000;
-
 export function prismaReadModel(prisma: PrismaClient): ReadModel {
   return {
     findCase: async (caseId) => (await prisma.case.findUnique({ where: { id: caseId }, select: { careProviderId: true } })) ?? undefined,
-    listCases: ({ status, careProviderId }, { limit, after }) =>
-      paged(
-        (take) =>
-          prisma.case.findMany({
-            where: {
-              ...(status ? { status } : {}),
-              ...(careProviderId ? { careProviderId } : {}),
-              ...keysetAfter<Prisma.CaseWhereInput>('admittedAt', after, 'asc'),
-            },
-            orderBy: [{ admittedAt: 'asc' }, { id: 'asc' }],
-            take,
-          }),
-        limit,
-        (row) => ({ at: row.admittedAt, id: row.id }),
-        caseSummary,
-      ),
+    listCases: (filter, page) => listCases(prisma, filter, page),
     listAlerts: (filter, { limit, after }) =>
       paged(
         (take) =>
@@ -124,20 +127,6 @@ function alertWhere({ open, level, careProviderId, category }: AlertFilter): Pri
     ...(level ? { level } : {}),
     ...(careProviderId ? { careProviderId } : {}),
     ...(category ? { sponsorCategory: category } : {}),
-  };
-}
-
-function caseSummary(row: Case): CaseSummary {
-  const end = row.releasedAt?.getTime() ?? Date.now();
-  return {
-    caseId: row.id,
-    status: CaseStatusSchema.parse(row.status),
-    careProviderId: row.careProviderId,
-    sponsorCategory: row.sponsorCategory,
-    admittedAt: row.admittedAt.toISOString(),
-    releasedAt: row.releasedAt?.toISOString() ?? null,
-    daysInCare: Math.round(((end - row.admittedAt.getTime()) / DAY_MS) * 10) / 10,
-    updatedAt: row.updatedAt.toISOString(),
   };
 }
 

@@ -4,11 +4,15 @@ import type { CaseEvent, CaseEventType, Check } from '../contracts/case-events';
 import { CASE_EVENT_TYPES, CHECKS } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { Actor, Role } from '../contracts/roles';
-import { ageInYears, EVENT_ROLES, profileById } from '../domain/policy';
+import { appealRefusal } from '../domain/appeals';
+import type { CheckState, PersonCheck } from '../domain/case-checks';
+import { activeMembers, checkOf, everyonesChecks, isExpired, memberById, openItems, personOf, sponsorChecks } from '../domain/case-checks';
+import { AGE_OUT_PLANNING_FROM_AGE, EVENT_ROLES, ageInYears, profileById } from '../domain/policy';
 import type { Refusal, RefusalReason } from '../domain/refusals';
+import * as refusals from '../domain/refusals';
 import { mayRequest, refuseClosed, refuseInState, refuseRole } from '../domain/refusals';
 import type { CaseMachine, CaseMachineEvent, CaseMachineInput } from './case-machine';
-import { caseMachine, isRequired } from './case-machine';
+import { MAX_HOUSEHOLD, denialsOf, machineFor, profilesOf } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
 
@@ -18,10 +22,11 @@ import { toCaseStatus } from './case-status';
  */
 
 /**
- * Every function here takes the machine as an optional last argument: production uses the one built
- * over POLICY_PROFILES; the what-if simulator passes one built over other profile tables.
+ * A case's first snapshot, on the machine of the rules it runs on; the what-if simulator passes one
+ * built over other profile tables. A snapshot keeps its machine, so the functions below that take a
+ * machine default to the snapshot's own.
  */
-export function openCaseSnapshot(input: CaseMachineInput, machine: CaseMachine = caseMachine): CaseSnapshot {
+export function openCaseSnapshot(input: CaseMachineInput, machine: CaseMachine = machineFor(input.rules)): CaseSnapshot {
   const [snapshot] = initialTransition(machine, input);
   return snapshot;
 }
@@ -35,43 +40,51 @@ export function handledEventTypes(snapshot: CaseSnapshot): Set<string> {
   return new Set(getStateNodes(snapshot.machine.root, snapshot.value).flatMap((node) => node.ownEvents));
 }
 
-export type CheckStatus = 'pending' | 'cleared' | 'flagged' | 'not_required';
+export type CheckStatus = CheckState;
+
+/** The profile the current sponsor is assessed under, from the profiles the snapshot's machine reads. */
+const profileOf = (snapshot: CaseSnapshot, id = snapshot.context.profileId!) => profileById(id, profilesOf(snapshot.machine));
 
 /**
- * Each check's status for the current sponsor: live while vetting runs; elsewhere its recorded
- * result, or pending when the policy requires it now and it has none (before vetting, or raised
- * later by a home study). Null before a sponsor is identified.
+ * Each of the current sponsor's checks: pending (required, no result yet), cleared or flagged,
+ * expired (at `at`, counting as pending), or not required. Without `at`, results are not judged
+ * for expiry. Null before a sponsor is identified.
  */
-export function checkStatuses(snapshot: CaseSnapshot): Record<Check, CheckStatus> | null {
-  if (!snapshot.context.sponsor) return null;
-  const vetting = vettingRegions(snapshot);
+export function checkStatuses(snapshot: CaseSnapshot, at?: string): Record<Check, CheckStatus> | null {
+  const { context } = snapshot;
+  if (!context.sponsor || !context.profileId) return null;
+  const checks = sponsorChecks(context, profileOf(snapshot), at ?? context.identifiedAt ?? context.admittedAt);
   const statuses = {} as Record<Check, CheckStatus>;
-  for (const check of CHECKS) {
-    const live = vetting?.[check];
-    if (live === 'pending' || live === 'deciding') statuses[check] = 'pending';
-    else if (live === 'notRequired') statuses[check] = 'not_required';
-    else
-      statuses[check] = snapshot.context.checkResults[check]?.outcome ?? (isRequired(snapshot.context, check) ? 'pending' : 'not_required');
-  }
+  for (const c of checks) statuses[c.check] = at === undefined && c.state === 'expired' ? c.result!.outcome : c.state;
   return statuses;
 }
 
-/** Each check region's state while vetting runs (deciding, pending, notRequired, cleared, flagged). */
+/** Everyone's checks at `at`: the sponsor's, then each present household member's. */
+export function peopleChecks(snapshot: CaseSnapshot, at: string): PersonCheck[] {
+  const { context } = snapshot;
+  return context.profileId ? everyonesChecks(context, profileOf(snapshot), at) : [];
+}
+
+/** Each check region's state while vetting runs (deciding, pending, notRequired, recorded). */
 export function vettingRegions(snapshot: CaseSnapshot): Record<string, string> | undefined {
   if (!snapshot.matches({ open: { sponsored: 'vetting' } })) return undefined;
   const value = snapshot.value as { open: { sponsored: { vetting: Record<string, string> } } };
   return value.open.sponsored.vetting;
 }
 
-const pendingChecks = (snapshot: CaseSnapshot): Check[] =>
-  Object.entries(vettingRegions(snapshot) ?? {})
-    .filter(([, state]) => state === 'pending')
-    .map(([check]) => check as Check);
+/** What stands open at `at` for the current sponsor and household (nothing before a sponsor). */
+export function openItemsOf(snapshot: CaseSnapshot, at: string) {
+  const { context } = snapshot;
+  return context.profileId ? openItems(context, profileOf(snapshot), at) : [];
+}
 
-/**
- * Events whose acceptance depends only on the case and the time (no payload choice): the host can
- * try them to tell a caller whether they would be accepted now, not just whether the stage knows them.
- */
+const pendingText = (snapshot: CaseSnapshot, at: string): string => {
+  const items = openItemsOf(snapshot, at).filter((i) => i.problem === 'pending');
+  if (items.length === 0) return 'none';
+  return items.map((i) => (i.personId === snapshot.context.sponsorId ? i.check : `${i.check} of ${i.personId}`)).join(', ');
+};
+
+/** Events whose acceptance depends only on the case and the time (no payload choice): tried as they are. */
 const PAYLOAD_FREE = new Set<CaseEventType>([
   'COMPLETE_INTAKE',
   'COMPLETE_ASSESSMENT',
@@ -79,33 +92,90 @@ const PAYLOAD_FREE = new Set<CaseEventType>([
   'RELEASE_CHILD',
   'COMPLETE_FOLLOW_UP',
   'AGE_OUT',
+  'ADD_HOUSEHOLD_MEMBER',
+  'RECORD_AGE_OUT_PLAN',
 ]);
 
-function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string, machine: CaseMachine): boolean {
-  if (type === 'CLEAR_CHECK' || type === 'FLAG_CHECK') return pendingChecks(snapshot).length > 0;
-  if (!PAYLOAD_FREE.has(type)) return true;
-  const actor: Actor = { id: 'probe', role: EVENT_ROLES[type][0]! };
-  const [next] = transition(machine, snapshot, { type, actor, at } as CaseMachineEvent);
-  return next !== snapshot;
+/**
+ * For an event whose acceptance turns on what its payload names (a person, a check, an appeal),
+ * the payloads worth trying now: one per thing the case holds that it could name. Undefined for
+ * an event any payload of which the stage takes (a decision can always be a denial).
+ */
+function candidatePayloads(snapshot: CaseSnapshot, type: CaseEventType, at: string): Record<string, unknown>[] | undefined {
+  const { context } = snapshot;
+  const open = peopleChecks(snapshot, at).filter((c) => c.required && (c.state === 'pending' || c.state === 'expired'));
+  switch (type) {
+    case 'CLEAR_CHECK':
+      return open.map((c) => ({ check: c.check, person: c.personId }));
+    case 'FLAG_CHECK':
+      return open.map((c) => ({ check: c.check, person: c.personId, reason: 'probe', sponsorPresentsRisk: false }));
+    case 'SCHEDULE_FINGERPRINTS':
+      return open.filter((c) => c.check === 'fbi_fingerprint').map((c) => ({ person: c.personId, appointmentAt: at }));
+    case 'REMOVE_HOUSEHOLD_MEMBER':
+      return activeMembers(context).map((m) => ({ person: m.id, reason: 'probe' }));
+    case 'DECIDE_HOUSEHOLD_FLAG':
+      return activeMembers(context).flatMap((m) =>
+        Object.keys(m.results).map((check) => ({ person: m.id, check, decision: 'mitigated', reason: 'probe' })),
+      );
+    case 'FILE_APPEAL':
+      return denialsOf(context).flatMap((d) =>
+        (['sponsor', 'child'] as const).map((appellant) => ({ appellant, sponsorId: d.sponsorId, reason: 'probe' })),
+      );
+    case 'ACKNOWLEDGE_APPEAL':
+      return context.appeals.map((a) => ({ appealId: a.id }));
+    case 'DECIDE_APPEAL':
+      return context.appeals.map((a) => ({ appealId: a.id, decision: 'denied', reason: 'probe' }));
+    default:
+      return PAYLOAD_FREE.has(type) ? [{ member: { role: 'household_member' }, plan: 'probe' }] : undefined;
+  }
 }
+
+function wouldAccept(snapshot: CaseSnapshot, type: CaseEventType, at: string, machine: CaseMachine): boolean {
+  if (type === 'CLEAR_CHECK' || type === 'FLAG_CHECK') {
+    // The sponsor's first results are taken by their regions while vetting runs.
+    if (pendingChecks(snapshot).length > 0) return true;
+  }
+  const payloads = candidatePayloads(snapshot, type, at);
+  if (!payloads) return true;
+  const actor: Actor = { id: 'probe', role: EVENT_ROLES[type][0]! };
+  return payloads.some((payload) => {
+    const [next] = transition(machine, snapshot, { ...payload, type, actor, at } as CaseMachineEvent);
+    return next !== snapshot;
+  });
+}
+
+const pendingChecks = (snapshot: CaseSnapshot): Check[] =>
+  Object.entries(vettingRegions(snapshot) ?? {})
+    .filter(([, state]) => state === 'pending')
+    .map(([check]) => check as Check);
+
+/** Every role's allowed events per snapshot and time: snapshots are immutable, and refusals and views ask often. */
+const allowedCache = new WeakMap<CaseSnapshot, Map<string, CaseEventType[]>>();
 
 /**
  * Events the case would accept now, optionally only those a given role may send. Events with a
  * payload are listed when some payload would be accepted (e.g. CLEAR_CHECK while a check is pending).
  */
-export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role, machine: CaseMachine = caseMachine): CaseEventType[] {
+export function allowedEvents(snapshot: CaseSnapshot, at: string, role?: Role, machine: CaseMachine = snapshot.machine): CaseEventType[] {
   if (snapshot.status === 'done') return [];
-  const handled = handledEventTypes(snapshot);
-  return CASE_EVENT_TYPES.filter(
-    (type) => handled.has(type) && (!role || mayRequest(role, type)) && wouldAccept(snapshot, type, at, machine),
-  );
+  // Cached only for the snapshot's own machine, the one every host passes.
+  const cached = machine === snapshot.machine;
+  let byTime = cached ? allowedCache.get(snapshot) : undefined;
+  if (cached && !byTime) allowedCache.set(snapshot, (byTime = new Map()));
+  let all = byTime?.get(at);
+  if (!all) {
+    const handled = handledEventTypes(snapshot);
+    all = CASE_EVENT_TYPES.filter((type) => handled.has(type) && wouldAccept(snapshot, type, at, machine));
+    byTime?.set(at, all);
+  }
+  return role ? all.filter((type) => mayRequest(role, type)) : [...all];
 }
 
 /** Allowed events for every role that may act now; roles with none are left out. */
 export function allowedEventsByRole(
   snapshot: CaseSnapshot,
   at: string,
-  machine: CaseMachine = caseMachine,
+  machine: CaseMachine = snapshot.machine,
 ): Partial<Record<Role, CaseEventType[]>> {
   const byRole: Partial<Record<Role, CaseEventType[]>> = {};
   for (const type of allowedEvents(snapshot, at, undefined, machine)) {
@@ -119,7 +189,7 @@ export type { Refusal, RefusalCode } from '../domain/refusals';
 export type Evaluation = { accepted: true; next: CaseSnapshot } | { accepted: false; refusal: Refusal };
 
 /** Applies an event stamped with its time, or explains why the case refuses it. Never throws. */
-export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: string, machine: CaseMachine = caseMachine): Evaluation {
+export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: string, machine: CaseMachine = snapshot.machine): Evaluation {
   const status = toCaseStatus(snapshot);
   const role = event.actor.role;
   const refuse = (reason: RefusalReason): Evaluation => ({
@@ -139,30 +209,120 @@ export function evaluateEvent(snapshot: CaseSnapshot, event: CaseEvent, at: stri
 /** Why a guard refused an event the stage handles, in the terms of the policy. */
 function explainUnmetConditions(snapshot: CaseSnapshot, event: CaseEvent, at: string, status: CaseStatus): string {
   const { context } = snapshot;
+  const age = ageInYears(context.child.birthDate, at);
   switch (event.type) {
     case 'CLEAR_CHECK':
-    case 'FLAG_CHECK': {
-      const current = checkStatuses(snapshot)?.[event.check];
-      if (current === 'not_required') {
-        const profile = context.profileId ? profileById(context.profileId).id : 'the policy';
-        const why = context.expedited ? 'on the expedited Category 1 path' : `for a Category ${context.sponsor?.category} sponsor`;
-        return `The ${event.check} check is not required ${why} under ${profile} unless something raises it; checks pending: ${listOrNone(pendingChecks(snapshot))}.`;
-      }
-      return `The ${event.check} check is already ${current}; checks pending: ${listOrNone(pendingChecks(snapshot))}.`;
-    }
+    case 'FLAG_CHECK':
+      return explainResult(snapshot, event, at);
     case 'COMPLETE_VETTING':
-      return `Vetting cannot complete while checks are pending: ${pendingChecks(snapshot).join(', ')}. Clear or flag each first.`;
+      return refusals.vettingOpen(openItemsOf(snapshot, at));
+    case 'DECIDE_RELEASE':
+      if (event.decision === 'approve' || event.decision === 'approve_with_services')
+        return refusals.approvalRefused(age, openItemsOf(snapshot, at));
+      return `${event.type} does not apply to the case as it stands in ${status}.`;
+    case 'RELEASE_CHILD':
+      return refusals.releaseRefused(age, openItemsOf(snapshot, at));
     case 'AGE_OUT': {
       const [year, rest] = [Number(context.child.birthDate.slice(0, 4)), context.child.birthDate.slice(4)];
-      return `The child is ${ageInYears(context.child.birthDate, at)}; AGE_OUT applies from the 18th birthday, ${year + 18}${rest}.`;
+      return `The child is ${age}; AGE_OUT applies from the 18th birthday, ${year + 18}${rest}.`;
     }
-    case 'RELEASE_CHILD':
-      return `The child is ${ageInYears(context.child.birthDate, at)}: ORR releases minors only; close the case with AGE_OUT.`;
     case 'TRANSFER_CARE_PROVIDER':
       return `The case is already with care provider ${context.careProviderId}; a transfer needs a different one.`;
+    case 'RECORD_AGE_OUT_PLAN':
+      return `The child is ${age}: a post-18 plan is recorded from the age of ${AGE_OUT_PLANNING_FROM_AGE}.`;
     default:
-      return `${event.type} does not apply to the case as it stands in ${status}.`;
+      return explainHouseholdOrAppeal(snapshot, event, at) ?? `${event.type} does not apply to the case as it stands in ${status}.`;
   }
 }
 
-const listOrNone = (items: readonly string[]): string => (items.length > 0 ? items.join(', ') : 'none');
+function explainResult(snapshot: CaseSnapshot, event: Extract<CaseEvent, { type: 'CLEAR_CHECK' | 'FLAG_CHECK' }>, at: string): string {
+  const { context } = snapshot;
+  const profile = context.profileId ? profileOf(snapshot) : null;
+  const person = personOf(context, event.person) ?? 'the sponsor';
+  const named = profile ? checkOf(context, profile, at, event.person, event.check) : undefined;
+  const obtainedAt = event.obtainedAt ?? at;
+  const expiry =
+    profile && context.rules >= 2 ? ({ outcome: 'cleared', obtainedAt, enteredAt: at, enteredBy: '', source: null } as const) : null;
+  const why = context.expedited ? 'on the expedited Category 1 path' : `for a Category ${context.sponsor?.category} sponsor`;
+  return refusals.resultRefused({
+    check: event.check,
+    person,
+    state: named?.state,
+    sponsorId: context.sponsorId,
+    inVetting: vettingRegions(snapshot) !== undefined,
+    obtainedInFuture: context.rules >= 2 && Date.parse(obtainedAt) > Date.parse(at) + 5 * 60_000,
+    obtainedExpiredOn:
+      expiry && profile && isExpired(event.check, expiry, profile, at)
+        ? new Date(Date.parse(obtainedAt) + profile.resultValidityDays[event.check]! * 86_400_000).toISOString()
+        : null,
+    riskOnMember: event.type === 'FLAG_CHECK' && event.sponsorPresentsRisk && person !== context.sponsorId,
+    notRequiredWhy: `${person === context.sponsorId ? why : 'for an adult of the household'} under ${profile?.id ?? 'the policy'} unless something raises it`,
+    pendingList: pendingText(snapshot, at),
+  });
+}
+
+function explainHouseholdOrAppeal(snapshot: CaseSnapshot, event: CaseEvent, at: string): string | undefined {
+  const { context } = snapshot;
+  switch (event.type) {
+    case 'ADD_HOUSEHOLD_MEMBER':
+      return refusals.householdFull(MAX_HOUSEHOLD);
+    case 'REMOVE_HOUSEHOLD_MEMBER':
+      return refusals.memberNotPresent(event.person);
+    case 'DECIDE_HOUSEHOLD_FLAG':
+      return memberById(context, event.person)
+        ? refusals.householdFlagNotOpen(event.person, event.check)
+        : refusals.memberNotPresent(event.person);
+    case 'SCHEDULE_FINGERPRINTS':
+      return refusals.noFingerprintsToSchedule(personOf(context, event.person) ?? 'the sponsor');
+    case 'FILE_APPEAL':
+      return (
+        appealRefusal({ appellant: event.appellant, sponsorId: event.sponsorId, at }, denialsOf(context), context.appeals, (id) =>
+          profileOf(snapshot, id),
+        ) ?? undefined
+      );
+    case 'ACKNOWLEDGE_APPEAL':
+    case 'DECIDE_APPEAL':
+      return refusals.appealNotFound(event.appealId, context.appeals);
+    default:
+      return undefined;
+  }
+}
+
+/** Which check and whose, which sponsor, which appeal an accepted event was about. */
+export interface TransitionSubject {
+  sponsorId: string | null;
+  personId?: string;
+  check?: Check;
+  appealId?: string;
+}
+
+/** The subject of an accepted event, from the snapshots before and after it. */
+export function subjectOf(before: CaseSnapshot, event: CaseEvent, after: CaseSnapshot): TransitionSubject | null {
+  const sponsorId = before.context.sponsorId ?? after.context.sponsorId;
+  switch (event.type) {
+    case 'CLEAR_CHECK':
+    case 'FLAG_CHECK':
+      return { sponsorId, personId: personOf(before.context, event.person) ?? undefined, check: event.check };
+    case 'DECIDE_HOUSEHOLD_FLAG':
+      return { sponsorId, personId: event.person, check: event.check };
+    case 'SCHEDULE_FINGERPRINTS':
+      return { sponsorId, personId: personOf(before.context, event.person) ?? undefined, check: 'fbi_fingerprint' };
+    case 'ADD_HOUSEHOLD_MEMBER':
+      return { sponsorId, personId: after.context.household.at(-1)?.id };
+    case 'REMOVE_HOUSEHOLD_MEMBER':
+      return { sponsorId, personId: event.person };
+    case 'IDENTIFY_SPONSOR':
+      return { sponsorId: after.context.sponsorId };
+    case 'FILE_APPEAL': {
+      const appeal = after.context.appeals.at(-1)!;
+      return { sponsorId: appeal.sponsorId, appealId: appeal.id };
+    }
+    case 'ACKNOWLEDGE_APPEAL':
+    case 'DECIDE_APPEAL':
+      return { sponsorId: before.context.appeals.find((a) => a.id === event.appealId)?.sponsorId ?? null, appealId: event.appealId };
+    default:
+      return sponsorId ? { sponsorId } : null;
+  }
+}
+
+export { CHECKS };

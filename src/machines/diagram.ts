@@ -1,7 +1,8 @@
 import type { AnyStateNode, TransitionDefinition } from 'xstate';
 
+import { HOUSEHOLD_CHECKS } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
-import type { CheckRule, PolicyProfile } from '../domain/policy';
+import type { CheckRule, HouseholdCheckRule, PolicyProfile } from '../domain/policy';
 import { EVENT_ROLES, HOME_STUDY_TRIGGERS, POLICY_PROFILES } from '../domain/policy';
 import type { CaseContext, CaseMachineEvent } from './case-machine';
 import { caseMachine } from './case-machine';
@@ -80,14 +81,48 @@ export function caseMachineMermaid(): string {
   return lines.join('\n');
 }
 
-const RULE_TEXT: Record<CheckRule, string> = { required: 'yes', when_raised: 'when raised', if_related: 'if related' };
+const RULE_TEXT: Record<CheckRule | HouseholdCheckRule, string> = {
+  required: 'yes',
+  when_raised: 'when raised',
+  if_related: 'if related',
+  optional: "ORR's discretion",
+};
 
 function checksTable(profile: PolicyProfile): string[] {
-  const rows = Object.entries(profile.checks).map(
-    ([check, rules]) =>
-      `| ${check} | ${(['1', '2A', '2B', '3'] as const).map((c) => RULE_TEXT[rules[c]]).join(' | ')} | ${profile.expeditedChecks.includes(check as never) ? 'yes' : '-'} |`,
-  );
-  return ['| check | cat 1 | cat 2A | cat 2B | cat 3 | expedited cat 1 |', '|---|---|---|---|---|---|', ...rows];
+  const rows = Object.entries(profile.checks).map(([check, rules]) => {
+    const household = (HOUSEHOLD_CHECKS as readonly string[]).includes(check) ? RULE_TEXT[profile.householdChecks[check as never]] : '-';
+    const categories = (['1', '2A', '2B', '3'] as const).map((c) => RULE_TEXT[rules[c]]).join(' | ');
+    const expedited = !profile.expeditedPath ? 'no path' : profile.expeditedChecks.includes(check as never) ? 'yes' : '-';
+    const validity = profile.resultValidityDays[check as never];
+    return `| ${check} | ${categories} | ${household} | ${expedited} | ${validity ? `${validity} days` : '-'} |`;
+  });
+  return [
+    '| check | cat 1 | cat 2A | cat 2B | cat 3 | household | expedited cat 1 | result valid |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
+}
+
+const CATEGORY_NAMES: Record<string, string> = { '1': 'Category 1', '2A': 'Category 2A', '2B': 'Category 2B', '3': 'Category 3' };
+
+/** One profile: its date and source, its checks, its appeals, and where the research notes are unsure. */
+function profileSection(p: PolicyProfile): string[] {
+  const { appeals } = p;
+  const appellants = appeals.sponsorCategories.map((c) => CATEGORY_NAMES[c]).join(' and ');
+  return [
+    '',
+    `### ${p.id}: ${p.title} (from ${p.effectiveFrom})`,
+    '',
+    p.source,
+    '',
+    ...checksTable(p),
+    '',
+    `Fingerprint appointment within ${p.fingerprintAppointmentBusinessDays} business days. Appeals: ${appellants} sponsors within ${appeals.sponsorWindowDays} days of the denial${appeals.childMayAppeal ? '; the child, at any time in care, against a denial resting on child_danger alone' : ''}; receipt acknowledged within ${appeals.acknowledgeWithinBusinessDays} business days.`,
+    ...(p.notes.length ? ['', 'Also in this profile, outside the tables:', ...p.notes.map((n) => `- ${n}`)] : []),
+    '',
+    'Unsure in the research notes:',
+    ...p.unsure.map((u) => `- ${u}`),
+  ];
 }
 
 /** docs/statechart.md: the diagram, the stage-to-status map, and the policy tables. */
@@ -98,8 +133,11 @@ export function statechartDocument(): string {
     '# The case statechart',
     '',
     'Every state and transition of the case machine (`src/machines/case-machine.ts`). Labels are',
-    '`EVENT [guard]`; a transition to its own state keeps the stage (a transfer). `REEVALUATE_CHECKS` is',
-    'raised by the machine itself when a flag changes which checks apply.',
+    '`EVENT [guard]`; a transition to its own state keeps the stage (a transfer, a household member',
+    'added, a result entered for a household member or renewed). `REEVALUATE_CHECKS` is raised by the',
+    "machine itself when a flag changes which checks apply. A case that opened before today's rules",
+    '(rules 1: no household members, dated results, appeals or age-out plan) runs the same chart without',
+    'those transitions, and without the `nothingOpen` and age conditions on approval and release.',
     '',
     '```mermaid',
     caseMachineMermaid(),
@@ -117,12 +155,15 @@ export function statechartDocument(): string {
     '|---|---|',
     ...Object.entries(EVENT_ROLES).map(([event, roles]) => `| \`${event}\` | ${roles.join(', ')} |`),
     '',
-    '## Checks by sponsor category, per policy profile',
+    '## Checks by sponsor category and for the household, per policy profile',
     '',
-    '"When raised": required once a check is flagged, a home study is mandatory or requested, or the',
-    'child is especially vulnerable. The expedited Category 1 path (no home-study trigger, no flag)',
-    'runs only its own column and skips the third-party review.',
-    ...profiles.flatMap((p) => ['', `### ${p.id} (from ${p.effectiveFrom})`, '', p.source, '', ...checksTable(p)]),
+    '"When raised": required once a check is flagged (anyone\'s), a home study is mandatory or requested,',
+    'or the child is especially vulnerable. "Household": each adult of the sponsor\'s household and each',
+    'alternate caregiver. The expedited Category 1 path (no home-study trigger, no flag) runs only its',
+    'own column and skips the third-party review. A result stays valid for the days shown from when it',
+    'was obtained; an expired one counts as pending. Tags: [V] read in a primary text, [S] a secondary',
+    'source, [R] recalled, not re-verified, [I] our inference.',
+    ...profiles.flatMap(profileSection),
     '',
     '## Mandatory home-study triggers',
     '',

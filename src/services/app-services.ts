@@ -5,14 +5,22 @@ import { appendAudit, readAudit } from '../audit/chain';
 import type { AlertDelivery } from '../contracts/alerts';
 import { BROADCAST_TARGETS_WORKFLOW_TYPE } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
+import { sqlAnalytics } from '../db/analytics';
 import type { PrismaClient } from '../db/generated/client';
+import { existingCaseIds, writeImportedCases } from '../db/imports';
 import { prismaReadModel } from '../db/queries';
 import { currentTargets, saveTargets } from '../targets/store';
 import type { AlertService } from './alert-service';
 import { createAlertService } from './alert-service';
+import type { AnalyticsService } from './analytics-service';
+import { createAnalyticsService } from './analytics-service';
+import type { BulkService } from './bulk-service';
+import { createBulkService } from './bulk-service';
 import type { CaseService, ServiceLog } from './case-service';
 import { createCaseService } from './case-service';
 import { temporalCaseWorkflows } from './case-workflows';
+import type { ImportService } from './import-service';
+import { createImportService } from './import-service';
 import type { TargetsService } from './targets-service';
 import { createTargetsService } from './targets-service';
 
@@ -21,6 +29,9 @@ export interface AppServices {
   cases: CaseService;
   alerts: AlertService;
   targets: TargetsService;
+  analytics: AnalyticsService;
+  bulk: BulkService;
+  imports: ImportService;
 }
 
 export interface ServiceConnections {
@@ -39,22 +50,33 @@ export function createServices(connections: ServiceConnections, log: ServiceLog)
   const { temporal, prisma, taskQueue, decisionWaitMs = 2_000, workerWaitMs = 15_000 } = connections;
   const workflows = temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs });
   const readModel = prismaReadModel(prisma);
+  const cases = createCaseService({
+    workflows,
+    readModel,
+    audit: { append: (caseId, records) => appendAudit(prisma, caseId, records), read: (caseId) => readAudit(prisma, caseId) },
+    currentTargets: () => currentTargets(prisma),
+    alertDelivery: connections.alertDelivery,
+    decisionWaitMs,
+    log,
+  });
+  const alerts = createAlertService({ workflows, readModel });
   return {
-    cases: createCaseService({
+    cases,
+    alerts,
+    bulk: createBulkService({ cases, alerts }),
+    imports: createImportService({
       workflows,
-      readModel,
-      audit: { append: (caseId, records) => appendAudit(prisma, caseId, records), read: (caseId) => readAudit(prisma, caseId) },
+      existingCaseIds: (ids) => existingCaseIds(prisma, ids),
+      writeClosedCases: (rows, at) => writeImportedCases(prisma, rows, at),
       currentTargets: () => currentTargets(prisma),
       alertDelivery: connections.alertDelivery,
-      decisionWaitMs,
-      log,
     }),
-    alerts: createAlertService({ workflows, readModel }),
     targets: createTargetsService({
       current: () => currentTargets(prisma),
       save: (change) => saveTargets(prisma, change),
       broadcast: (saved) => startTargetsBroadcast(temporal, taskQueue, saved),
     }),
+    analytics: createAnalyticsService({ analytics: sqlAnalytics(prisma) }),
   };
 }
 

@@ -8,12 +8,15 @@ import type { CaseCommand, CaseEventType, ReleaseDecision } from '../contracts/c
 import type { OpenCase } from '../contracts/case-input';
 import type { CaseStatus } from '../contracts/case-status';
 import type { CaseView } from '../contracts/case-view';
-import type { CaseSummary, Page } from '../contracts/read-model';
+import type { DeadlineStatus } from '../contracts/deadlines';
+import type { PolicyEvaluation } from '../contracts/policy-evaluation';
+import type { CaseList, CaseSort } from '../contracts/read-model';
 import type { Role } from '../contracts/roles';
 import type { VersionedTargets } from '../contracts/targets';
-import type { Cursor } from '../db/cursor';
-import type { ReadModel } from '../db/queries';
-import { RefusalCodeSchema, refuseClosed, refuseInState, refuseRole } from '../domain/refusals';
+import type { CaseCursor } from '../db/cursor';
+import type { CaseFilter, ReadModel } from '../db/queries';
+import { deadlineLevel } from '../domain/deadlines';
+import { RefusalCodeSchema, refuseClosed, refuseInState, refuseReassignment, refuseRole } from '../domain/refusals';
 import { allowedEventsByRole, openCaseSnapshot } from '../machines/case-logic';
 import { toCaseStatus } from '../machines/case-status';
 import { assertInScope, assertMayOpenCases, assertMaySend, listScope } from './access';
@@ -27,7 +30,10 @@ import { answeringOutages, isOutage } from './outage';
 export interface CaseService {
   /** Opens a case: starts its workflow. The opening state is a pure function of the request. */
   open(principal: Principal, request: Omit<OpenCase, 'openedBy'>): Promise<OpenedCase>;
-  view(principal: Principal, caseId: string): Promise<CaseView>;
+  /** The live view, each deadline with its level and the time remaining now. */
+  view(principal: Principal, caseId: string): Promise<CaseDetail>;
+  /** What a policy profile would make of the case as it stands: anyone who may see the case may ask; nothing changes. */
+  policy(principal: Principal, caseId: string, profileId?: string): Promise<PolicyEvaluation>;
   /** A case manager's event: the new view, or why not (a refusal is written to the audit trail). */
   send(
     principal: Principal,
@@ -38,16 +44,25 @@ export interface CaseService {
   /** An ORR reviewer's decision, delivered as a signal; waits a moment to see it applied. */
   decide(principal: Principal, caseId: string, decision: Omit<ReleaseDecision, 'actor'>, request: RequestRef): Promise<DecisionOutcome>;
   audit(principal: Principal, caseId: string): Promise<AuditTrail>;
-  list(principal: Principal, query: CaseQuery): Promise<Page<CaseSummary>>;
+  list(principal: Principal, query: CaseQuery): Promise<CaseList>;
+  /** A supervisor reassigns a case (an Update the case may refuse); the new view, or why not (audited). */
+  reassign(principal: Principal, caseId: string, change: { assigneeId: string; reason?: string }, request: RequestRef): Promise<CaseView>;
 }
 
-export interface CaseQuery {
-  status?: CaseStatus;
-  /** Only this care provider's cases (a scoped caller gets only their own anyway). */
-  careProviderId?: string;
+export type CaseDetail = Omit<CaseView, 'deadlines'> & { deadlines: DeadlineStatus[] };
+
+/** The filters (a scoped caller gets only their own care provider's cases anyway), the sort and the page. */
+/** GET /cases as asked over HTTP: `q` is the read model's `text` (part of the case id). */
+export type CaseQuery = Omit<CaseFilter, 'text'> & {
+  q?: string;
+  sort: CaseSort;
+  order?: 'asc' | 'desc';
   limit: number;
-  after?: Cursor;
-}
+  after?: CaseCursor;
+};
+
+/** Each sort's own order: the soonest deadline, the longest stay, the oldest admission first. */
+const DEFAULT_ORDER: Record<CaseSort, 'asc' | 'desc'> = { admission: 'asc', least_time_left: 'asc', days_in_care: 'desc' };
 
 type WithoutActor<T> = T extends unknown ? Omit<T, 'actor'> : never;
 
@@ -124,10 +139,45 @@ class DefaultCaseService implements CaseService {
     return { caseId: open.caseId, status: toCaseStatus(snapshot), allowedEvents: allowedEventsByRole(snapshot, new Date().toISOString()) };
   }
 
-  async view(principal: Principal, caseId: string): Promise<CaseView> {
-    const view = await this.deps.workflows.view(caseId);
+  async view(principal: Principal, caseId: string): Promise<CaseDetail> {
+    const view = await this.deps.workflows.view(caseId).catch(async (err: unknown) => {
+      throw (await this.readModelOnly(caseId, err)) ?? err;
+    });
     assertInScope(principal, view.careProviderId, 'The case');
-    return view;
+    const now = Date.now();
+    return {
+      ...view,
+      deadlines: view.deadlines.map((d) => ({
+        ...d,
+        level: deadlineLevel(d, now),
+        remainingSeconds: Math.round((Date.parse(d.dueAt) - now) / 1000),
+      })),
+    };
+  }
+
+  async reassign(
+    principal: Principal,
+    caseId: string,
+    change: { assigneeId: string; reason?: string },
+    { requestId }: RequestRef,
+  ): Promise<CaseView> {
+    const careProviderId = await this.careProviderOf(caseId);
+    return this.auditingRefusals(caseId, principal, 'REASSIGN_CASE', requestId, async () => {
+      const byRole = refuseReassignment(principal.role);
+      if (byRole) throw refused(byRole);
+      assertInScope(principal, careProviderId, 'The case');
+      try {
+        return await this.deps.workflows.reassign(caseId, { ...change, actor: actorOf(principal) });
+      } catch (err) {
+        throw await this.explainIfClosed(caseId, err);
+      }
+    });
+  }
+
+  async policy(principal: Principal, caseId: string, profileId?: string): Promise<PolicyEvaluation> {
+    // The scope first: an evaluation says as much about the case as its view does.
+    assertInScope(principal, await this.careProviderOf(caseId), 'The case');
+    return this.deps.workflows.policy(caseId, profileId);
   }
 
   async send(
@@ -189,9 +239,18 @@ class DefaultCaseService implements CaseService {
     return this.deps.audit.read(caseId);
   }
 
-  list(principal: Principal, { status, careProviderId, limit, after }: CaseQuery): Promise<Page<CaseSummary>> {
+  list(principal: Principal, { sort, order, limit, after, careProviderId, q, ...filter }: CaseQuery): Promise<CaseList> {
     const scope = listScope(principal, careProviderId, 'cases');
-    return this.deps.readModel.listCases({ status, careProviderId: scope }, { limit, after });
+    if (after && after.sort !== sort) {
+      throw new AppError(
+        'invalid_request',
+        `The cursor belongs to a list sorted by ${after.sort}, not ${sort}: keep the sort while paging.`,
+      );
+    }
+    return this.deps.readModel.listCases(
+      { ...filter, text: q, careProviderId: scope },
+      { sort, order: order ?? DEFAULT_ORDER[sort], limit, after },
+    );
   }
 
   /**
@@ -241,9 +300,23 @@ class DefaultCaseService implements CaseService {
   /** An update to a closed case reports "not found": say that the case exists but is closed. */
   private async explainIfClosed(caseId: string, err: unknown): Promise<unknown> {
     if (!(err instanceof AppError) || err.code !== 'case_not_found') return err;
-    if ((await this.deps.workflows.runState(caseId)) !== 'closed') return err;
+    const runState = await this.deps.workflows.runState(caseId);
+    // Known to the read model alone: a closed case imported, or one whose workflow Temporal no longer keeps.
+    if (runState === 'unknown' && (await this.deps.readModel.findCase(caseId))) {
+      return refused({ ...refuseClosed('closed'), status: 'closed', allowedEvents: [] });
+    }
+    if (runState !== 'closed') return err;
     const view = await this.deps.workflows.peek(caseId).catch(() => undefined);
     return refused({ ...refuseClosed(view?.status ?? 'closed'), ...(view ? { status: view.status } : {}), allowedEvents: [] });
+  }
+
+  /** A case the read model holds but Temporal does not: say where its history is. */
+  private async readModelOnly(caseId: string, err: unknown): Promise<AppError | undefined> {
+    if (!(err instanceof AppError) || err.code !== 'case_not_found' || !(await this.deps.readModel.findCase(caseId))) return undefined;
+    return new AppError(
+      'case_not_found',
+      `Case ${caseId} is closed and has no workflow to ask (imported closed, or past Temporal's retention): its transitions are in its audit trail, GET /cases/${caseId}/audit, and it is listed by GET /cases.`,
+    );
   }
 
   /** Watches the case for the decision signalled as `signalId`: applied, refused, or (not seen in time) undefined. */

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 
 import type { AcknowledgeAlert, AlertAck } from '../contracts/alerts';
-import type { CaseCommand, ReleaseDecisionSignal } from '../contracts/case-events';
+import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../contracts/case-events';
 import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { keyedUpdateId } from '../contracts/idempotency';
@@ -13,9 +13,12 @@ import {
   acknowledgeAlertUpdate,
   caseCommandOnceUpdate,
   caseCommandUpdate,
+  casePolicyQuery,
   caseViewQuery,
+  reassignCaseUpdate,
   releaseDecisionSignal,
 } from '../contracts/messages';
+import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import { AppError } from './errors';
 import type { Idempotency } from './idempotency';
 import { fromTemporalError, isWorkerUnavailable, updateFailure } from './temporal-errors';
@@ -30,6 +33,8 @@ export interface CaseWorkflows {
   start(input: CaseWorkflowInput): Promise<void>;
   /** The live view, from the case's worker. */
   view(caseId: string): Promise<CaseView>;
+  /** The case evaluated under a policy profile (default: its own), changing nothing. */
+  policy(caseId: string, profileId?: string): Promise<PolicyEvaluation>;
   /** The live view if a worker answers at once (PEEK_MS), else undefined; case_not_found for an unknown case. */
   peek(caseId: string): Promise<CaseView | undefined>;
   /**
@@ -40,6 +45,8 @@ export interface CaseWorkflows {
   /** An ORR reviewer's decision, as a Signal: durable even while no worker runs. */
   signalDecision(caseId: string, signal: ReleaseDecisionSignal): Promise<void>;
   acknowledge(caseId: string, ack: AcknowledgeAlert): Promise<AlertAck>;
+  /** A supervisor's reassignment, as an Update: the new view, or the case's refusal. */
+  reassign(caseId: string, change: ReassignCase): Promise<CaseView>;
   /** Whether Temporal knows the case's workflow, and whether it still runs (no worker needed). */
   runState(caseId: string): Promise<'running' | 'closed' | 'unknown'>;
 }
@@ -81,6 +88,7 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
         .catch((err: unknown) => fromTemporalError(err, input.open.caseId));
     },
     view: (caseId) => withWorker(caseId, () => handle(caseId).query(caseViewQuery)),
+    policy: (caseId, profileId) => withWorker(caseId, () => handle(caseId).query(casePolicyQuery, profileId)),
     peek: (caseId) =>
       temporal
         .withDeadline(Date.now() + PEEK_MS, () => handle(caseId).query(caseViewQuery))
@@ -97,6 +105,7 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
             })
           : handle(caseId).executeUpdate(caseCommandUpdate, { args: [event] }),
       ),
+    reassign: (caseId, change) => withWorker(caseId, () => handle(caseId).executeUpdate(reassignCaseUpdate, { args: [change] })),
     async signalDecision(caseId, signal) {
       await handle(caseId)
         .signal(releaseDecisionSignal, signal)

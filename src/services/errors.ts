@@ -16,6 +16,7 @@ export type AppErrorCode =
   | 'alert_resolved'
   | 'ack_refused'
   | 'idempotency_key_reused'
+  | 'history_refused'
   | 'worker_unavailable'
   | 'database_unavailable'
   | 'simulation_too_large'

@@ -4,24 +4,34 @@
  * (default: the embedded server that `npm start` or `npm run start:db` keeps running on the data folder).
  * Migrations are not applied here: run `npm run db:migrate` once per release.
  */
+import type { AddressInfo } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
+
 import { loadConfig } from '../config/env';
 import { openDatabase } from '../db/client';
 import { databaseUrlOf } from '../db/locate';
 import { assertMigrated } from '../db/migrations';
 import { createLogger } from '../logging';
+import { createMetrics } from '../metrics/metrics';
+import { sdkMetricsAddress } from '../metrics/sdk';
 import { StartupError } from '../startup-error';
 import { connectTemporal } from '../temporal/connect';
 import { codecFrom, dataConverterOf } from '../temporal/data-converter';
 import { createCaseWorker } from './create-worker';
+import { cacheOverHeap } from './memory-budget';
+import { startWorkerMetricsServer } from './metrics-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config, 'reunify-worker');
+  const sdkMetrics = await sdkMetricsAddress();
+  const logger = createLogger(config, 'reunify-worker', sdkMetrics.bindAddress);
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
   const db = openDatabase(databaseUrlOf(config.database));
   await assertMigrated(db.prisma);
   const dataConverter = dataConverterOf(codecFrom(config));
   const temporal = await connectTemporal({ address, namespace: config.temporal.namespace, dataConverter });
+  const metrics = createMetrics();
+  const metricsServer = await startWorkerMetricsServer(metrics, config.api.host, config.workerMetricsPort, sdkMetrics.url);
   try {
     const worker = await createCaseWorker({
       dataConverter,
@@ -29,15 +39,25 @@ async function main(): Promise<void> {
       connection: temporal.native,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { prisma: db.prisma, webhook: config.alerts.webhook, temporal: temporal.client },
+      deps: { prisma: db.prisma, webhook: config.alerts.webhook, temporal: temporal.client, metrics },
     });
     const stop = (): void => worker.shutdown();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    logger.info({ address, taskQueue: config.temporal.taskQueue }, 'Case worker running');
+    const overHeap = cacheOverHeap(config.workerMaxCachedWorkflows, getHeapStatistics().heap_size_limit / 2 ** 20);
+    if (overHeap) logger.warn(overHeap);
+    logger.info(
+      {
+        address,
+        taskQueue: config.temporal.taskQueue,
+        metrics: `http://${config.api.host}:${(metricsServer.address() as AddressInfo).port}/metrics`,
+      },
+      'Case worker running',
+    );
     await worker.run();
     logger.info('Case worker stopped');
   } finally {
+    metricsServer.close();
     await temporal.close();
     await db.close();
   }

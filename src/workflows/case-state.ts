@@ -3,20 +3,31 @@ import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { AlertAck, AlertRecord } from '../contracts/alerts';
 import { AcknowledgeAlertSchema } from '../contracts/alerts';
 import type { CaseCommandRequest, CaseEvent, ReleaseDecisionSignal } from '../contracts/case-events';
-import { CaseCommandSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
-import type { OpenCase } from '../contracts/case-input';
-import type { CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
+import { CaseCommandSchema, ReassignCaseSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
+import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
+import type { Assignment, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
+import type { DeadlineSummary } from '../contracts/deadlines';
 import { CaseFailure } from '../contracts/failures';
 import { KeyedCaseCommandSchema } from '../contracts/idempotency';
 import { formatIssues } from '../contracts/issues';
+import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import type { VersionedTargets } from '../contracts/targets';
 import { VersionedTargetsSchema } from '../contracts/targets';
 import { CaseAlerts } from '../domain/case-alerts';
 import type { CaseClock } from '../domain/deadlines';
+import { activeDeadlines, deadlineSummary, eighteenthBirthday } from '../domain/deadlines';
+import { profileAt, profileById } from '../domain/policy';
+import { evaluatePolicy } from '../domain/policy-evaluation';
+import { refuseReassignment } from '../domain/refusals';
 import type { Refusal } from '../machines/case-logic';
-import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot } from '../machines/case-logic';
+import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot, subjectOf } from '../machines/case-logic';
+import type { RulesVersion } from '../machines/case-machine';
+import { appealsView, currentPeople, deadlineFacts, sponsorHistoryView } from '../machines/case-people';
 import type { CaseSnapshot } from '../machines/case-status';
 import { toCaseStatus } from '../machines/case-status';
+
+/** Reunify itself, when it acts on a case (the age-out on the 18th birthday). */
+const SYSTEM_ACTOR = { id: 'reunify', role: 'system' } as const;
 
 /**
  * One case as its workflow holds it: the statechart's snapshot, every transition and refused
@@ -38,16 +49,35 @@ export class CaseState {
   private dirty = true;
   /** Per Idempotency-Key, the request it was first used for and that request's outcome (null: applied). */
   private readonly keyed = new Map<string, { fingerprint: string; refusal: Refusal | null }>();
+  /** Set if the system's age-out was ever refused, so that its timer does not spin. */
+  private ageOutStuck = false;
+  private assigneeId: string | null;
+  private readonly assignments: Assignment[] = [];
+  /** Reassignments not yet written to the read model and the audit trail. */
+  private unprojectedAssignments: Assignment[] = [];
+  /** How many projections the case has handed over: the read model's row revision. */
+  private projections = 0;
+  /** The deadline summary the last projection carried (JSON), to tell when it changed. */
+  private projectedDeadlines: string | null = null;
+  readonly rules: RulesVersion;
 
+  /**
+   * `rules` 2 runs today's rules; 1 keeps a case that opened before them on its original path
+   * (no household, dated results, appeals, nor automatic age-out, and the deadlines it had).
+   */
   constructor(
     private readonly open: OpenCase,
     targets: VersionedTargets,
     private readonly workflowId: string,
+    options: { rules?: RulesVersion; assigneeId?: string; history?: readonly HistoricalEvent[] } = {},
   ) {
+    const rules = (this.rules = options.rules ?? 2);
     this.targets = targets;
     this.alerts = new CaseAlerts(open.caseId);
+    // Cases are opened by case managers, who take the case until a supervisor reassigns it.
+    this.assigneeId = options.assigneeId ?? (open.openedBy.role === 'case_manager' ? open.openedBy.id : null);
     const { caseId, careProviderId, admittedAt, child } = open;
-    this.snapshot = openCaseSnapshot({ caseId, careProviderId, admittedAt, child });
+    this.snapshot = openCaseSnapshot({ caseId, careProviderId, admittedAt, child, rules });
     this.recordTransition({
       seq: 0,
       event: 'OPEN_CASE',
@@ -55,9 +85,16 @@ export class CaseState {
       toStatus: toCaseStatus(this.snapshot),
       actor: open.openedBy,
       reason: null,
-      at: new Date().toISOString(),
+      // A case brought in from another system opened when the child was admitted there.
+      at: options.history ? new Date(admittedAt).toISOString() : new Date().toISOString(),
       requestId: null,
+      subject: null,
+      careProviderId,
     });
+    for (const [index, { at, event }] of (options.history ?? []).entries()) {
+      const refusal = this.apply(event, 'import', at);
+      if (refusal) throw invalidPayload(`history[${index}] (${event.type} at ${at}) refused: ${refusal.message}`);
+    }
   }
 
   get caseId(): string {
@@ -76,16 +113,45 @@ export class CaseState {
 
   /** True while something is left to do: deadlines to recompute, transitions or refusals to write. */
   get hasWork(): boolean {
-    return this.dirty || this.unprojected.length > 0 || this.unauditedRefusals.length > 0;
+    return this.dirty || this.unprojected.length > 0 || this.unauditedRefusals.length > 0 || this.unprojectedAssignments.length > 0;
   }
 
-  /** When the next alert is due (epoch ms), if nothing changes. */
+  /** When the next deadline is due (epoch ms), if nothing changes: an alert, or under today's rules the 18th birthday. */
   get nextDeadlineAt(): number | null {
-    return this.alerts.nextDeadlineAt;
+    const ageOut = this.ageOutAt;
+    const alert = this.alerts.nextDeadlineAt;
+    return ageOut === null ? alert : alert === null ? ageOut : Math.min(alert, ageOut);
+  }
+
+  /** The 18th birthday while the case is open under today's rules: the system closes it then. */
+  private get ageOutAt(): number | null {
+    if (this.rules < 2 || this.ageOutStuck || !this.snapshot.matches('open')) return null;
+    return eighteenthBirthday(this.snapshot.context.child.birthDate);
+  }
+
+  /**
+   * On the 18th birthday an open case closes as aged out, by the system, with the post-18 plan
+   * that was recorded, if any. Today's rules only: a case that opened before them keeps waiting
+   * for a case manager's AGE_OUT, as it always did.
+   */
+  ageOutIfDue(): void {
+    const due = this.ageOutAt;
+    if (due === null || Date.now() < due) return;
+    const { ageOutPlan } = this.snapshot.context;
+    const birthday = new Date(due).toISOString().slice(0, 10);
+    const reason = ageOutPlan
+      ? `Turned 18 on ${birthday}; the post-18 plan recorded on ${ageOutPlan.at.slice(0, 10)} applies`
+      : `Turned 18 on ${birthday}; no post-18 plan was recorded`;
+    const refusal = this.apply({ type: 'AGE_OUT', actor: SYSTEM_ACTOR, reason }, null);
+    if (refusal) {
+      this.ageOutStuck = true;
+      log.error('The age-out on the 18th birthday was refused', { caseId: this.caseId, code: refusal.code });
+    }
   }
 
   view(): CaseView {
     const { context } = this.snapshot;
+    const now = new Date().toISOString();
     return {
       caseId: this.open.caseId,
       status: toCaseStatus(this.snapshot),
@@ -94,11 +160,14 @@ export class CaseState {
       careProviderId: context.careProviderId,
       careProviderHistory: context.careProviderHistory,
       admittedAt: context.admittedAt,
+      rules: this.rules,
+      sponsorId: context.sponsorId,
       sponsor: context.sponsor,
-      sponsorHistory: context.sponsorHistory,
+      sponsorHistory: sponsorHistoryView(this.snapshot),
       policyProfile: context.profileId,
       expedited: context.expedited,
-      checks: checkStatuses(this.snapshot),
+      checks: checkStatuses(this.snapshot, now),
+      people: currentPeople(this.snapshot, now),
       flags: context.flags,
       homeStudyTriggers: context.homeStudyTriggers,
       homeStudy: context.homeStudy,
@@ -106,13 +175,26 @@ export class CaseState {
       review: context.review,
       decision: context.decision,
       postReleaseServices: context.postReleaseServices,
+      appeals: appealsView(this.snapshot, this.targets.targets.businessCalendar),
+      ageOutPlan: context.ageOutPlan,
       releasedAt: context.releasedAt,
       closedAt: context.closedAt,
-      allowedEvents: allowedEventsByRole(this.snapshot, new Date().toISOString()),
+      allowedEvents: allowedEventsByRole(this.snapshot, now),
+      assigneeId: this.assigneeId,
+      assignments: this.assignments,
+      deadlines: this.closed ? [] : activeDeadlines(this.clock(), this.targets.targets),
       alerts: this.alerts.view(this.targets.version),
       transitions: this.transitions,
       refusedSignals: this.refusedSignals,
     };
+  }
+
+  /** The case under a policy profile (its own by default, or the one in force now before a sponsor), changing nothing. */
+  policyUnder(profileId: string | undefined): PolicyEvaluation {
+    const { context } = this.snapshot;
+    const now = new Date().toISOString();
+    const id = profileId ?? context.profileId;
+    return evaluatePolicy(context, id ? profileById(id) : profileAt(now), now);
   }
 
   /** The update validator: throws what makes the case refuse a command, before it reaches history. */
@@ -185,6 +267,41 @@ export class CaseState {
     log.warn('Release decision refused', { caseId: this.caseId, code: refusal.code });
   }
 
+  /** The reassignment validator: throws why the case refuses it, before it reaches history. */
+  validateReassignment(request: unknown): void {
+    const parsed = ReassignCaseSchema.safeParse(request);
+    if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
+    const status = toCaseStatus(this.snapshot);
+    const byRole = refuseReassignment(parsed.data.actor.role);
+    if (byRole) throw refusalFailure({ ...byRole, status, allowedEvents: [] });
+    if (parsed.data.assigneeId === this.assigneeId) {
+      throw refusalFailure({
+        code: 'conditions_not_met',
+        message: `The case is already assigned to ${this.assigneeId}.`,
+        status,
+        allowedEvents: [],
+      });
+    }
+  }
+
+  /** Records a reassignment the validator let through; answers the new view. */
+  reassign(request: unknown, requestId: string | null): CaseView {
+    this.validateReassignment(request); // passes unless the validator was skipped
+    const { assigneeId, actor, reason } = ReassignCaseSchema.parse(request);
+    const assignment: Assignment = {
+      assigneeId,
+      previousAssigneeId: this.assigneeId,
+      actor,
+      reason: reason ?? null,
+      at: new Date().toISOString(),
+      requestId,
+    };
+    this.assigneeId = assigneeId;
+    this.assignments.push(assignment);
+    this.unprojectedAssignments.push(assignment);
+    return this.view();
+  }
+
   /** New targets by broadcast; an older or repeated version changes nothing. */
   changeTargets(payload: VersionedTargets): void {
     const parsed = VersionedTargetsSchema.safeParse(payload);
@@ -239,13 +356,27 @@ export class CaseState {
     }
   }
 
-  /** The transitions and refused decisions the read model has not been given, handed over once; null when none. */
-  takeProjection(): CaseProjection | null {
-    if (this.unprojected.length === 0 && this.unauditedRefusals.length === 0) return null;
-    const transitions = this.unprojected;
-    const refusedSignals = this.unauditedRefusals;
+  /**
+   * What the read model has not been given (transitions, refused decisions, reassignments), with
+   * the case row as it stands, handed over once; null when there is nothing. With
+   * `projectsDeadlines`, a change of the deadlines alone (new targets) is handed over too.
+   */
+  takeProjection(projectsDeadlines: boolean): CaseProjection | null {
+    const deadlines = this.deadlineSummary();
+    const deadlinesChanged = projectsDeadlines && JSON.stringify(deadlines) !== this.projectedDeadlines;
+    if (this.unprojected.length + this.unauditedRefusals.length + this.unprojectedAssignments.length === 0 && !deadlinesChanged) {
+      return null;
+    }
+    const { transitions, refusedSignals, assignments } = {
+      transitions: this.unprojected,
+      refusedSignals: this.unauditedRefusals,
+      assignments: this.unprojectedAssignments,
+    };
     this.unprojected = [];
     this.unauditedRefusals = [];
+    this.unprojectedAssignments = [];
+    this.projections += 1;
+    this.projectedDeadlines = JSON.stringify(deadlines);
     const { context } = this.snapshot;
     return {
       caseId: context.caseId,
@@ -257,7 +388,19 @@ export class CaseState {
       releasedAt: context.releasedAt,
       transitions,
       refusedSignals,
+      lastSeq: this.transitions.length - 1,
+      revision: this.projections,
+      assigneeId: this.assigneeId,
+      assignments,
+      policyProfile: context.profileId,
+      dischargedAt: context.releasedAt ?? (context.closure && context.closure !== 'released' ? context.closedAt : null),
+      deadlines,
     };
+  }
+
+  /** The read model's summary of the deadlines that apply now (none once the case is closed). */
+  private deadlineSummary(): DeadlineSummary {
+    return deadlineSummary(this.closed ? [] : activeDeadlines(this.clock(), this.targets.targets));
   }
 
   /** The alerts the read model has not been given, handed over once; null when none. */
@@ -265,12 +408,12 @@ export class CaseState {
     return this.alerts.takeUnrecorded();
   }
 
-  /** Applies an event stamped with the workflow clock, or answers why the case refuses it. */
-  private apply(event: CaseEvent, requestId: string | null): Refusal | undefined {
-    const at = new Date().toISOString();
+  /** Applies an event stamped with the workflow clock (or, for a case's imported past, its own time), or answers why the case refuses it. */
+  private apply(event: CaseEvent, requestId: string | null, at = new Date().toISOString()): Refusal | undefined {
     const outcome = evaluateEvent(this.snapshot, event, at);
     if (!outcome.accepted) return outcome.refusal;
     const fromStatus = toCaseStatus(this.snapshot);
+    const subject = subjectOf(this.snapshot, event, outcome.next);
     this.snapshot = outcome.next;
     this.recordTransition({
       seq: this.transitions.length,
@@ -281,6 +424,8 @@ export class CaseState {
       reason: event.reason ?? null,
       at,
       requestId,
+      subject,
+      careProviderId: this.snapshot.context.careProviderId,
     });
     this.dirty = true;
     return undefined;
@@ -296,19 +441,21 @@ export class CaseState {
     this.unauditedRefusals.push(refused);
   }
 
-  /** What the deadlines read of the case. */
+  /** What the deadlines read of the case; under today's rules also its results, appeals and fingerprints. */
   private clock(): CaseClock {
     const { context } = this.snapshot;
+    const status = toCaseStatus(this.snapshot);
     return {
       caseId: this.open.caseId,
       careProviderId: context.careProviderId,
-      status: toCaseStatus(this.snapshot),
+      status,
       admittedAt: context.admittedAt,
       birthDate: context.child.birthDate,
       // The stay is measured against the current sponsor's category, else the last sponsor's.
       category: context.sponsor?.category ?? context.sponsorHistory.at(-1)?.sponsor.category ?? null,
       releasedAt: context.releasedAt,
       transitions: this.transitions,
+      ...(this.rules >= 2 ? deadlineFacts(this.snapshot, status, new Date().toISOString()) : {}),
     };
   }
 }

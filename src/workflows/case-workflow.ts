@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -10,8 +11,8 @@ import {
 
 import type { CaseActivities } from '../activities/case-activities';
 import { DEFAULT_ALERT_DELIVERY } from '../contracts/alerts';
-import type { OpenCase } from '../contracts/case-input';
-import { OpenCaseFields } from '../contracts/case-input';
+import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
+import { HistoricalEventSchema, OpenCaseFields, OpenCaseSchema } from '../contracts/case-input';
 import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { formatIssues } from '../contracts/issues';
@@ -20,11 +21,14 @@ import {
   acknowledgeAlertUpdate,
   caseCommandOnceUpdate,
   caseCommandUpdate,
+  casePolicyQuery,
   caseViewQuery,
+  reassignCaseUpdate,
   releaseDecisionSignal,
   targetsChangedSignal,
 } from '../contracts/messages';
 import { DEFAULT_TARGETS, VersionedTargetsSchema } from '../contracts/targets';
+import type { RulesVersion } from '../machines/case-machine';
 import { CaseState } from './case-state';
 import { alertsLetter, deadLetterOrThrow, projectionLetter } from './read-model-writes';
 import { WebhookDeliveries } from './webhook-deliveries';
@@ -37,18 +41,40 @@ const { projectCase, recordAlerts, recordDeadLetter, recordReadModelDeadLetter, 
 });
 
 /**
+ * The patch that brought household members and alternate caregivers, dated check results and
+ * their expiry, appeals, and the age-out on the 18th birthday (issue 14). Never rename it.
+ */
+export const RELEASE_POLICY_2_PATCH = 'i14-release-policy';
+
+/**
+ * Issue 16: the read model keeps each case's deadlines, and a change of the deadlines alone (new
+ * targets) is projected too. Cases started before it keep their commands: their deadlines reach the
+ * read model with their next transition.
+ */
+export const DEADLINES_PROJECTED_PATCH = 'i16-deadlines-projected';
+
+/**
  * One child's case, from intake to release. Hosts the case statechart as a pure reducer: message
  * handlers hand messages to the case state; the main loop carries out the effects (projection to
  * the read model, alerts) in order, outside the handlers, so callers never wait on them.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
-  const open = parseOpenCase(input.open);
+  // First, before any other command: a case whose history has no marker for this patch opened
+  // before today's rules and finishes on its own (rules 1); a new case records the marker (rules 2).
+  const rules = patched(RELEASE_POLICY_2_PATCH) ? 2 : 1;
+  const open = parseOpenCase(input.open, rules);
   const targets = input.targets ? VersionedTargetsSchema.parse(input.targets) : { version: 0, targets: DEFAULT_TARGETS };
-  const state = new CaseState(open, targets, workflowInfo().workflowId);
+  const projectsDeadlines = patched(DEADLINES_PROJECTED_PATCH);
+  const state = new CaseState(open, targets, workflowInfo().workflowId, {
+    rules,
+    ...(input.assigneeId === undefined ? {} : { assigneeId: input.assigneeId }),
+    ...(input.history === undefined ? {} : { history: parseHistory(input.history) }),
+  });
   const webhook = new WebhookDeliveries(input.alertDelivery ?? DEFAULT_ALERT_DELIVERY, state.caseId, recordDeadLetter);
 
   // Message-handling API: each handler hands its message to the case state.
   setHandler(caseViewQuery, () => state.view());
+  setHandler(casePolicyQuery, (profileId) => state.policyUnder(profileId));
   setHandler(caseCommandUpdate, (request) => state.applyCommand(request, currentUpdateInfo()?.id ?? null), {
     // Runs before the update is written to history: a refused event leaves no trace.
     validator: (request) => state.validateCommand(request),
@@ -61,12 +87,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   setHandler(acknowledgeAlertUpdate, (request) => state.acknowledge(request), {
     validator: (request) => state.validateAcknowledgement(request),
   });
+  setHandler(reassignCaseUpdate, (request) => state.reassign(request, currentUpdateInfo()?.id ?? null), {
+    validator: (request) => state.validateReassignment(request),
+  });
 
   // Main workflow logic: keep the deadlines, project transitions and record alerts, in order,
   // until the case is closed and everything is written. One timer: the earliest deadline.
   for (;;) {
+    state.ageOutIfDue();
     state.keepDeadlines();
-    const projection = state.takeProjection();
+    const projection = state.takeProjection(projectsDeadlines);
     if (projection) {
       let projected: Awaited<ReturnType<typeof projectCase>> | undefined;
       try {
@@ -101,13 +131,23 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   }
 }
 
-function parseOpenCase(open: unknown): OpenCase {
-  // The fields only: the date rules are the door's (a case opened before them must keep replaying).
-  const parsed = OpenCaseFields.safeParse(open);
+function parseOpenCase(open: unknown, rules: RulesVersion): OpenCase {
+  // A case that opened before dates were judged at the door keeps the opening it started with.
+  const parsed = (rules >= 2 ? OpenCaseSchema : OpenCaseFields).safeParse(open);
   if (parsed.success) return parsed.data;
   throw ApplicationFailure.create({
     type: CaseFailure.INVALID_PAYLOAD,
     message: `Invalid case input: ${formatIssues(parsed.error)}`,
+    nonRetryable: true,
+  });
+}
+
+function parseHistory(history: unknown): HistoricalEvent[] {
+  const parsed = HistoricalEventSchema.array().safeParse(history);
+  if (parsed.success) return parsed.data;
+  throw ApplicationFailure.create({
+    type: CaseFailure.INVALID_PAYLOAD,
+    message: `Invalid case history: ${formatIssues(parsed.error)}`,
     nonRetryable: true,
   });
 }

@@ -44,6 +44,8 @@ it(`runs the benchmark end to end on ${server ? 'the PostgreSQL server in DATABA
     // 2 escalations a second over an 8-second window: 16 of the 40 cases fall due while it runs.
     expect(result.capacity).toMatchObject({ openCases: 40, escalationsDue: 16, escalationsFired: 16 });
     expect(result.capacity.escalationsMeasured).toBeGreaterThan(0);
+    expect(result.readPath).toMatchObject({ casesInDatabase: 300, requests: 70 });
+    expect(result.readPath.ms.n).toBe(70);
     expect(result.capacity.timerLatenessMs.n).toBe(result.capacity.escalationsMeasured);
     expect(result.stack.worker).toMatch(/^own process/);
     expect(result.stack.database).toBe(server ? 'server' : 'embedded');

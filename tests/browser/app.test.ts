@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import type { Page } from 'playwright-core';
 
 import type { Targets } from '../../src/contracts/targets';
@@ -8,6 +10,7 @@ import { TEST_TOKENS, tokenFor } from '../helpers/auth';
 import { newPage, screenshots, seriousViolations, signIn, useBrowser } from '../helpers/browser';
 import { events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
+import { expeditedCase } from '../helpers/histories';
 import { apiClient } from '../helpers/http';
 import { useStack } from '../helpers/stack';
 
@@ -213,14 +216,99 @@ describe('a supervisor', () => {
   });
 });
 
+describe('a supervisor with a caseload', () => {
+  it('bulk-reassigns three cases to another case manager', async () => {
+    for (const id of ['UC-WEB-0101', 'UC-WEB-0102', 'UC-WEB-0103']) await caseAt(id, []);
+    await inReadModel('UC-WEB-0103', 'intake');
+    const { page, errors } = await newPage(browser, stack.base);
+    await signIn(page, stack.base, 'supervisor', 'sup-carla');
+    await page.getByRole('link', { name: 'Caseload' }).click();
+    await page.getByRole('searchbox', { name: 'Case id' }).fill('UC-WEB-01');
+    await eventually(
+      () => page.locator('table.cases tbody tr').allInnerTexts(),
+      (rows) => rows.length === 3 && rows.every((row) => row.includes('UC-WEB-01')),
+      'the list filtered to the three cases',
+    );
+    await page.getByRole('checkbox', { name: 'Select every case on this page' }).check();
+    await page.getByRole('textbox', { name: 'To case manager' }).fill('cm-dana');
+    await page.getByRole('textbox', { name: 'Reason (optional)' }).fill('Balancing caseloads');
+    await page.getByRole('button', { name: 'Reassign 3' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reassign: 3 applied.' }).waitFor();
+    for (const id of ['UC-WEB-0101', 'UC-WEB-0102', 'UC-WEB-0103']) {
+      expect((await api.get<{ assigneeId: string }>(`/cases/${id}`)).body.assigneeId).toBe('cm-dana');
+    }
+    // The list shows the new case manager once the read model has it.
+    await page.getByRole('textbox', { name: 'Case manager' }).fill('cm-dana');
+    await page.getByRole('textbox', { name: 'Case manager' }).press('Tab');
+    await eventually(
+      () => page.locator('table.cases tbody tr', { hasText: 'cm-dana' }).count(),
+      (rows) => rows === 3,
+      'three rows assigned to cm-dana',
+    );
+    await screenshots(page, 'caseload-bulk');
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('the outcomes page', () => {
-  it("shows the server's answer: not available until the analytics API exists", async () => {
+  it("shows the API's figures: Category 1 against its targets, risk by provider, the CSV; and runs a what-if", async () => {
+    const admitted = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+    const imported = await api.post(
+      '/imports',
+      { cases: [expeditedCase('UC-WEB-0201', admitted(40), undefined, 0.5), expeditedCase('UC-WEB-0202', admitted(30), undefined, 1)] },
+      { as: admin },
+    );
+    expect(imported.status).toBe(201);
+    await caseAt('UC-WEB-0203', []);
+    await inReadModel('UC-WEB-0203', 'intake');
     const { page, errors } = await newPage(browser, stack.base);
     await signIn(page, stack.base, 'supervisor', 'sup-carla');
     await page.getByRole('link', { name: 'Outcomes' }).click();
-    await page.getByText('Not available on this server yet.').first().waitFor();
+    const figure = (label: string) => page.locator(`[data-figure="${label}"]`);
+    await figure('Category 1 released within 10 days').waitFor();
+
+    const sup = { id: 'sup-carla', role: 'supervisor' } as const;
+    const c1 = (
+      await api.get<{ released: { children: number; withinTarget: number; shareWithinTarget: number } }>('/analytics/category-1', {
+        as: sup,
+      })
+    ).body;
+    expect(c1.released.children).toBeGreaterThanOrEqual(2);
+    expect(await figure('Category 1 released within 10 days').innerText()).toContain(
+      `${c1.released.withinTarget} of ${c1.released.children} released in the period`,
+    );
+    expect(await figure('Category 1 released within 10 days').innerText()).toContain(`${Math.round(c1.released.shareWithinTarget * 100)}%`);
+    const risk = (await api.get<{ totals: { open: number; atRisk: number; breached: number } }>('/analytics/risk', { as: sup })).body;
+    await figure('risk').waitFor();
+    expect(await figure('risk').locator('tfoot tr').innerText()).toMatch(
+      new RegExp(`All\\s+${risk.totals.open}\\s+${risk.totals.atRisk}\\s+${risk.totals.breached}`),
+    );
+    await page.locator('#stages-title ~ .chart svg, #stages-title ~ * .chart svg').first().waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export length of stay (CSV)' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const fromApi = await fetch(`${stack.base}/reports/length-of-stay.csv`, {
+      headers: { authorization: `Bearer ${await tokenFor(sup)}` },
+    });
+    expect(csv).toBe(await fromApi.text());
+    expect(csv).toContain(`,category_1_released,1,${c1.released.children},`);
+    expect(download.suggestedFilename()).toMatch(/^length-of-stay_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+
     await screenshots(page, 'outcomes');
     await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Run the what-if' }).click();
+    await figure('what-if')
+      .getByText(/Beds freed over the last 30 days: /)
+      .waitFor({ timeout: 120_000 });
+    await figure('what-if').locator('.chart svg').waitFor();
+    expect(await figure('what-if').innerText()).toMatch(/Category 1 mean days in care\s+[\d.]+ \(/);
+    await screenshots(page, 'outcomes-what-if');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -32,6 +32,7 @@ const transition = (
   reason: null,
   at: new Date(Date.UTC(2026, 10, 2, 14, seq)).toISOString(),
   requestId: `req-${seq}`,
+  subject: null,
 });
 
 const projection = (caseId: string, status: CaseProjection['status'], transitions: CaseTransition[]): CaseProjection => ({
@@ -191,6 +192,82 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
     expect(trail.entries.filter((e) => e.sourceKey.startsWith('transition:')).map((e) => e.sourceKey)).toEqual(
       [0, ...steps].map((seq) => `transition:${seq}`),
     );
+  });
+
+  it('keeps the assignee, discharge and deadlines on the row, each moving forward only with the case (revision, last seq)', async () => {
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
+    const deadlines = (due: string, warn: string) => ({
+      nextDeadlineAt: due,
+      nextDeadlineLabel: 'Stage: sponsor identified',
+      atRiskAt: warn,
+    });
+    const opened: CaseProjection = {
+      ...projection('UC-DB-R', 'intake', [{ ...transition(0, 'OPEN_CASE', null, 'intake'), careProviderId: 'shelter-tx-07' }]),
+      lastSeq: 0,
+      revision: 1,
+      assigneeId: 'cm-ana',
+      policyProfile: null,
+      dischargedAt: null,
+      deadlines: deadlines('2026-11-05T14:00:00.000Z', '2026-11-04T16:48:00.000Z'),
+    };
+    await projectCase(opened);
+    // A reassignment and new targets: no transition, a newer revision.
+    const reassigned: CaseProjection = {
+      ...opened,
+      transitions: [],
+      revision: 2,
+      assigneeId: 'cm-bo',
+      assignments: [
+        {
+          assigneeId: 'cm-bo',
+          previousAssigneeId: 'cm-ana',
+          actor: { id: 'sup-cy', role: 'supervisor' },
+          reason: 'Caseload balance',
+          at: '2026-11-03T09:00:00.000Z',
+          requestId: 'upd-1',
+        },
+      ],
+      deadlines: deadlines('2026-11-06T14:00:00.000Z', '2026-11-05T00:00:00.000Z'),
+    };
+    await projectCase(reassigned);
+    await projectCase(opened); // a late retry of the older one changes nothing
+    const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-R' } });
+    expect(row).toMatchObject({
+      assigneeId: 'cm-bo',
+      revision: 2,
+      lastSeq: 0,
+      nextDeadlineAt: new Date('2026-11-06T14:00:00.000Z'),
+      atRiskAt: new Date('2026-11-05T00:00:00.000Z'),
+      nextDeadlineLabel: 'Stage: sponsor identified',
+    });
+    const trail = await readAudit(testDb.db.prisma, 'UC-DB-R');
+    expect(trail.entries.map((e) => [e.sourceKey, e.event, e.detail])).toEqual([
+      ['transition:0', 'OPEN_CASE', 'opened in intake'],
+      ['assignment:upd-1', 'REASSIGN_CASE', 'assigned cm-ana -> cm-bo'],
+    ]);
+    expect(trail.verified).toBe(true);
+  });
+
+  it('takes a projection scheduled by older workflow code (none of the new fields) and fills the row from what it carries', async () => {
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
+    await projectCase(projection('UC-DB-OLD', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]));
+    const released = {
+      ...projection('UC-DB-OLD', 'released', [transition(1, 'RELEASE_CHILD', 'release_approved', 'released')]),
+      careProviderId: 'shelter-az-02',
+    };
+    await projectCase(released);
+    const row = await testDb.db.prisma.case.findUniqueOrThrow({ where: { id: 'UC-DB-OLD' } });
+    expect(row).toMatchObject({
+      status: 'released',
+      lastSeq: 1,
+      revision: 0,
+      assigneeId: 'cm-ana',
+      dischargedAt: new Date('2026-11-02T14:01:00.000Z'),
+      nextDeadlineAt: null,
+    });
+    const rows = await testDb.db.prisma.caseTransition.findMany({ where: { caseId: 'UC-DB-OLD' }, orderBy: { seq: 'asc' } });
+    // Without a provider per transition, each is the case's provider when it was projected.
+    expect(rows.map((r) => r.careProviderId)).toEqual(['shelter-tx-07', 'shelter-az-02']);
   });
 
   it('takes only the expected collision the careful way, silently; any other failure of the one statement is logged and thrown', async () => {

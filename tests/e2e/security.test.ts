@@ -15,7 +15,7 @@ import type { Actor } from '../../src/contracts/roles';
 import { EVENT_ROLES } from '../../src/domain/policy';
 import { AesGcmCodec } from '../../src/temporal/codec';
 import { TEST_TOKENS, testVerify, tokenFor } from '../helpers/auth';
-import { caseManager, coordinator, decisionSignal, events, openCaseRequest, reviewer } from '../helpers/builders';
+import { appealReviewer, caseManager, coordinator, decisionSignal, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
 import type { RequestOptions } from '../helpers/http';
 import { apiClient } from '../helpers/http';
@@ -35,7 +35,7 @@ const secret = (TEST_TOKENS.key as { secret: string }).secret;
 const otherManager: Actor = { id: 'cm-bo', role: 'case_manager' };
 const supervisor: Actor = { id: 'sup-carla', role: 'supervisor' };
 const admin: Actor = { id: 'admin-ola', role: 'admin' };
-const PERSON_ROLES: Actor[] = [caseManager, coordinator, reviewer, supervisor, admin];
+const PERSON_ROLES: Actor[] = [caseManager, coordinator, reviewer, appealReviewer, supervisor, admin];
 
 /** Every line the API logs, at its most talkative level. */
 const apiLogs: string[] = [];
@@ -219,6 +219,14 @@ describe('roles', () => {
     TRANSFER_CARE_PROVIDER: events.transfer('shelter-tx-07'),
     AGE_OUT: events.ageOut(),
     DEPART: events.depart(),
+    ADD_HOUSEHOLD_MEMBER: events.addMember(),
+    REMOVE_HOUSEHOLD_MEMBER: events.removeMember('hm-1'),
+    DECIDE_HOUSEHOLD_FLAG: events.decideHouseholdFlag('hm-1', 'public_records'),
+    SCHEDULE_FINGERPRINTS: events.scheduleFingerprints('2026-12-01T15:00:00Z'),
+    RECORD_AGE_OUT_PLAN: events.recordAgeOutPlan(),
+    FILE_APPEAL: events.fileAppeal(),
+    ACKNOWLEDGE_APPEAL: events.acknowledgeAppeal(),
+    DECIDE_APPEAL: events.decideAppeal('granted'),
   };
 
   /**
@@ -231,9 +239,14 @@ describe('roles', () => {
     'IDENTIFY_SPONSOR case_manager': '200 application',
     'NO_VIABLE_SPONSOR case_manager': '409 not_allowed_in_state',
     'COMPLETE_ASSESSMENT case_manager': '200 vetting',
+    'ADD_HOUSEHOLD_MEMBER case_manager': '200 vetting',
+    'REMOVE_HOUSEHOLD_MEMBER case_manager': '200 vetting',
     'CLEAR_CHECK case_manager': '200 vetting',
     // Identity was just cleared; checks still pending.
     'FLAG_CHECK case_manager': '409 conditions_not_met',
+    // hm-1 was removed, and had no flagged result to decide.
+    'DECIDE_HOUSEHOLD_FLAG case_manager': '409 conditions_not_met',
+    'SCHEDULE_FINGERPRINTS case_manager': '200 vetting',
     'COMPLETE_VETTING case_manager': '409 conditions_not_met',
     'REQUEST_HOME_STUDY case_manager': '409 not_allowed_in_state',
     'REQUEST_HOME_STUDY case_coordinator': '409 not_allowed_in_state',
@@ -248,6 +261,11 @@ describe('roles', () => {
     // The child is 9.
     'AGE_OUT case_manager': '409 conditions_not_met',
     'DEPART case_manager': '200 closed',
+    'RECORD_AGE_OUT_PLAN case_manager': '409 case_closed',
+    'FILE_APPEAL case_manager': '409 case_closed',
+    'FILE_APPEAL appeal_reviewer': '409 case_closed',
+    'ACKNOWLEDGE_APPEAL appeal_reviewer': '409 case_closed',
+    'DECIDE_APPEAL appeal_reviewer': '409 case_closed',
     // The decision goes last (CASE_EVENT_TYPES lists the reviewer's signal after the case manager's events).
     'DECIDE_RELEASE orr_reviewer': '409 case_closed',
   };

@@ -1,6 +1,9 @@
 import type {
   CaseCommandRequest,
   Check,
+  DenialGround,
+  HouseholdCheck,
+  HouseholdRole,
   ReleaseDecisionRequest,
   ReleaseDecisionSignal,
   SponsorCategory,
@@ -10,6 +13,7 @@ import type { OpenCaseRequest } from '../../src/contracts/case-input';
 export const caseManager = { id: 'cm-ana', role: 'case_manager' } as const;
 export const coordinator = { id: 'cc-dana', role: 'case_coordinator' } as const;
 export const reviewer = { id: 'ffs-ben', role: 'orr_reviewer' } as const;
+export const appealReviewer = { id: 'acf-ana', role: 'appeal_reviewer' } as const;
 
 /** A valid case opening; override any field. The child is 9 on the admission date. */
 export function openCaseRequest(caseId: string, overrides: Partial<OpenCaseRequest> = {}): OpenCaseRequest {
@@ -24,6 +28,8 @@ export function openCaseRequest(caseId: string, overrides: Partial<OpenCaseReque
 }
 
 type SponsorExtras = { related?: boolean; presentsRisk?: boolean; sponsoredBefore?: boolean; seekingMultiple?: boolean };
+/** Whose result, when the source produced it, and its reference. */
+type ResultExtras = { person?: string; obtainedAt?: string; source?: string };
 type Decision = ReleaseDecisionRequest['decision'];
 
 export const events = {
@@ -41,13 +47,68 @@ export const events = {
     reason: 'No relative or other adult came forward; long-term foster care planning',
   }),
   completeAssessment: (): CaseCommandRequest => ({ type: 'COMPLETE_ASSESSMENT', actor: caseManager }),
-  clearCheck: (check: Check): CaseCommandRequest => ({ type: 'CLEAR_CHECK', actor: caseManager, check }),
-  flagCheck: (check: Check, sponsorPresentsRisk = false): CaseCommandRequest => ({
+  clearCheck: (check: Check, extra: ResultExtras = {}): CaseCommandRequest => ({
+    type: 'CLEAR_CHECK',
+    actor: caseManager,
+    check,
+    ...extra,
+  }),
+  flagCheck: (check: Check, sponsorPresentsRisk = false, extra: ResultExtras = {}): CaseCommandRequest => ({
     type: 'FLAG_CHECK',
     actor: caseManager,
     check,
     sponsorPresentsRisk,
     reason: `Finding in the ${check} check`,
+    ...extra,
+  }),
+  addMember: (role: HouseholdRole = 'household_member', reference?: string): CaseCommandRequest => ({
+    type: 'ADD_HOUSEHOLD_MEMBER',
+    actor: caseManager,
+    member: { role, ...(reference ? { reference } : {}) },
+  }),
+  removeMember: (person: string): CaseCommandRequest => ({
+    type: 'REMOVE_HOUSEHOLD_MEMBER',
+    actor: caseManager,
+    person,
+    reason: 'Moved out of the household',
+  }),
+  decideHouseholdFlag: (
+    person: string,
+    check: HouseholdCheck,
+    decision: 'mitigated' | 'presents_risk' = 'mitigated',
+  ): CaseCommandRequest => ({
+    type: 'DECIDE_HOUSEHOLD_FLAG',
+    actor: caseManager,
+    person,
+    check,
+    decision,
+    reason: decision === 'mitigated' ? 'Safety plan agreed with the sponsor' : 'The finding shows a risk in the household',
+  }),
+  scheduleFingerprints: (appointmentAt: string, person?: string): CaseCommandRequest => ({
+    type: 'SCHEDULE_FINGERPRINTS',
+    actor: caseManager,
+    appointmentAt,
+    ...(person ? { person } : {}),
+  }),
+  recordAgeOutPlan: (plan = 'Independent living programme; adult sponsor contacted'): CaseCommandRequest => ({
+    type: 'RECORD_AGE_OUT_PLAN',
+    actor: caseManager,
+    plan,
+  }),
+  fileAppeal: (appellant: 'sponsor' | 'child' = 'sponsor', sponsorId?: string): CaseCommandRequest => ({
+    type: 'FILE_APPEAL',
+    actor: appealReviewer,
+    appellant,
+    ...(sponsorId ? { sponsorId } : {}),
+    reason: 'Written appeal received by the Assistant Secretary',
+  }),
+  acknowledgeAppeal: (appealId = 'ap-1'): CaseCommandRequest => ({ type: 'ACKNOWLEDGE_APPEAL', actor: appealReviewer, appealId }),
+  decideAppeal: (decision: 'granted' | 'denied', appealId = 'ap-1'): CaseCommandRequest => ({
+    type: 'DECIDE_APPEAL',
+    actor: appealReviewer,
+    appealId,
+    decision,
+    reason: `Appeal ${decision} on the record`,
   }),
   completeVetting: (): CaseCommandRequest => ({ type: 'COMPLETE_VETTING', actor: caseManager }),
   requestHomeStudy: (actor: typeof caseManager | typeof coordinator = caseManager): CaseCommandRequest => ({
@@ -93,7 +154,12 @@ export const events = {
   }),
   decide: (
     decision: Decision,
-    extra: { remandTo?: 'application' | 'vetting' | 'home_study'; recheck?: Check[]; actor?: ReleaseDecisionRequest['actor'] } = {},
+    extra: {
+      remandTo?: 'application' | 'vetting' | 'home_study';
+      recheck?: Check[];
+      actor?: ReleaseDecisionRequest['actor'];
+      grounds?: DenialGround[];
+    } = {},
   ): ReleaseDecisionRequest => ({
     type: 'DECIDE_RELEASE',
     decision,
@@ -101,6 +167,7 @@ export const events = {
     ...(extra.remandTo ? { remandTo: extra.remandTo } : {}),
     ...(extra.remandTo === 'vetting' ? { recheck: extra.recheck ?? ['public_records'] } : {}),
     ...(decision === 'deny' || decision === 'remand' ? { reason: `Reviewer's reasons for ${decision}` } : {}),
+    ...(decision === 'deny' ? { grounds: extra.grounds ?? ['risk_to_child'] } : {}),
   }),
   approve: (actor: ReleaseDecisionRequest['actor'] = reviewer): ReleaseDecisionRequest => ({
     type: 'DECIDE_RELEASE',

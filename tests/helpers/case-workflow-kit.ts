@@ -6,9 +6,10 @@ import { Worker as TemporalWorker } from '@temporalio/worker';
 import type { CaseActivities } from '../../src/activities/case-activities';
 import type { AlertRecord } from '../../src/contracts/alerts';
 import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from '../../src/contracts/case-events';
-import { OpenCaseSchema } from '../../src/contracts/case-input';
+import { OpenCaseFields } from '../../src/contracts/case-input';
 import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
 import { caseWorkflowId } from '../../src/contracts/ids';
+import type { CaseWorkflowInput } from '../../src/contracts/messages';
 import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
@@ -24,7 +25,14 @@ export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
 export interface CaseWorkflowKit {
   readonly env: TestWorkflowEnvironment;
   createWorker(taskQueue: string, activities: CaseActivities, options?: Partial<WorkerOptions>): Promise<Worker>;
-  openCase(taskQueue: string, overrides?: Parameters<typeof openCaseRequest>[1]): Promise<CaseHandle>;
+  /** Opens a case; `input` adds to the workflow input (e.g. the targets it starts on). */
+  openCase(
+    taskQueue: string,
+    overrides?: Parameters<typeof openCaseRequest>[1],
+    input?: Omit<CaseWorkflowInput, 'open'>,
+  ): Promise<CaseHandle>;
+  /** Moves the server's clock to an instant (epoch ms), if it is ahead. */
+  sleepUntil(instant: number): Promise<void>;
 }
 
 /**
@@ -53,15 +61,21 @@ export function useCaseWorkflowKit(): CaseWorkflowKit {
     },
     createWorker: (taskQueue, activities, options = {}) =>
       TemporalWorker.create({ connection: kit.env.nativeConnection, taskQueue, workflowBundle: bundle, activities, ...options }),
-    async openCase(taskQueue, overrides = {}) {
+    async openCase(taskQueue, overrides = {}, input = {}) {
       const caseId = uniqueName('UC');
       const handle = await kit.env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
         workflowId: caseWorkflowId(caseId),
         taskQueue,
-        args: [{ open: OpenCaseSchema.parse(openCaseRequest(caseId, overrides)) }],
+        // The fields only: the dates are the workflow's to judge, on the server's clock, which a
+        // time-skipping test has moved ahead of this process's.
+        args: [{ ...input, open: OpenCaseFields.parse(openCaseRequest(caseId, overrides)) }],
       });
       started.push(handle);
       return handle;
+    },
+    async sleepUntil(instant) {
+      const now = await kit.env.currentTimeMs();
+      if (instant > now) await kit.env.sleep(instant - now);
     },
   };
   return kit;

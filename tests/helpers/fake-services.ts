@@ -1,19 +1,25 @@
 import type { AuditRecord, AuditTrail } from '../../src/audit/chain';
 import type { AlertAck, AcknowledgeAlert } from '../../src/contracts/alerts';
-import type { CaseCommand, ReleaseDecisionSignal } from '../../src/contracts/case-events';
+import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../../src/contracts/case-events';
 import type { CaseView } from '../../src/contracts/case-view';
-import type { AlertView, CaseSummary, Page } from '../../src/contracts/read-model';
+import type { PolicyEvaluation } from '../../src/contracts/policy-evaluation';
+import type { AlertView, CaseList, CaseSummary, Page } from '../../src/contracts/read-model';
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
+import type { Analytics, AnalyticsQuery } from '../../src/db/analytics';
 import { Prisma } from '../../src/db/generated/client';
-import type { AlertEventView, AlertFilter, CaseFilter, ReadModel } from '../../src/db/queries';
+import type { ImportedCaseRow } from '../../src/db/imports';
+import type { AlertEventView, AlertFilter, CaseFilter, CasePageRequest, ReadModel } from '../../src/db/queries';
 import { createAlertService } from '../../src/services/alert-service';
+import { createAnalyticsService } from '../../src/services/analytics-service';
 import type { AppServices } from '../../src/services/app-services';
+import { createBulkService } from '../../src/services/bulk-service';
 import type { AuditLog } from '../../src/services/case-service';
 import { createCaseService } from '../../src/services/case-service';
 import type { CaseWorkflows } from '../../src/services/case-workflows';
 import { AppError, caseExists, caseNotFound } from '../../src/services/errors';
 import type { Idempotency } from '../../src/services/idempotency';
+import { createImportService } from '../../src/services/import-service';
 import { createTargetsService } from '../../src/services/targets-service';
 import { alertFields } from './rows';
 
@@ -34,11 +40,14 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
     careProviderId: 'shelter-tx-07',
     careProviderHistory: [],
     admittedAt: '2026-11-02T14:00:00.000Z',
+    rules: 2,
+    sponsorId: null,
     sponsor: null,
     sponsorHistory: [],
     policyProfile: null,
     expedited: false,
     checks: null,
+    people: [],
     flags: [],
     homeStudyTriggers: [],
     homeStudy: null,
@@ -46,9 +55,14 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
     review: null,
     decision: null,
     postReleaseServices: false,
+    appeals: [],
+    ageOutPlan: null,
     releasedAt: null,
     closedAt: null,
     allowedEvents: { case_manager: ['COMPLETE_INTAKE', 'DEPART'], orr_reviewer: ['TRANSFER_CARE_PROVIDER'] },
+    assigneeId: 'cm-ana',
+    assignments: [],
+    deadlines: [],
     alerts: { open: [], acknowledgements: [], firedCount: 0, nextDeadlineAt: null, targetsVersion: 0 },
     transitions: [
       {
@@ -60,9 +74,44 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
         reason: null,
         at: '2026-11-02T14:00:00.000Z',
         requestId: null,
+        subject: null,
       },
     ],
     refusedSignals: [],
+    ...overrides,
+  };
+}
+
+/** A valid evaluation of a case with no sponsor yet under a profile (the case answers this in intake). */
+export function policyEvaluation(view: CaseView, profileId = 'ifr-2025'): PolicyEvaluation {
+  return {
+    profile: { id: profileId, title: profileId, effectiveFrom: '2025-03-25', source: 'test', notes: [], unsure: [] },
+    caseProfile: view.policyProfile,
+    evaluatedAt: '2026-11-13T09:00:00.000Z',
+    sponsorId: view.sponsorId,
+    expedited: false,
+    homeStudy: { triggers: [], mandatory: false, done: false },
+    people: [],
+    blocksRelease: [{ code: 'no_sponsor', message: 'No sponsor has been identified.' }],
+  };
+}
+
+/** A case as the read model lists it: in intake at `careProviderId`, assigned to cm-ana; override any field. */
+export function caseSummary(caseId: string, careProviderId = 'shelter-tx-07', overrides: Partial<CaseSummary> = {}): CaseSummary {
+  return {
+    caseId,
+    status: 'intake',
+    careProviderId,
+    sponsorCategory: null,
+    admittedAt: '2026-11-02T14:00:00.000Z',
+    releasedAt: null,
+    daysInCare: 1,
+    updatedAt: '2026-11-02T14:00:00.000Z',
+    assigneeId: 'cm-ana',
+    policyProfile: null,
+    dischargedAt: null,
+    nextDeadline: { at: '2026-11-05T14:00:00.000Z', label: 'Stage: sponsor identified' },
+    level: 'on_track',
     ...overrides,
   };
 }
@@ -89,6 +138,8 @@ export class FakeCaseWorkflows implements CaseWorkflows {
   answer: (view: CaseView, event: CaseCommand) => CaseView = (view) => view;
   /** What the case does with a decision signal when it sees it; default: nothing yet. */
   onDecision: (view: CaseView, signal: ReleaseDecisionSignal) => CaseView = (view) => view;
+  /** The case's answer to a reassignment (throw a refusal to refuse); default: the new assignee. */
+  onReassign: (view: CaseView, change: ReassignCase) => CaseView = (view, change) => ({ ...view, assigneeId: change.assigneeId });
 
   add(view: CaseView, running = !view.closed): this {
     this.cases.set(view.caseId, { view, running });
@@ -105,8 +156,12 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     if (!this.workerUp) throw new AppError('worker_unavailable', 'No case worker answered within 1 s.');
   }
 
+  /** What each start was given. */
+  readonly started: Parameters<CaseWorkflows['start']>[0][] = [];
+
   async start(input: Parameters<CaseWorkflows['start']>[0]): Promise<void> {
     this.calls.push(`start ${input.open.caseId}`);
+    this.started.push(input);
     if (this.cases.has(input.open.caseId)) throw caseExists(input.open.caseId);
     this.add(caseView({ caseId: input.open.caseId, careProviderId: input.open.careProviderId }));
   }
@@ -115,6 +170,13 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     const { view } = this.known(caseId);
     this.worker();
     return view;
+  }
+
+  async policy(caseId: string, profileId?: string): Promise<PolicyEvaluation> {
+    this.calls.push(`policy ${caseId} ${profileId ?? '(own)'}`);
+    const { view } = this.known(caseId);
+    this.worker();
+    return policyEvaluation(view, profileId);
   }
 
   async peek(caseId: string): Promise<CaseView | undefined> {
@@ -147,6 +209,15 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     return { alertId: ack.alertId, actor: ack.actor, at: '2026-11-13T09:00:00.000Z', note: ack.note ?? null };
   }
 
+  async reassign(caseId: string, change: ReassignCase): Promise<CaseView> {
+    this.calls.push(`reassign ${caseId} to ${change.assigneeId} by ${change.actor.role}`);
+    const entry = this.known(caseId);
+    if (!entry.running) throw caseNotFound(caseId);
+    this.worker();
+    entry.view = this.onReassign(entry.view, change);
+    return entry.view;
+  }
+
   async runState(caseId: string): Promise<'running' | 'closed' | 'unknown'> {
     const entry = this.cases.get(caseId);
     return entry ? (entry.running ? 'running' : 'closed') : 'unknown';
@@ -161,19 +232,21 @@ export class FakeReadModel implements ReadModel {
   readonly alerts: AlertView[] = [];
   readonly events: AlertEventView[] = [];
   readonly listed: (CaseFilter | AlertFilter)[] = [];
+  readonly pages: CasePageRequest[] = [];
 
   async findCase(caseId: string) {
     this.reachable();
     const row = this.cases.find((c) => c.caseId === caseId);
     return row ? { careProviderId: row.careProviderId } : undefined;
   }
-  async listCases(filter: CaseFilter): Promise<Page<CaseSummary>> {
+  async listCases(filter: CaseFilter, page: CasePageRequest): Promise<CaseList> {
     this.reachable();
     this.listed.push(filter);
+    this.pages.push(page);
     const items = this.cases.filter(
-      (c) => (!filter.status || c.status === filter.status) && (!filter.careProviderId || c.careProviderId === filter.careProviderId),
+      (c) => (!filter.status || filter.status.includes(c.status)) && (!filter.careProviderId || c.careProviderId === filter.careProviderId),
     );
-    return { items, nextCursor: null };
+    return { items, nextCursor: null, asOf: '2026-11-13T09:00:00.000Z' };
   }
   async listAlerts(filter: AlertFilter): Promise<Page<AlertView>> {
     this.reachable();
@@ -232,11 +305,50 @@ export class FakeAuditLog implements AuditLog {
   }
 }
 
+/** The analytics: each figure empty, and every query remembered as it was asked. */
+export class FakeAnalytics implements Analytics {
+  readonly queries: { figure: string; query: Partial<AnalyticsQuery> }[] = [];
+  private asked<T>(figure: string, query: Partial<AnalyticsQuery>, answer: T): Promise<T> {
+    this.queries.push({ figure, query });
+    return Promise.resolve(answer);
+  }
+  lengthOfStay(q: AnalyticsQuery) {
+    return this.asked('lengthOfStay', q, {
+      all: { children: 0, meanDays: null, medianDays: null, p90Days: null },
+      byCategory: [],
+      byExit: [],
+    });
+  }
+  categoryOne(q: AnalyticsQuery) {
+    return this.asked('categoryOne', q, {
+      targetDays: 10 as const,
+      averageTargetDays: 7 as const,
+      released: { children: 2, withinTarget: 1, shareWithinTarget: 0.5, meanDays: 11, meanMinusAverageTarget: 4 },
+      open: { children: 0, withinTarget: 0, shareWithinTarget: null, meanDaysSoFar: null },
+    });
+  }
+  stageDays(q: AnalyticsQuery) {
+    return this.asked('stageDays', q, { stages: [] });
+  }
+  cohorts(q: AnalyticsQuery) {
+    return this.asked('cohorts', q, { weeks: [] });
+  }
+  flow(q: AnalyticsQuery) {
+    return this.asked('flow', q, { thresholds: { alertAtOrBelow: 2 as const, warnAtOrBelow: 2.4 as const }, days: [] });
+  }
+  risk(q: Omit<AnalyticsQuery, 'from' | 'to'>) {
+    return this.asked('risk', q, { asOf: q.asOf.toISOString(), rows: [], totals: { open: 0, atRisk: 0, breached: 0 } });
+  }
+}
+
 export interface FakeWorld {
   services: AppServices;
   workflows: FakeCaseWorkflows;
   readModel: FakeReadModel;
   audit: FakeAuditLog;
+  analytics: FakeAnalytics;
+  /** Closed cases the import wrote to the read model. */
+  imported: ImportedCaseRow[];
   /** Targets saved through the targets service, and the broadcasts started. */
   targets: { saved: VersionedTargets[]; broadcasts: string[] };
   /** What the services logged as errors. */
@@ -248,19 +360,33 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
   const workflows = new FakeCaseWorkflows();
   const readModel = new FakeReadModel();
   const audit = new FakeAuditLog();
+  const analytics = new FakeAnalytics();
+  const imported: ImportedCaseRow[] = [];
   const targets = { saved: [] as VersionedTargets[], broadcasts: [] as string[] };
   const errors: FakeWorld['errors'] = [];
   const current = (): VersionedTargets => targets.saved.at(-1) ?? { version: 0, targets: DEFAULT_TARGETS };
+  const cases = createCaseService({
+    workflows,
+    readModel,
+    audit,
+    currentTargets: async () => current(),
+    decisionWaitMs: options.decisionWaitMs ?? 200,
+    log: { error: (details, message) => errors.push({ details, message }) },
+  });
+  const alerts = createAlertService({ workflows, readModel });
   const services: AppServices = {
-    cases: createCaseService({
+    cases,
+    alerts,
+    bulk: createBulkService({ cases, alerts }),
+    imports: createImportService({
       workflows,
-      readModel,
-      audit,
+      existingCaseIds: async (ids) => new Set(ids.filter((id) => readModel.cases.some((c) => c.caseId === id))),
+      writeClosedCases: async (rows) => {
+        imported.push(...rows);
+      },
       currentTargets: async () => current(),
-      decisionWaitMs: options.decisionWaitMs ?? 200,
-      log: { error: (details, message) => errors.push({ details, message }) },
+      now: () => Date.parse('2026-11-20T00:00:00Z'),
     }),
-    alerts: createAlertService({ workflows, readModel }),
     targets: createTargetsService({
       current: async () => current(),
       save: async ({ targets: next }: { targets: Targets }) => {
@@ -273,6 +399,7 @@ export function fakeWorld(options: { decisionWaitMs?: number } = {}): FakeWorld 
         return `targets-v${saved.version}`;
       },
     }),
+    analytics: createAnalyticsService({ analytics, now: () => new Date('2026-04-15T10:00:00Z') }),
   };
-  return { services, workflows, readModel, audit, targets, errors };
+  return { services, workflows, readModel, audit, analytics, imported, targets, errors };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
+import type { CaseView } from '../../src/contracts/case-view';
 import type { Actor } from '../../src/contracts/roles';
 import { tokenFor } from './auth';
 import { caseManager } from './builders';
@@ -58,6 +59,19 @@ export function apiClient(target: { base: string } | Pick<FastifyInstance, 'inje
     get: <T = Record<string, unknown>>(path: string, options?: Options) => call<T>('GET', path, options),
     post: <T = Record<string, unknown>>(path: string, body: unknown, options?: Options) => call<T>('POST', path, { ...options, body }),
     put: <T = Record<string, unknown>>(path: string, body: unknown, options?: Options) => call<T>('PUT', path, { ...options, body }),
+  };
+}
+
+/** Posts case-manager events in order through a client, each expected to be accepted; answers the last view. */
+export function eventDriver({ post, get }: Pick<ReturnType<typeof apiClient>, 'post' | 'get'>) {
+  return async (caseId: string, ...requests: unknown[]): Promise<CaseView> => {
+    let last: CaseView | undefined;
+    for (const request of requests) {
+      const reply = await post<CaseView>(`/cases/${caseId}/events`, request);
+      if (reply.status !== 200) throw new Error(`${(request as { type: string }).type}: ${JSON.stringify(reply.body)}`);
+      last = reply.body;
+    }
+    return last ?? (await get<CaseView>(`/cases/${caseId}`)).body;
   };
 }
 

@@ -37,7 +37,8 @@ describe('case machine: intake to sponsor', () => {
       sponsoredBefore: false,
       seekingMultiple: false,
     });
-    expect(s.context.profileId).toBe('fg26-2025');
+    expect(s.context.profileId).toBe('ifr-2025');
+    expect(s.context.sponsorId).toBe('sp-1');
     expect(s.context.expedited).toBe(false);
   });
 
@@ -70,18 +71,18 @@ describe('case machine: vetting as parallel checks', () => {
     expect(refusal(s, events.completeVetting())).toMatchObject({
       code: 'conditions_not_met',
       message:
-        'Vetting cannot complete while checks are pending: identity, relationship, public_records, sex_offender, fbi_fingerprint. Clear or flag each first.',
+        'Vetting cannot complete while checks are open: identity of sp-1 (pending), relationship of sp-1 (pending), public_records of sp-1 (pending), sex_offender of sp-1 (pending), fbi_fingerprint of sp-1 (pending). Clear or flag each pending check, enter a new result for each expired one, and decide each household flag.',
     });
   });
 
   it('refuses a check that is not required, or already done, saying which are pending', () => {
     const s = sponsored('2B');
     expect(refusal(s, events.clearCheck('can_registry')).message).toBe(
-      'The can_registry check is not required for a Category 2B sponsor under fg26-2025 unless something raises it; checks pending: identity, relationship, public_records, sex_offender, fbi_fingerprint, prior_sponsorship.',
+      'The can_registry check of sp-1 is not required for a Category 2B sponsor under ifr-2025 unless something raises it; checks pending: identity, relationship, public_records, sex_offender, fbi_fingerprint, prior_sponsorship.',
     );
     const cleared = drive(s, events.clearCheck('identity'));
     expect(refusal(cleared, events.flagCheck('identity')).message).toMatch(
-      /^The identity check is already cleared; checks pending: relationship,/,
+      /^The identity check of sp-1 is already cleared; checks pending: relationship,/,
     );
   });
 
@@ -89,7 +90,7 @@ describe('case machine: vetting as parallel checks', () => {
     const s = drive(sponsored('1'), events.flagCheck('public_records'));
     expect(s.context.expedited).toBe(false);
     expect(checkStatuses(s)).toMatchObject({ public_records: 'flagged', can_registry: 'pending', prior_sponsorship: 'pending' });
-    expect(s.context.flags).toEqual([{ check: 'public_records', findings: 'Finding in the public_records check', at: AT }]);
+    expect(s.context.flags).toEqual([{ check: 'public_records', findings: 'Finding in the public_records check', at: AT, person: 'sp-1' }]);
     // Not expedited any more: the recommendation goes to the third-party review.
     const recommended = drive(s, CLEAR_PENDING, events.completeVetting(), events.recommend());
     expect(toCaseStatus(recommended)).toBe('third_party_review');
@@ -151,8 +152,8 @@ describe('case machine: home study, recommendation, review, decision', () => {
     expect(toCaseStatus(drive(s, events.recommend('do_not_release')))).toBe('third_party_review');
   });
 
-  it('refuses to release a child who has turned 18: the case closes by age-out instead', () => {
-    const adult = drive(
+  it('refuses the approval itself for a child who has turned 18: the case closes by age-out instead', () => {
+    const atDecision = drive(
       openSnapshot({ child: { birthDate: '2008-11-03' } }),
       events.completeIntake(),
       events.identifySponsor('1'),
@@ -160,9 +161,14 @@ describe('case machine: home study, recommendation, review, decision', () => {
       CLEAR_PENDING,
       events.completeVetting(),
       events.recommend(),
-      events.approve(),
     );
-    expect(refusal(adult, events.releaseChild()).message).toBe('The child is 18: ORR releases minors only; close the case with AGE_OUT.');
+    expect(refusal(atDecision, events.approve())).toMatchObject({
+      code: 'conditions_not_met',
+      message: 'The child is 18: ORR approves the release of minors only; the case closes by age-out.',
+    });
+    expect(refusal(atDecision, events.decide('approve_with_services')).code).toBe('conditions_not_met');
+    // A denial or a remand is still ORR's to make.
+    expect(toCaseStatus(drive(atDecision, events.decide('deny')))).toBe('sponsor_identification');
   });
 
   it('a mandatory home study comes after vetting; post-release services follow it', () => {
@@ -213,7 +219,15 @@ describe('case machine: home study, recommendation, review, decision', () => {
   it('a denial retires the sponsor with its history; a second sponsor starts afresh', () => {
     const denied = drive(atDecision(), events.decide('deny'));
     expect(denied.context.sponsor).toBeNull();
-    expect(denied.context.sponsorHistory).toEqual([{ sponsor: expect.objectContaining({ category: '2A' }), outcome: 'denied', at: AT }]);
+    expect(denied.context.sponsorHistory).toEqual([
+      expect.objectContaining({
+        sponsorId: 'sp-1',
+        sponsor: expect.objectContaining({ category: '2A' }),
+        outcome: 'denied',
+        at: AT,
+        denial: { grounds: ['risk_to_child'], reason: "Reviewer's reasons for deny" },
+      }),
+    ]);
     const second = drive(denied, events.identifySponsor('1'), events.completeAssessment());
     expect(second.context.expedited).toBe(true);
     expect(second.context.decision).toBeNull();
@@ -233,7 +247,17 @@ describe('case machine: exits', () => {
   it('a sponsor may withdraw from any sponsored stage; the case returns to sponsor identification', () => {
     const s = drive(sponsored('1'), events.clearCheck('identity'), events.sponsorWithdrew());
     expect(toCaseStatus(s)).toBe('sponsor_identification');
-    expect(s.context.sponsorHistory).toEqual([{ sponsor: expect.objectContaining({ category: '1' }), outcome: 'withdrawn', at: AT }]);
+    expect(s.context.sponsorHistory).toEqual([
+      expect.objectContaining({
+        sponsorId: 'sp-1',
+        sponsor: expect.objectContaining({ category: '1' }),
+        outcome: 'withdrawn',
+        at: AT,
+        denial: null,
+      }),
+    ]);
+    // The withdrawn sponsor's result stays in their file; the case has no current results.
+    expect(s.context.sponsorHistory[0]?.checkResults.identity?.outcome).toBe('cleared');
     expect(s.context.checkResults).toEqual({});
     expect(refusal(openSnapshot(), events.sponsorWithdrew()).code).toBe('not_allowed_in_state');
   });
@@ -295,7 +319,7 @@ describe('case machine: roles', () => {
       code: 'role_not_permitted',
       message: 'DECIDE_RELEASE may be sent by orr_reviewer, not by case_manager.',
       status: 'release_decision',
-      allowedEvents: ['SPONSOR_WITHDREW', 'DEPART'],
+      allowedEvents: ['ADD_HOUSEHOLD_MEMBER', 'SPONSOR_WITHDREW', 'DEPART'],
     });
     expect(refusal(openSnapshot(), { ...events.completeIntake(), actor: reviewer }).code).toBe('role_not_permitted');
   });

@@ -50,7 +50,7 @@ describe('the request the flags build', () => {
       '3',
     );
     const s = request.scenario;
-    expect(s).toMatchObject({ start: '2024-02-01', days: 365, profile: 'baseline-2015', caseManagers: 700, fundedBeds: 10000 });
+    expect(s).toMatchObject({ start: '2024-02-01', days: 365, profile: 'scale-back-2019', caseManagers: 700, fundedBeds: 10000 });
     expect(s.arrivals).toEqual({ kind: 'rate', perDay: expect.closeTo(312.9, 0) });
     expect(s.lengthOfCare).toEqual([{ from: '2024-02-01', meanDays: 28.8 }]);
     expect(s.initialInCare).toBeGreaterThan(8900);

@@ -6,7 +6,8 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { buildApp } from '../../src/api/app';
 import { registerAuthentication } from '../../src/api/auth';
 import { errorHandler } from '../../src/api/http-errors';
-import { DEFAULT_SIMULATION_LIMITS, SimulationResponseSchema, simulationRoutes } from '../../src/api/routes/simulations';
+import { DEFAULT_SIMULATION_LIMITS, simulationRoutes } from '../../src/api/routes/simulations';
+import { SimulationResponseSchema } from '../../src/contracts/simulations';
 import type { PrismaClient } from '../../src/db/generated/client';
 import type { Executor } from '../../src/simulation/engine/executor';
 import { inThisThread } from '../../src/simulation/engine/executor';

@@ -37,10 +37,17 @@ describe('case workflow on the time-skipping server', () => {
       expect((await send(handle, events.completeIntake())).status).toBe('sponsor_identification');
       expect((await send(handle, events.identifySponsor('2B'))).status).toBe('application');
       const vetting = await send(handle, events.completeAssessment());
-      expect(vetting).toMatchObject({ status: 'vetting', expedited: false, policyProfile: 'fg26-2025' });
+      expect(vetting).toMatchObject({ status: 'vetting', expedited: false, policyProfile: 'ifr-2025' });
       // The disability raises the conditional checks: all seven are pending.
       expect(Object.values(vetting.checks ?? {})).toEqual(Array(7).fill('pending'));
-      expect(vetting.allowedEvents.case_manager).toEqual(['CLEAR_CHECK', 'FLAG_CHECK', 'SPONSOR_WITHDREW', 'DEPART']);
+      expect(vetting.allowedEvents.case_manager).toEqual([
+        'ADD_HOUSEHOLD_MEMBER',
+        'CLEAR_CHECK',
+        'FLAG_CHECK',
+        'SCHEDULE_FINGERPRINTS',
+        'SPONSOR_WITHDREW',
+        'DEPART',
+      ]);
       await clearChecks(handle);
       const homeStudy = await send(handle, events.completeVetting());
       expect(homeStudy).toMatchObject({ status: 'home_study', homeStudyTriggers: ['child_disability'] });
@@ -209,8 +216,16 @@ describe('case workflow: the branching paths', () => {
       const denied = await decide(handle, events.decide('deny'));
       expect(denied).toMatchObject({ status: 'sponsor_identification', sponsor: null, decision: null });
       expect(denied.sponsorHistory).toEqual([
-        { sponsor: expect.objectContaining({ category: '2B' }), outcome: 'denied', at: expect.any(String) },
+        expect.objectContaining({
+          sponsorId: 'sp-1',
+          sponsor: expect.objectContaining({ category: '2B' }),
+          outcome: 'denied',
+          at: expect.any(String),
+          denial: { grounds: ['risk_to_child'], reason: "Reviewer's reasons for deny" },
+        }),
       ]);
+      // The denied sponsor's checks stay in the history, as they stood.
+      expect(denied.sponsorHistory[0]?.people[0]?.checks.every((c) => !c.required || c.status === 'cleared')).toBe(true);
       expect(denied.transitions.at(-1)).toMatchObject({ event: 'DECIDE_RELEASE', reason: "Reviewer's reasons for deny" });
       // The second sponsor, a parent: expedited, so no third-party review.
       await send(handle, events.identifySponsor('1'), events.completeAssessment());
@@ -233,7 +248,9 @@ describe('case workflow: the branching paths', () => {
       expect(remanded.checks).toMatchObject({ identity: 'cleared', public_records: 'pending', can_registry: 'not_required' });
       const flagged = await send(handle, events.flagCheck('public_records'));
       expect(flagged).toMatchObject({ expedited: false, checks: { public_records: 'flagged', can_registry: 'pending' } });
-      expect(flagged.flags).toEqual([{ check: 'public_records', findings: 'Finding in the public_records check', at: expect.any(String) }]);
+      expect(flagged.flags).toEqual([
+        { check: 'public_records', findings: 'Finding in the public_records check', at: expect.any(String), person: 'sp-1' },
+      ]);
       await clearChecks(handle);
       const review = await send(handle, events.completeVetting(), events.recommend());
       expect(review.status).toBe('third_party_review');
@@ -246,7 +263,12 @@ describe('case workflow: the branching paths', () => {
       const withdrawn = await send(handle, events.sponsorWithdrew());
       expect(withdrawn).toMatchObject({ status: 'sponsor_identification', sponsor: null, checks: null });
       expect(withdrawn.sponsorHistory).toEqual([
-        { sponsor: expect.objectContaining({ category: '2A' }), outcome: 'withdrawn', at: expect.any(String) },
+        expect.objectContaining({
+          sponsorId: 'sp-1',
+          sponsor: expect.objectContaining({ category: '2A' }),
+          outcome: 'withdrawn',
+          at: expect.any(String),
+        }),
       ]);
       expect(withdrawn.transitions.at(-1)).toMatchObject({
         event: 'SPONSOR_WITHDREW',

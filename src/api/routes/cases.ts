@@ -1,7 +1,8 @@
 import type { FastifySchema } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-import { CaseViewSchema } from '../../contracts/case-view';
+import { CaseDetailSchema, CaseViewSchema } from '../../contracts/case-view';
+import { CasePolicyQuerySchema, PolicyEvaluationSchema } from '../../contracts/policy-evaluation';
 import { CaseListSchema } from '../../contracts/read-model';
 import type { CaseService } from '../../services/case-service';
 import { principalOf } from '../auth';
@@ -15,6 +16,7 @@ import {
   ListCasesQuerySchema,
   OpenCaseBodySchema,
   OpenedCaseSchema,
+  ReassignBodySchema,
   RefusalBodySchema,
   ReleaseDecisionBodySchema,
 } from '../schemas';
@@ -31,10 +33,21 @@ const openCase = {
 const caseView = {
   operationId: 'getCase',
   summary: "A case's live state",
-  description: 'The status, the events allowed now by role, and every transition so far, from the workflow.',
+  description:
+    'The status, the events allowed now by role, every transition so far, the assignee, and every deadline that applies now (label, target, due time, time remaining, level: on_track, at_risk, breached), from the workflow.',
   tags: ['cases'],
   params: CaseParamsSchema,
-  response: { 200: CaseViewSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+  response: { 200: CaseDetailSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+} satisfies FastifySchema;
+
+const casePolicy = {
+  summary: 'A case under a policy profile',
+  description:
+    "Evaluates the case as it stands under any dated policy profile, changing nothing: the checks the profile requires of the sponsor and each adult of the household, its home-study triggers, whether the path would be expedited, and what would block the release. Without `profile`, the case's own.",
+  tags: ['cases'],
+  params: CaseParamsSchema,
+  querystring: CasePolicyQuerySchema,
+  response: { 200: PolicyEvaluationSchema, 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
 } satisfies FastifySchema;
 
 const sendEvent = {
@@ -86,11 +99,29 @@ const auditTrail = {
 
 const listCases = {
   operationId: 'listCases',
-  summary: 'List cases by status',
-  description: 'From the read model (eventually consistent with the workflows), oldest admission first.',
+  summary: 'List and search cases',
+  description:
+    "From the read model (eventually consistent with the workflows). Filters combine: statuses, category, care provider, assignee, days in care, deadline level, next deadline before a time, part of the case id. Sorted by admission (oldest first, the default), least time left (the next deadline soonest; cases without one last) or days in care (longest first); `order` reverses. Pages by cursor: pass `nextCursor` as `after` with the same filters and sort; every page is measured at the first page's `asOf`.",
   tags: ['cases'],
   querystring: ListCasesQuerySchema,
   response: { 200: CaseListSchema, 400: ErrorSchema, 403: ErrorSchema },
+} satisfies FastifySchema;
+
+const reassign = {
+  summary: 'Reassign a case to another case manager',
+  description:
+    'A supervisor (scoped ones within their care provider) reassigns the case: a Workflow Update the case may refuse (already assigned to them, closed). Kept in the audit trail, accepted or refused.',
+  tags: ['cases'],
+  params: CaseParamsSchema,
+  body: ReassignBodySchema,
+  response: {
+    200: CaseViewSchema,
+    400: ErrorSchema,
+    403: ErrorSchema,
+    404: ErrorSchema,
+    409: RefusalBodySchema.or(ErrorSchema),
+    503: ErrorSchema,
+  },
 } satisfies FastifySchema;
 
 /** Cases over HTTP: each route hands the verified caller and the request to the case service. */
@@ -107,6 +138,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
 
   app.get('/cases/:id', { schema: caseView }, async (request) => cases.view(principalOf(request), request.params.id));
 
+  app.get('/cases/:id/policy', { schema: casePolicy }, async (request) =>
+    cases.policy(principalOf(request), request.params.id, request.query.profile),
+  );
+
   app.post('/cases/:id/events', { schema: sendEvent }, async (request) =>
     cases.send(principalOf(request), request.params.id, request.body, {
       requestId: request.id,
@@ -119,6 +154,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
     const outcome = await cases.decide(principalOf(request), caseId, request.body, { requestId: request.id });
     return reply.status(outcome.applied === null ? 202 : 200).send({ caseId, delivered: true, ...outcome });
   });
+
+  app.post('/cases/:id/assignee', { schema: reassign }, async (request) =>
+    cases.reassign(principalOf(request), request.params.id, request.body, { requestId: request.id }),
+  );
 
   app.get('/cases/:id/audit', { schema: auditTrail }, async (request) => cases.audit(principalOf(request), request.params.id));
 

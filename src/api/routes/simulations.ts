@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
+import { SimulationBodySchema, SimulationResponseSchema } from '../../contracts/simulations';
 import type { PrismaClient } from '../../db/generated/client';
 import { AppError } from '../../services/errors';
 import type { Executor } from '../../simulation/engine/executor';
-import { SimulationResultSchema } from '../../simulation/engine/result';
-import { SimulationRequestSchema } from '../../simulation/engine/scenario';
 import { estimateChildren, simulate } from '../../simulation/engine/simulate';
 import { fitFromDatabase } from '../../simulation/runtime/fit-db';
 import { simulationCharts } from '../../simulation/runtime/outputs';
@@ -36,21 +34,6 @@ export interface SimulationRoutesOptions {
   /** Where jobs run (default: a worker pool per request, one thread per core). */
   executor?: () => Executor & { close(): Promise<void> };
 }
-
-export const SimulationBodySchema = SimulationRequestSchema.extend({
-  charts: z.boolean().default(false).describe('Also return the SVG charts (children in care, alerts, length of care, caseload)'),
-  fitFromDatabase: z
-    .boolean()
-    .default(false)
-    .describe("Replace the scenario's durations with those fitted from the read model's transitions"),
-});
-
-const FitSummarySchema = z.object({ cases: z.number(), samples: z.record(z.string(), z.number()) });
-
-export const SimulationResponseSchema = SimulationResultSchema.extend({
-  charts: z.record(z.string(), z.string()).optional().describe('SVG documents by file name'),
-  fit: FitSummarySchema.optional().describe('Visits measured per stage, when durations were fitted from the read model'),
-});
 
 function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Promise<void>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -2,7 +2,7 @@ import type { CaseEvent, Check, Sponsor, SponsorCategory } from '../../contracts
 import { CHECKS } from '../../contracts/case-events';
 import type { CaseStatus } from '../../contracts/case-status';
 import type { Actor } from '../../contracts/roles';
-import { vettingRegions } from '../../machines/case-logic';
+import { peopleChecks, vettingRegions } from '../../machines/case-logic';
 import type { CaseSnapshot } from '../../machines/case-status';
 import type { Plan } from './plan';
 import { DAY_MS, checkDays, stageDays } from './plan';
@@ -36,6 +36,8 @@ export interface AgentState {
   noViableVisits: number;
   remanded: boolean;
   moreAssessed: boolean;
+  /** A step planned for `status` that waits while an expired result is obtained again. */
+  held: { status: CaseStatus; step: Step } | null;
 }
 
 export interface Step {
@@ -155,8 +157,32 @@ const PLANNERS: Record<OpenStatus, (s: AgentState) => Step> = {
   released: (s) => after(s, 'released', { type: 'COMPLETE_FOLLOW_UP', actor: CASE_MANAGER }),
 };
 
+/** Steps the case takes only while every required result is valid on their day. */
+const NEEDS_VALID_RESULTS = new Set<CaseEvent['type']>(['COMPLETE_VETTING', 'DECIDE_RELEASE', 'RELEASE_CHILD']);
+
+/**
+ * A required result that has expired by the day of a step that needs it valid is obtained again
+ * first, that day, with the outcome it had: a case manager re-runs the check rather than have the
+ * step refused. Null when nothing has expired.
+ */
+function renewal(s: AgentState, step: Step): Step | null {
+  if (!NEEDS_VALID_RESULTS.has(step.event.type)) return null;
+  const expired = peopleChecks(s.snapshot, new Date(step.atMs).toISOString()).find((c) => c.required && c.state === 'expired');
+  if (!expired?.result) return null;
+  const { check, personId: person } = expired;
+  if (expired.result.outcome === 'cleared') return { atMs: step.atMs, event: { type: 'CLEAR_CHECK', actor: CASE_MANAGER, check, person } };
+  const reason = 'Simulated finding, found again';
+  return { atMs: step.atMs, event: { type: 'FLAG_CHECK', actor: CASE_MANAGER, check, person, reason, sponsorPresentsRisk: false } };
+}
+
 /** What the people on the case send next, and when. */
 export function nextStep(s: AgentState): Step {
   if (s.status === 'closed') throw new Error('A closed case takes no more events');
-  return PLANNERS[s.status](s);
+  // The step that waited for a renewal keeps its day, unless the renewal moved the case.
+  const step = s.held?.status === s.status ? s.held.step : PLANNERS[s.status](s);
+  s.held = null;
+  const renew = renewal(s, step);
+  if (!renew) return step;
+  s.held = { status: s.status, step };
+  return renew;
 }

@@ -160,6 +160,7 @@ function startRun(plan: Plan, machine: CaseMachine, start: ChildStart): ChildRun
     noViableVisits: 0,
     remanded: false,
     moreAssessed: false,
+    held: null,
   };
   return {
     agent,

@@ -8,7 +8,7 @@ import { refused } from '../../../src/services/errors';
 import { testVerify } from '../../helpers/auth';
 import { caseManager, coordinator, events, openCaseRequest, reviewer } from '../../helpers/builders';
 import type { FakeWorld } from '../../helpers/fake-services';
-import { alertView, caseView, fakeWorld } from '../../helpers/fake-services';
+import { alertView, caseSummary, caseView, fakeWorld } from '../../helpers/fake-services';
 import { apiClient } from '../../helpers/http';
 
 /**
@@ -21,16 +21,7 @@ const otherManager: Actor = { id: 'cm-bo', role: 'case_manager' };
 /** A case manager and a supervisor of shelter-ca-02; the cases below are shelter-tx-07's. */
 const elsewhere = { as: otherManager, careProvider: 'shelter-ca-02' };
 const scopedSupervisor = { as: supervisor, careProvider: 'shelter-ca-02' };
-const summary = (caseId: string, careProviderId: string) => ({
-  caseId,
-  status: 'intake' as const,
-  careProviderId,
-  sponsorCategory: null,
-  admittedAt: '2026-11-02T14:00:00.000Z',
-  releasedAt: null,
-  daysInCare: 1,
-  updatedAt: '2026-11-02T14:00:00.000Z',
-});
+const summary = (caseId: string, careProviderId: string) => caseSummary(caseId, careProviderId);
 const passThrough = { encode: async (p: Payload[]) => p, decode: async (p: Payload[]) => p };
 
 let world: FakeWorld;
@@ -373,6 +364,7 @@ describe('a decision: delivered as a signal, then watched for a moment', () => {
           reason: null,
           at: '2026-11-20T10:00:00.000Z',
           requestId: signal.requestId,
+          subject: { sponsorId: 'sp-1' },
         },
       ],
     });
@@ -417,5 +409,31 @@ describe('a decision: delivered as a signal, then watched for a moment', () => {
     world.workflows.workerUp = false;
     expect(await api.post('/cases/UC-6/decision', events.approve())).toEqual(delivered);
     expect(world.workflows.calls).toEqual(['signal UC-6 approve by orr_reviewer', 'signal UC-6 approve by orr_reviewer']);
+  });
+});
+
+describe('GET /cases/:id/policy: the case under a profile, for anyone who may see the case; nothing changes', () => {
+  it('answers the evaluation under the profile asked for, or the case’s own', async () => {
+    const fg26 = await api.get<{ profile: { id: string }; blocksRelease: unknown[] }>('/cases/UC-1/policy?profile=fg26-2025', {
+      as: supervisor,
+    });
+    expect(fg26).toMatchObject({ status: 200, body: { profile: { id: 'fg26-2025' }, blocksRelease: [{ code: 'no_sponsor' }] } });
+    expect((await api.get('/cases/UC-1/policy', { as: reviewer })).status).toBe(200);
+    expect(world.workflows.calls).toEqual(['policy UC-1 fg26-2025', 'policy UC-1 (own)']);
+  });
+
+  it('an unknown profile is a 400 naming the field and the profiles there are; the case is not asked', async () => {
+    const reply = await api.get<{ code: string; message: string }>('/cases/UC-1/policy?profile=rules-2030', { as: supervisor });
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe('invalid_request');
+    expect(reply.body.message).toMatch(/^Invalid querystring: profile: .*baseline-2015.*fg26-2025/);
+    expect((await api.get('/cases/UC-1/policy?profil=fg26-2025', { as: supervisor })).status).toBe(400);
+    expect(world.workflows.calls).toEqual([]);
+  });
+
+  it('a caller of another care provider: 403, and the case is not asked; an unknown case: 404', async () => {
+    expect(await api.get('/cases/UC-1/policy', scopedSupervisor)).toMatchObject({ status: 403, body: { code: 'out_of_scope' } });
+    expect(world.workflows.calls).toEqual([]);
+    expect(await api.get('/cases/UC-404/policy', { as: supervisor })).toMatchObject({ status: 404, body: { code: 'case_not_found' } });
   });
 });

@@ -2,7 +2,16 @@ import type { AlertLevel } from '../../../src/contracts/alerts';
 import type { Targets } from '../../../src/contracts/targets';
 import { DEFAULT_TARGETS, TargetsSchema } from '../../../src/contracts/targets';
 import type { CaseClock } from '../../../src/domain/deadlines';
-import { activeChains, eighteenthBirthday, levelOf, schedule } from '../../../src/domain/deadlines';
+import {
+  activeChains,
+  activeDeadlines,
+  deadlineLevel,
+  deadlineSummary,
+  eighteenthBirthday,
+  levelOf,
+  schedule,
+  summaryLevel,
+} from '../../../src/domain/deadlines';
 import { DAY, at, clock, iso } from '../../helpers/case-clock';
 
 /** Only the length-of-stay targets (no stage targets), to read its deadlines alone. */
@@ -167,5 +176,119 @@ describe('age-out and follow-up', () => {
     const plan = schedule(clock('vetting', 0), longer, none, at(8));
     expect(plan.due.filter((a) => a.rule === 'length_of_stay')).toEqual([]);
     expect(activeChains(clock('vetting', 0), longer).find((c) => c.key === 'length_of_stay')!.warnAt).toBe(at(14));
+  });
+});
+
+describe('deadlines of the release policy: results, appeals, fingerprints, the age-out plan', () => {
+  const rulesOf = (c: CaseClock, rule: string) => activeChains(c, DEFAULT_TARGETS).filter((ch) => ch.rule === rule);
+
+  it('a result that expires is warned 14 days before and escalated when it expires; a new result is a new target', () => {
+    const expiring = { personId: 'hm-1', check: 'public_records' as const, obtainedAt: iso(0), expiresAt: iso(90) };
+    const [chain] = rulesOf(clock('release_decision', 1, { expiringResults: [expiring] }), 'result_expiry');
+    expect(chain).toMatchObject({ key: `result.hm-1.public_records.${at(0)}`, warnAt: at(76), escalateAt: at(90), repeatEveryMs: 3 * DAY });
+    expect(chain!.describe('warning')).toBe('The public_records result of hm-1 expires on 2027-01-31: obtain a new one before the release');
+    expect(chain!.describe('escalation')).toBe(
+      'The public_records result of hm-1 expired on 2027-01-31: it counts as pending until a new one is entered',
+    );
+    const [renewed] = rulesOf(
+      clock('release_decision', 1, { expiringResults: [{ ...expiring, obtainedAt: iso(85), expiresAt: iso(175) }] }),
+      'result_expiry',
+    );
+    expect(renewed!.key).not.toBe(chain!.key);
+  });
+
+  it('an appeal filed on a Friday afternoon is acknowledged within 5 business days: Veterans Day skipped, due by the end of Monday 16 November', () => {
+    const appeal = { appealId: 'ap-1', sponsorId: 'sp-1', filedAt: '2026-11-06T20:00:00.000Z', businessDays: 5 };
+    const [chain] = rulesOf(clock('sponsor_identification', 4, { appealsAwaitingAcknowledgement: [appeal] }), 'appeal_acknowledgement');
+    // Midnight in New York after the last business day counted (EST: 05:00 UTC).
+    expect(new Date(chain!.escalateAt).toISOString()).toBe('2026-11-17T05:00:00.000Z');
+    expect(new Date(chain!.warnAt!).toISOString()).toBe('2026-11-14T05:00:00.000Z');
+    expect(chain!.describe('escalation')).toBe(
+      'Receipt not acknowledged for appeal ap-1 (sponsor sp-1): due by the end of 2026-11-16, 5 business days after filing',
+    );
+    const plan = schedule(
+      clock('sponsor_identification', 4, { appealsAwaitingAcknowledgement: [appeal] }),
+      { ...DEFAULT_TARGETS, stages: [] },
+      none,
+      Date.parse('2026-11-17T05:00:00Z'),
+    );
+    expect(plan.due.map((a) => a.id).filter((id) => id.includes('appeal'))).toEqual([
+      'UC-T:appeal.ap-1.acknowledgement:warning',
+      'UC-T:appeal.ap-1.acknowledgement:escalation-0',
+    ]);
+  });
+
+  it('fingerprint appointments: 3 business days from the start of vetting, or from an adult added later; only while vetting runs', () => {
+    const entered = { seq: 1, toStatus: 'vetting' as const, at: '2026-11-06T20:00:00.000Z' };
+    const inVetting = clock('vetting', 0, {
+      transitions: [{ seq: 0, toStatus: 'intake', at: iso(0) }, entered],
+      fingerprintsToSchedule: [
+        { personId: 'sp-1', addedAt: null, businessDays: 3 },
+        { personId: 'hm-1', addedAt: '2026-11-09T15:00:00.000Z', businessDays: 3 },
+      ],
+    });
+    const chains = rulesOf(inVetting, 'fingerprint_appointment');
+    expect(chains.map((c) => [c.key, new Date(c.warnAt!).toISOString(), new Date(c.escalateAt).toISOString()])).toEqual([
+      // Friday evening: Monday, Tuesday, (Veterans Day), Thursday.
+      ['fingerprints.sp-1.1', '2026-11-11T05:00:00.000Z', '2026-11-13T05:00:00.000Z'],
+      // Added on Monday: Tuesday, (Veterans Day), Thursday, Friday.
+      ['fingerprints.hm-1.1', '2026-11-13T05:00:00.000Z', '2026-11-14T05:00:00.000Z'],
+    ]);
+    expect(rulesOf({ ...inVetting, status: 'recommendation' }, 'fingerprint_appointment')).toEqual([]);
+  });
+
+  it('a business-day deadline follows the calendar in the targets: another time zone, another closure', () => {
+    const appeal = { appealId: 'ap-1', sponsorId: 'sp-1', filedAt: '2026-11-06T20:00:00.000Z', businessDays: 1 };
+    const utc = {
+      ...DEFAULT_TARGETS,
+      businessCalendar: { ...DEFAULT_TARGETS.businessCalendar, timeZone: 'UTC', closures: ['2026-11-09'] },
+    };
+    const [chain] = activeChains(clock('sponsor_identification', 4, { appealsAwaitingAcknowledgement: [appeal] }), utc).filter(
+      (c) => c.rule === 'appeal_acknowledgement',
+    );
+    // One business day from a Friday, Monday closed: the end of Tuesday, in UTC; no warning for a one-day deadline.
+    expect(new Date(chain!.escalateAt).toISOString()).toBe('2026-11-11T00:00:00.000Z');
+    expect(chain!.warnAt).toBeNull();
+  });
+
+  it('the age-out target asks for nothing once the post-18 plan is recorded', () => {
+    expect(rulesOf(clock('vetting', 1), 'age_out')).toHaveLength(1);
+    expect(rulesOf(clock('vetting', 1, { ageOutPlanRecorded: true }), 'age_out')).toEqual([]);
+  });
+});
+
+describe('deadlines at a glance', () => {
+  it('lists every target that applies, soonest due first, with its label, target, warning and due time', () => {
+    const deadlines = activeDeadlines(clock('vetting', 4), DEFAULT_TARGETS);
+    expect(deadlines.map((d) => [d.key, d.label, d.target, d.warnAt, d.dueAt])).toEqual([
+      ['stage.vetting.1', 'Stage: vetting', '5 days in the stage', new Date(at(4 + 3.5)).toISOString(), iso(9)],
+      ['length_of_stay', 'Length of stay, Category 1', '10 days from admission', new Date(at(7)).toISOString(), iso(10)],
+      ['age_out', 'Age-out plan', '14 days before the 18th birthday (2032-01-01)', expect.any(String), '2031-12-18T00:00:00.000Z'],
+    ]);
+  });
+
+  it('says on track before the warning, at risk from it, breached from the due time', () => {
+    const deadline = { warnAt: iso(7), dueAt: iso(10) };
+    expect([6.9, 7, 9.99, 10, 12].map((day) => deadlineLevel(deadline, at(day)))).toEqual([
+      'on_track',
+      'at_risk',
+      'at_risk',
+      'breached',
+      'breached',
+    ]);
+    expect(deadlineLevel({ warnAt: null, dueAt: iso(10) }, at(9))).toBe('on_track');
+  });
+
+  it('summarises a case by its earliest due time and earliest warning, from which the worst level follows at any time', () => {
+    // Vetting since day 4: warns day 7.5, due day 9; the stay warns day 7, due day 10.
+    const summary = deadlineSummary(activeDeadlines(clock('vetting', 4), DEFAULT_TARGETS));
+    expect(summary).toEqual({ nextDeadlineAt: iso(9), nextDeadlineLabel: 'Stage: vetting', atRiskAt: iso(7) });
+    expect([6, 7, 9].map((day) => summaryLevel(summary, at(day)))).toEqual(['on_track', 'at_risk', 'breached']);
+    expect(summaryLevel(deadlineSummary([]), at(1))).toBeNull();
+  });
+
+  it('has none once the case is released but its follow-up call', () => {
+    const released = clock('released', 9, { releasedAt: iso(9) });
+    expect(activeDeadlines(released, DEFAULT_TARGETS).map((d) => [d.key, d.warnAt, d.dueAt])).toEqual([['follow_up', iso(39), iso(46)]]);
   });
 });

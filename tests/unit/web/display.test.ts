@@ -66,8 +66,8 @@ describe('the picture of a case on the statechart', () => {
       closed: 'ahead',
     });
     expect(model.next).toEqual([
-      'Complete vetting → Home study (when all checks resolved, home study outstanding)',
-      'Complete vetting → Recommendation (when all checks resolved)',
+      'Complete vetting → Home study (when all checks resolved, nothing open, home study outstanding)',
+      'Complete vetting → Recommendation (when all checks resolved, nothing open)',
     ]);
     expect(
       model.arrows

@@ -43,7 +43,13 @@ describe('event forms from the contracts', () => {
 
   it('gives the ORR decision its own contract: a remand to vetting names the checks and a reason', () => {
     const fields = eventFields('DECIDE_RELEASE');
-    expect(fields.map((f) => `${f.name}:${f.kind}`)).toEqual(['reason:text', 'decision:choice', 'remandTo:choice', 'recheck:multi']);
+    expect(fields.map((f) => `${f.name}:${f.kind}`)).toEqual([
+      'reason:text',
+      'decision:choice',
+      'remandTo:choice',
+      'recheck:multi',
+      'grounds:multi',
+    ]);
     const remand = bodyFrom(fields, { ...initialValues(fields), decision: 'remand', remandTo: 'vetting' }, { type: 'DECIDE_RELEASE' });
     expect(validateBody('DECIDE_RELEASE', remand)).toEqual({
       ok: false,

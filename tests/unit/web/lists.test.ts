@@ -81,6 +81,11 @@ describe('the reviewer inbox order', () => {
     releasedAt: null,
     daysInCare: 10,
     updatedAt: '2026-11-10T00:00:00Z',
+    assigneeId: 'cm-ana',
+    policyProfile: 'fg26-2025',
+    dischargedAt: null,
+    nextDeadline: null,
+    level: null,
   });
 
   it('puts the soonest due first: entry into the stage plus its target (2 days for the ORR decision)', () => {

@@ -2,11 +2,15 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { z } from 'zod';
 
 import type { AlertLevel } from '../../../src/contracts/alerts';
+import type { CategoryGroup } from '../../../src/contracts/analytics';
 import { AuditTrailSchema } from '../../../src/contracts/audit-trail';
 import type { SponsorCategorySchema } from '../../../src/contracts/case-events';
 import type { CaseStatus } from '../../../src/contracts/case-status';
-import { CaseViewSchema } from '../../../src/contracts/case-view';
+import { CaseDetailSchema, CaseViewSchema } from '../../../src/contracts/case-view';
+import type { CaseDetail } from '../../../src/contracts/case-view';
+import type { DeadlineLevel } from '../../../src/contracts/deadlines';
 import { AlertListSchema, AlertViewSchema, CaseListSchema } from '../../../src/contracts/read-model';
+import type { CaseSort } from '../../../src/contracts/read-model';
 import { AuthConfigSchema } from '../../../src/contracts/session';
 import { VersionedTargetsSchema } from '../../../src/contracts/targets';
 import { queryString } from '../lib/query-string';
@@ -17,6 +21,12 @@ import { apiJson } from './client';
 export interface CaseFilter {
   status?: CaseStatus;
   careProviderId?: string;
+  category?: CategoryGroup;
+  assigneeId?: string;
+  level?: DeadlineLevel;
+  /** Part of the case id. */
+  q?: string;
+  sort?: CaseSort;
 }
 
 export const PAGE_SIZE = 25;
@@ -32,7 +42,7 @@ export function useCaseList(filter: CaseFilter, after: string | null, limit = PA
 export function useCase(caseId: string) {
   return useQuery({
     queryKey: ['case', caseId],
-    queryFn: ({ signal }) => apiJson(CaseViewSchema, `/cases/${encodeURIComponent(caseId)}`, { signal }),
+    queryFn: ({ signal }) => apiJson(CaseDetailSchema, `/cases/${encodeURIComponent(caseId)}`, { signal }),
   });
 }
 
@@ -110,7 +120,8 @@ export function useSendEvent(caseId: string) {
         return apiJson(DecisionAnswerSchema, `/cases/${id}/decision`, { method: 'POST', body });
       }
       const view = await apiJson(CaseViewSchema, `/cases/${id}/events`, { method: 'POST', body });
-      client.setQueryData(['case', caseId], view);
+      // The event's answer has no deadlines: they are kept until the refetch below brings the new ones.
+      client.setQueryData<CaseDetail>(['case', caseId], (old) => ({ ...view, deadlines: old?.deadlines ?? [] }));
       return { applied: true as boolean | null, message: `Done: the case is now in ${view.status}.` };
     },
     // Not awaited: the caller's own callbacks run first, before a refreshed list unmounts the row that sent it.

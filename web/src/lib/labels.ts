@@ -21,6 +21,7 @@ const ROLE: Record<string, string> = {
   case_manager: 'Case manager',
   case_coordinator: 'Case coordinator',
   orr_reviewer: 'ORR reviewer',
+  appeal_reviewer: 'Appeal reviewer',
   supervisor: 'Supervisor',
   admin: 'Administrator',
   system: 'Reunify',
@@ -32,8 +33,12 @@ const EVENT: Record<string, string> = {
   IDENTIFY_SPONSOR: 'Identify sponsor',
   NO_VIABLE_SPONSOR: 'No viable sponsor',
   COMPLETE_ASSESSMENT: 'Complete assessment',
+  ADD_HOUSEHOLD_MEMBER: 'Add a household member',
+  REMOVE_HOUSEHOLD_MEMBER: 'Remove a household member',
   CLEAR_CHECK: 'Clear a check',
   FLAG_CHECK: 'Flag a check',
+  DECIDE_HOUSEHOLD_FLAG: "Decide a household member's flag",
+  SCHEDULE_FINGERPRINTS: 'Schedule fingerprints',
   COMPLETE_VETTING: 'Complete vetting',
   REQUEST_HOME_STUDY: 'Request home study',
   COMPLETE_HOME_STUDY: 'Complete home study',
@@ -46,6 +51,10 @@ const EVENT: Record<string, string> = {
   TRANSFER_CARE_PROVIDER: 'Transfer care provider',
   AGE_OUT: 'Age out',
   DEPART: 'Departure',
+  RECORD_AGE_OUT_PLAN: 'Record the post-18 plan',
+  FILE_APPEAL: 'File an appeal',
+  ACKNOWLEDGE_APPEAL: 'Acknowledge an appeal',
+  DECIDE_APPEAL: 'Decide an appeal',
 };
 
 const WORDS: Record<string, string> = {

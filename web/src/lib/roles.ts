@@ -5,6 +5,8 @@ export const HOME: Record<PersonRole, string> = {
   case_manager: '/caseload',
   case_coordinator: '/inbox',
   orr_reviewer: '/inbox',
+  // Appeals have no inbox of their own yet: an appeal reviewer finds the denied case in the caseload.
+  appeal_reviewer: '/caseload',
   supervisor: '/alerts',
   admin: '/caseload',
 };

@@ -1,13 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
-import type { CaseView } from '../../../src/contracts/case-view';
+import type { CaseDetail as CaseDetailView, CaseView } from '../../../src/contracts/case-view';
 import type { Session } from '../../../src/contracts/session';
 import { EVENT_ROLES } from '../../../src/domain/policy';
 import { ApiError } from '../api/client';
 import { useAcknowledge, useAudit, useCase, useSendEvent } from '../api/queries';
 import { useSignedIn } from '../auth/session';
-import { AlertKindBadge, StageBadge } from '../components/Badges';
+import { AlertKindBadge, RiskBadge, StageBadge } from '../components/Badges';
 import { Refusal } from '../components/Refusal';
 import { SchemaForm } from '../components/SchemaForm';
 import { StageChart } from '../components/StageChart';
@@ -40,7 +40,7 @@ export function useNarrow(query = '(max-width: 720px)'): boolean {
   return narrow;
 }
 
-function CaseDetail({ view }: { view: CaseView }) {
+function CaseDetail({ view }: { view: CaseDetailView }) {
   const session = useSignedIn();
   const now = useNow();
   const narrow = useNarrow();
@@ -65,6 +65,10 @@ function CaseDetail({ view }: { view: CaseView }) {
           <div>
             <dt>Days in care</dt>
             <dd>{days}</dd>
+          </div>
+          <div>
+            <dt>Case manager</dt>
+            <dd>{view.assigneeId ?? 'unassigned'}</dd>
           </div>
           <div>
             <dt>Sponsor</dt>
@@ -215,24 +219,25 @@ function Actions({ view, session }: { view: CaseView; session: Session }) {
   );
 }
 
-function Deadlines({ view }: { view: CaseView }) {
-  const next = view.alerts.nextDeadlineAt;
+/** Every deadline that applies now, soonest first, with where the case stands against it. */
+function Deadlines({ view }: { view: CaseDetailView }) {
   if (view.closed) return <Empty>None: the case is closed.</Empty>;
-  return next ? (
-    <dl class="facts">
-      <div>
-        <dt>Next alert due</dt>
-        <dd>
-          <TimeLeft due={next} /> (<Time iso={next} mode="absolute" />)
-        </dd>
-      </div>
-      <div>
-        <dt>Targets version</dt>
-        <dd>{view.alerts.targetsVersion}</dd>
-      </div>
-    </dl>
-  ) : (
-    <Empty>No deadline is pending for this case now.</Empty>
+  if (view.deadlines.length === 0) return <Empty>No deadline applies to this case now.</Empty>;
+  return (
+    <>
+      <ul class="deadlines">
+        {view.deadlines.map((d) => (
+          <li key={d.key}>
+            <RiskBadge level={d.level} /> <strong>{d.label}</strong>
+            <br />
+            <span class="hint">{d.target}</span>
+            <br />
+            <TimeLeft due={d.dueAt} /> (<Time iso={d.dueAt} mode="absolute" />)
+          </li>
+        ))}
+      </ul>
+      <p class="hint">Targets version {view.alerts.targetsVersion}</p>
+    </>
   );
 }
 

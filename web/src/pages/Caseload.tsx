@@ -1,20 +1,29 @@
+import { useMutation, useQueryClient } from '@tanstack/preact-query';
 import { useState } from 'preact/hooks';
 import { Link, useLocation } from 'wouter-preact';
 
+import { CATEGORY_GROUPS } from '../../../src/contracts/analytics';
+import type { CategoryGroup } from '../../../src/contracts/analytics';
+import type { BulkResult } from '../../../src/contracts/bulk';
+import { BulkResultSchema } from '../../../src/contracts/bulk';
 import { OpenCaseBodySchema } from '../../../src/contracts/case-input';
 import { CaseStatusSchema } from '../../../src/contracts/case-status';
-import type { CaseSummary } from '../../../src/contracts/read-model';
-import { apiFetch, ApiError } from '../api/client';
+import type { DeadlineLevel } from '../../../src/contracts/deadlines';
+import type { CaseSort, CaseSummary } from '../../../src/contracts/read-model';
+import type { Session } from '../../../src/contracts/session';
+import { apiFetch, ApiError, apiJson } from '../api/client';
 import type { CaseFilter } from '../api/queries';
 import { useCaseList, useHasRoute } from '../api/queries';
 import { useSignedIn } from '../auth/session';
-import { StageBadge } from '../components/Badges';
+import { RiskBadge, StageBadge } from '../components/Badges';
 import { Refusal } from '../components/Refusal';
 import { SchemaForm } from '../components/SchemaForm';
 import { Empty, QueryView } from '../components/States';
-import { Time } from '../components/Time';
+import { Time, TimeLeft } from '../components/Time';
+import { bulkSummary } from '../lib/bulk';
 import { bodyFrom, schemaFields, validateAgainst } from '../lib/event-form';
 import { statusLabel } from '../lib/labels';
+import { categoryLabel } from '../lib/outcomes';
 import { isSupervisor } from '../lib/roles';
 import { pageSelection, toggled, toggledAll } from '../lib/selection';
 
@@ -30,7 +39,8 @@ export function CaseloadPage() {
     setFilter(next);
     setCursors([null]);
   };
-  const supervisor = isSupervisor(session.role);
+  // Supervisors reassign in bulk; ORR reviewers, who approve transfers, transfer in bulk.
+  const bulkRole = isSupervisor(session.role) ? 'supervisor' : session.role === 'orr_reviewer' ? 'orr_reviewer' : null;
 
   return (
     <section aria-labelledby="caseload-title">
@@ -38,46 +48,15 @@ export function CaseloadPage() {
         <h1 id="caseload-title">Caseload</h1>
         {session.role === 'case_manager' ? <OpenCase careProviderId={session.careProviderId} /> : null}
       </div>
-      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter cases">
-        <div class="field">
-          <label for="f-status">Stage</label>
-          <select
-            id="f-status"
-            value={filter.status ?? ''}
-            onChange={(e) => changeFilter({ ...filter, status: (e.currentTarget.value || undefined) as CaseFilter['status'] })}
-          >
-            <option value="">Any stage</option>
-            {CaseStatusSchema.options.map((status) => (
-              <option key={status} value={status}>
-                {statusLabel(status)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-provider">Care provider</label>
-          <input
-            id="f-provider"
-            value={session.careProviderId ?? filter.careProviderId ?? ''}
-            disabled={session.careProviderId !== null}
-            placeholder="Any"
-            onChange={(e) => changeFilter({ ...filter, careProviderId: e.currentTarget.value.trim() || undefined })}
-          />
-        </div>
-      </form>
-      {supervisor ? <BulkActions selected={selected} clear={() => setSelected(new Set())} /> : null}
+      <CaseFilters filter={filter} onChange={changeFilter} session={session} />
+      {bulkRole ? <BulkActions role={bulkRole} selected={selected} clear={() => setSelected(new Set())} /> : null}
       <QueryView query={list} what="cases">
         {(page) =>
           page.items.length === 0 ? (
             <Empty>No cases match these filters.</Empty>
           ) : (
             <>
-              <CaseTable
-                items={page.items}
-                selected={supervisor ? selected : null}
-                onSelect={setSelected}
-                loading={list.isPlaceholderData}
-              />
+              <CaseTable items={page.items} selected={bulkRole ? selected : null} onSelect={setSelected} loading={list.isPlaceholderData} />
               <nav class="pager" aria-label="Pages of cases">
                 <button type="button" class="secondary" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
                   ← Previous
@@ -116,7 +95,7 @@ function CaseTable({
   return (
     <div class="table-wrap" aria-busy={loading}>
       <table class="cases">
-        <caption class="visually-hidden">Cases, oldest admission first</caption>
+        <caption class="visually-hidden">Cases</caption>
         <thead>
           <tr>
             {selected ? (
@@ -138,6 +117,8 @@ function CaseTable({
             <th scope="col" class="num">
               Days in care
             </th>
+            <th scope="col">Case manager</th>
+            <th scope="col">Next deadline</th>
           </tr>
         </thead>
         <tbody>
@@ -167,6 +148,18 @@ function CaseTable({
               <td data-label="Days in care" class="num">
                 {Math.floor(item.daysInCare)}
               </td>
+              <td data-label="Case manager">{item.assigneeId ?? '—'}</td>
+              <td data-label="Next deadline">
+                {item.level ? <RiskBadge level={item.level} /> : null}{' '}
+                {item.nextDeadline ? (
+                  <>
+                    <TimeLeft due={item.nextDeadline.at} />
+                    {item.nextDeadline.label ? <span class="hint"> · {item.nextDeadline.label}</span> : null}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -175,22 +168,75 @@ function CaseTable({
   );
 }
 
-/** Bulk reassignment and transfer: offered when this server has the routes (from its OpenAPI document). */
-function BulkActions({ selected, clear }: { selected: Set<string>; clear: () => void }) {
-  const reassign = useHasRoute('POST /cases/bulk/reassign');
-  const transfer = useHasRoute('POST /cases/bulk/transfer');
+/** Bulk reassignment (supervisors) or transfer (ORR reviewers): each case applied or refused whole, with its outcome listed. */
+function BulkActions({ role, selected, clear }: { role: 'supervisor' | 'orr_reviewer'; selected: Set<string>; clear: () => void }) {
+  const route = role === 'supervisor' ? '/bulk/reassign' : '/bulk/transfer';
+  const available = useHasRoute(`POST ${route}`);
+  const client = useQueryClient();
+  const [target, setTarget] = useState('');
+  const [reason, setReason] = useState('');
+  const run = useMutation({
+    mutationFn: (body: unknown) => apiJson(BulkResultSchema, route, { method: 'POST', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['cases'] }),
+  });
+  const what = role === 'supervisor' ? 'Reassign' : 'Transfer';
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const caseIds = [...selected];
+    const body =
+      role === 'supervisor'
+        ? { caseIds, assigneeId: target.trim(), ...(reason.trim() ? { reason: reason.trim() } : {}) }
+        : { caseIds, toCareProviderId: target.trim(), reason: reason.trim() };
+    run.mutate(body, { onSuccess: (result) => result.refused + result.failed === 0 && clear() });
+  };
   return (
     <div class="bulk-bar" role="region" aria-label="Bulk actions">
       <span>
         {selected.size} case{selected.size === 1 ? '' : 's'} selected
       </span>
-      {reassign === false && transfer === false ? (
-        <span class="hint">Bulk reassignment and transfer are not available on this server yet.</span>
+      {available === false ? <span class="hint">{what} in bulk is not available on this server yet.</span> : null}
+      {available && selected.size > 0 ? (
+        <form class="bulk-form" onSubmit={submit} aria-label={`${what} the selected cases`}>
+          <div class="field">
+            <label for="bulk-target">{role === 'supervisor' ? 'To case manager' : 'To care provider'}</label>
+            <input id="bulk-target" required value={target} onInput={(e) => setTarget(e.currentTarget.value)} />
+          </div>
+          <div class="field">
+            <label for="bulk-reason">{role === 'supervisor' ? 'Reason (optional)' : 'Reason'}</label>
+            <input id="bulk-reason" required={role !== 'supervisor'} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          </div>
+          <div class="field">
+            <button type="submit" disabled={run.isPending}>
+              {run.isPending ? 'Working…' : `${what} ${selected.size}`}
+            </button>
+          </div>
+        </form>
       ) : null}
       {selected.size > 0 ? (
         <button type="button" class="secondary small" onClick={clear}>
           Clear selection
         </button>
+      ) : null}
+      {run.error ? <Refusal error={run.error instanceof ApiError ? run.error : new ApiError(0, undefined, String(run.error))} /> : null}
+      {run.data ? <BulkOutcome result={run.data} what={what} /> : null}
+    </div>
+  );
+}
+
+function BulkOutcome({ result, what }: { result: BulkResult; what: string }) {
+  return (
+    <div role="status" class="bulk-outcome">
+      <p>{bulkSummary(result, what)}</p>
+      {result.refused + result.failed > 0 ? (
+        <ul class="bulk-results">
+          {result.items
+            .filter((item) => item.outcome !== 'applied')
+            .map((item) => (
+              <li key={item.id}>
+                {item.id}: {item.outcome} ({item.code}) {item.message}
+              </li>
+            ))}
+        </ul>
       ) : null}
     </div>
   );
@@ -236,5 +282,91 @@ function OpenCase({ careProviderId }: { careProviderId: string | null }) {
         {error ? <Refusal error={error} /> : null}
       </SchemaForm>
     </div>
+  );
+}
+
+const LEVELS: { value: DeadlineLevel; label: string }[] = [
+  { value: 'at_risk', label: 'At risk' },
+  { value: 'breached', label: 'Breached' },
+  { value: 'on_track', label: 'On track' },
+];
+const SORTS: { value: CaseSort; label: string }[] = [
+  { value: 'admission', label: 'Oldest admission first' },
+  { value: 'least_time_left', label: 'Least time left first' },
+  { value: 'days_in_care', label: 'Most days in care first' },
+];
+
+function CaseFilters({ filter, onChange, session }: { filter: CaseFilter; onChange: (next: CaseFilter) => void; session: Session }) {
+  const set = (patch: Partial<CaseFilter>) => onChange({ ...filter, ...patch });
+  const value = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value.trim() || undefined;
+  return (
+    <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter cases">
+      <div class="field">
+        <label for="f-q">Case id</label>
+        <input id="f-q" type="search" value={filter.q ?? ''} placeholder="Part of the id" onInput={(e) => set({ q: value(e) })} />
+      </div>
+      <div class="field">
+        <label for="f-status">Stage</label>
+        <select id="f-status" value={filter.status ?? ''} onChange={(e) => set({ status: value(e) as CaseFilter['status'] })}>
+          <option value="">Any stage</option>
+          {CaseStatusSchema.options.map((status) => (
+            <option key={status} value={status}>
+              {statusLabel(status)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-level">Deadlines</label>
+        <select id="f-level" value={filter.level ?? ''} onChange={(e) => set({ level: value(e) as DeadlineLevel | undefined })}>
+          <option value="">Any</option>
+          {LEVELS.map((l) => (
+            <option key={l.value} value={l.value}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-category">Category</label>
+        <select id="f-category" value={filter.category ?? ''} onChange={(e) => set({ category: value(e) as CategoryGroup | undefined })}>
+          <option value="">Any</option>
+          {CATEGORY_GROUPS.map((c) => (
+            <option key={c} value={c}>
+              {categoryLabel(c)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-assignee">Case manager</label>
+        <input id="f-assignee" value={filter.assigneeId ?? ''} placeholder="Anyone" onChange={(e) => set({ assigneeId: value(e) })} />
+        {session.role === 'case_manager' ? (
+          <button type="button" class="secondary small" onClick={() => set({ assigneeId: session.id })}>
+            Mine
+          </button>
+        ) : null}
+      </div>
+      <div class="field">
+        <label for="f-provider">Care provider</label>
+        <input
+          id="f-provider"
+          value={session.careProviderId ?? filter.careProviderId ?? ''}
+          disabled={session.careProviderId !== null}
+          placeholder="Any"
+          onChange={(e) => set({ careProviderId: value(e) })}
+        />
+      </div>
+      <div class="field">
+        <label for="f-sort">Order</label>
+        <select id="f-sort" value={filter.sort ?? 'admission'} onChange={(e) => set({ sort: value(e) as CaseSort })}>
+          {SORTS.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
   );
 }
