@@ -31,7 +31,7 @@ describe('dates a case cannot have', () => {
       'a birth in year 1 (an adult, who could AGE_OUT at once)',
       { child: { birthDate: '0001-01-01' } },
       'child.birthDate',
-      /makes the child 2025 on admission: ORR admits children under 18/,
+      /makes the child 2025 on admission \(2026-11-02\): ORR admits children under 18/,
     ],
     ['an 18th birthday on the admission day', { child: { birthDate: '2008-11-02' } }, 'child.birthDate', /makes the child 18 on admission/],
     ['a calendar date that does not exist', { child: { birthDate: '2017-02-30' } }, 'child.birthDate', /Invalid/i],
