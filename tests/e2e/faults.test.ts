@@ -1,3 +1,7 @@
+import { join } from 'node:path';
+
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 
 import { buildApp } from '../../src/api/app';
@@ -7,6 +11,7 @@ import { caseWorkflowId } from '../../src/contracts/ids';
 import type { Database } from '../../src/db/client';
 import { openDatabase } from '../../src/db/client';
 import { freePort } from '../../src/processes';
+import { WORKFLOWS_PATH, createCaseWorker } from '../../src/worker/create-worker';
 import { testVerify } from '../helpers/auth';
 import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
@@ -116,14 +121,47 @@ describe('decisions racing the close of their case', () => {
   });
 });
 
+/** Cleanups of a test's own workers, run after it. */
+const afterEnd: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of afterEnd.splice(0)) await cleanup();
+});
+
+/** The case workflow as bundled for a case that opened before issue 14's patch (see the fixture). */
+function bundleBeforeReleasePolicy(): Promise<WorkflowBundleWithSourceMap> {
+  const sdk = join(__dirname, '..', 'fixtures', 'workflows', 'before-release-policy.ts');
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: new DefaultLogger('WARN'),
+    webpackConfigHook: (config) => {
+      const alias = (config.resolve?.alias ?? {}) as Record<string, string>;
+      return { ...config, resolve: { ...config.resolve, alias: { ...alias, '@temporalio/workflow$': sdk } } };
+    },
+  });
+}
+
 describe('a case the read model can never hold', () => {
   it('opened before the door refused year 0: a dead letter and an alert to admins, and the case runs on', async () => {
     const caseId = uniqueName('UC');
-    // As a case opened before the date rules: straight to Temporal, as the API did then.
+    // As a case opened before the date rules: straight to Temporal, as the API did then, and run as
+    // today's worker runs such a case (its history has no marker of issue 14's patch).
     const open = OpenCaseFields.parse(openCaseRequest(caseId, { admittedAt: '0000-01-01T00:00:00Z', child: { birthDate: '2017-05-20' } }));
+    const taskQueue = uniqueName('before-i14');
+    const worker = await createCaseWorker({
+      connection: stack.env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { prisma: stack.db.prisma, temporal: stack.env.client },
+      workflowBundle: await bundleBeforeReleasePolicy(),
+    });
+    const running = worker.run();
+    afterEnd.push(async () => {
+      worker.shutdown();
+      await running;
+    });
     await stack.env.client.workflow.start('caseWorkflow', {
       workflowId: caseWorkflowId(caseId),
-      taskQueue: stack.taskQueue,
+      taskQueue,
       args: [{ open }],
     });
     const keys = () => stack.db.prisma.readModelDeadLetter.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
