@@ -47,6 +47,7 @@ function standInActivities(settled: () => void): CaseActivities {
     recordAlerts: async () => ({ webhook: false }),
     deliverAlertWebhook: async () => ({ status: 0 }),
     recordDeadLetter: async () => undefined,
+    recordReadModelDeadLetter: async () => undefined,
     signalOpenCases: async () => ({ signalled: 0 }),
     loadTargets: async () => ({ version: 0, targets: DEFAULT_TARGETS }),
   };

@@ -21,33 +21,63 @@ export interface Running {
 }
 
 /** Spawns an entry point and resolves once its output contains `ready`; rejects with its output if it exits first. */
-export async function startProcess(
+export function startProcess(
   entry: keyof typeof ENTRY_POINTS,
   env: NodeJS.ProcessEnv,
   ready: string,
   timeoutMs = 170_000,
 ): Promise<Running> {
+  return startCommand(entry, process.execPath, ['--import', 'tsx', ENTRY_POINTS[entry]], env, ready, timeoutMs);
+}
+
+/**
+ * Spawns any program (a server, a tool) from the project's folder and resolves once its output
+ * contains `ready`, or `ready` answers true (polled); rejects with its output if it exits first.
+ */
+export async function startCommand(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: string | (() => Promise<boolean>),
+  timeoutMs = 170_000,
+): Promise<Running> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY_POINTS[entry]], { env, cwd: join(__dirname, '..') });
+  const child = spawn(command, args, { env, cwd: join(__dirname, '..') });
   const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let readyChunks = 0;
+    const settle = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      readyChunks = output.length;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve();
+    };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${entry} did not print "${ready}" within ${timeoutMs / 1000} s:\n${output.join('')}`));
+      settle(new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${output.join('')}`));
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output.push(chunk.toString());
-      if (output.join('').includes(ready)) {
-        clearTimeout(timer);
-        resolve();
-      }
+      // A long-running process keeps what it printed up to ready, then only its latest output.
+      if (settled && output.length > readyChunks + 1_000) output.splice(readyChunks, 500);
+      if (typeof ready === 'string' && output.join('').includes(ready)) settle();
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${entry} exited with ${code} before it was ready:\n${output.join('')}`));
-    });
+    child.once('exit', (code) => settle(new Error(`${name} exited with ${code} before it was ready:\n${output.join('')}`)));
+    if (typeof ready === 'function') {
+      const poll = async (): Promise<void> => {
+        while (!settled) {
+          if (await ready().catch(() => false)) return settle();
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      void poll();
+    }
   });
   return { child, output, readyMs: performance.now() - started };
 }

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     recordAlerts: async () => ({ webhook: false }),
     deliverAlertWebhook: async () => ({ status: 0 }),
     recordDeadLetter: async () => undefined,
+    recordReadModelDeadLetter: async () => undefined,
     signalOpenCases: async () => ({ signalled: 0 }),
     loadTargets: async () => ({ version: 0, targets: DEFAULT_TARGETS }),
   };

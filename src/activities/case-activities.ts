@@ -12,10 +12,10 @@ import type { CaseProjection } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { CASE_WORKFLOW_TYPE, targetsChangedSignal } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
+import { dbErrorCodes, isPermanentDataError } from '../db/failures';
 import type { PrismaClient } from '../db/generated/client';
-import { Prisma } from '../db/generated/client';
 import type { ProjectionWrite } from '../db/projection';
-import { dbErrorCodes, isAuditCollision, writeProjection } from '../db/projection';
+import { isAuditCollision, writeProjection } from '../db/projection';
 import type { Metrics } from '../metrics/metrics';
 import { observeTransitions } from '../metrics/metrics';
 import { currentTargets } from '../targets/store';
@@ -43,6 +43,21 @@ export interface ProjectionResult {
   targetsVersion?: number;
   /** How it was written: one statement onto a known chain end, or the careful way under the case's lock. */
   written?: 'one statement' | 'under lock';
+}
+
+/** A read-model write PostgreSQL refused for good, as the case hands it over to be kept. */
+export interface ReadModelDeadLetter {
+  caseId: string;
+  workflowId: string;
+  careProviderId: string;
+  kind: 'projection' | 'alerts';
+  /** What was refused, unique per case: projection:<first seq>-<last seq>, or alerts:<first alert id>. */
+  sourceKey: string;
+  error: string;
+  sqlState: string | null;
+  /** The refused write, as JSON. */
+  payload: string;
+  at: string;
 }
 
 /** An alert the webhook never took, after every retry. */
@@ -90,6 +105,8 @@ export function createCaseActivities({ prisma, webhook, temporal, metrics }: Cas
     deliverAlertWebhook: (alert: Alert) => deliverAlertWebhook(webhook, alert),
     /** Keeps an alert the webhook never took (after every retry), once. */
     recordDeadLetter: (letter: DeadLetter) => recordDeadLetter(prisma, letter),
+    /** Keeps a read-model write PostgreSQL refused for good, once, and raises it to admins as an alert. */
+    recordReadModelDeadLetter: (letter: ReadModelDeadLetter) => recordReadModelDeadLetter(prisma, letter),
   };
 }
 
@@ -338,18 +355,68 @@ async function recordDeadLetter(prisma: PrismaClient, letter: DeadLetter): Promi
   }
 }
 
-/** Prisma errors about the data itself (too long, wrong type, a constraint): a retry fails the same way. */
-const PERMANENT_PRISMA_CODES = new Set(['P2000', 'P2003', 'P2004', 'P2005', 'P2006', 'P2007', 'P2011', 'P2012', 'P2020', 'P2023']);
+/** The alert to admins for a case the read model cannot hold: one per case, whatever else is refused later. */
+function deadLetterAlert(letter: ReadModelDeadLetter) {
+  const at = new Date(letter.at);
+  const why = letter.sqlState ? `SQLSTATE ${letter.sqlState}` : 'a value it cannot store';
+  return {
+    id: `${letter.caseId}:read_model:dead-letter`,
+    caseId: letter.caseId,
+    careProviderId: letter.careProviderId,
+    sponsorCategory: null,
+    rule: 'read_model',
+    chain: 'read_model',
+    kind: 'escalation',
+    repeat: 0,
+    level: 'program_lead',
+    message: `The read model refused case ${letter.caseId}'s ${letter.kind} for good (${why}). The case runs on, but lists, reports and its audit trail lack it until an admin repairs it (table read_model_dead_letters).`,
+    dueAt: at,
+    firedAt: at,
+  };
+}
 
-/** Data errors will fail again on retry: say so. Anything else (an outage, a timeout) is retried. */
+async function recordReadModelDeadLetter(prisma: PrismaClient, letter: ReadModelDeadLetter): Promise<void> {
+  const alert = deadLetterAlert(letter);
+  await prisma.$transaction([
+    prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${ALERT_EVENTS_LOCK})) AS l`,
+    prisma.readModelDeadLetter.createMany({
+      data: [
+        {
+          caseId: letter.caseId,
+          workflowId: letter.workflowId,
+          sourceKey: letter.sourceKey,
+          kind: letter.kind,
+          sqlState: letter.sqlState,
+          error: letter.error,
+          payload: letter.payload,
+          at: new Date(letter.at),
+        },
+      ],
+      skipDuplicates: true,
+    }),
+    prisma.alert.createMany({ data: [alert], skipDuplicates: true }),
+    prisma.alertEvent.createMany({ data: [{ alertId: alert.id, type: 'fired', at: alert.firedAt }], skipDuplicates: true }),
+  ]);
+  log.error('The read model refused a write for good: kept as a dead letter, admins alerted', {
+    caseId: letter.caseId,
+    kind: letter.kind,
+    sqlState: letter.sqlState,
+  });
+}
+
+/**
+ * Data errors fail again on retry (SQLSTATE class 22, 23 but a unique violation, Prisma's data
+ * errors): say so, with the codes, and the case keeps the write as a dead letter. Anything else (an
+ * outage, a timeout) is retried.
+ */
 function toActivityFailure(err: unknown): unknown {
-  if (err instanceof Prisma.PrismaClientKnownRequestError && PERMANENT_PRISMA_CODES.has(err.code)) {
-    return ApplicationFailure.create({
-      type: CaseFailure.PROJECTION_REJECTED,
-      message: `The read model refused the write (${err.code}): ${err.message}`,
-      nonRetryable: true,
-      cause: err,
-    });
-  }
-  return err;
+  if (!isPermanentDataError(err)) return err;
+  const { code, sqlState } = dbErrorCodes(err);
+  return ApplicationFailure.create({
+    type: CaseFailure.PROJECTION_REJECTED,
+    message: `The read model refused the write for good (${sqlState ? `SQLSTATE ${sqlState}` : code}): ${(err as Error).message}`,
+    nonRetryable: true,
+    details: [{ code: code ?? null, sqlState: sqlState ?? null }],
+    cause: err as Error,
+  });
 }

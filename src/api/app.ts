@@ -23,6 +23,7 @@ import type { AppServices, ServiceConnections } from '../services/app-services';
 import { createServices } from '../services/app-services';
 import { registerAuthentication } from './auth';
 import { errorHandler } from './http-errors';
+import { BEARER_SECURITY_SCHEME, answerUndeclaredMethods, declareCommonAnswers, linkOpenedCase, refuseNulCharacters } from './openapi';
 import { alertRoutes } from './routes/alerts';
 import { analyticsRoutes } from './routes/analytics';
 import { bulkRoutes } from './routes/bulk';
@@ -91,10 +92,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
     bodyLimit: 64 * 1024,
     requestIdHeader: 'x-request-id',
+    // Longer than any id the routes take (alert ids up to 300), so that a long id is the schema's 400, not a 414.
+    maxParamLength: 1_000,
+    // A URL Fastify cannot route (too long a parameter, bad encoding) answers as every other error does.
+    frameworkErrors: errorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  declareCommonAnswers(app);
+  refuseNulCharacters(app);
+  const refuseUndeclaredMethods = answerUndeclaredMethods(app, { corsPreflight: Boolean(deps.corsOrigins?.length) });
   await registerHardening(app, deps);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({
@@ -125,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The simulator fits durations from the read model, so it is served where the database is.
   if (!('services' in deps)) await app.register(simulationRoutes, { prisma: deps.prisma });
   if (deps.webRoot) await registerWebApp(app, deps.webRoot);
+  refuseUndeclaredMethods();
   return app;
 }
 
@@ -168,20 +177,25 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
     openapi: {
       info: {
         title: 'Reunify API',
-        description: "Release decisions for children in ORR care: one durable workflow per child's case, from intake to release.",
+        description:
+          "Release decisions for children in ORR care: one durable workflow per child's case, from intake to release. Text never holds the character U+0000 (PostgreSQL cannot store it): a request with one is refused with 400.",
         version: '0.1.0',
       },
       tags: [
         { name: 'cases', description: "Children's cases and their transitions" },
         { name: 'alerts', description: 'Length-of-stay and stage alerts for supervisors' },
         { name: 'targets', description: 'The targets that drive the alerts' },
+        { name: 'ops', description: 'Health and the payload codec' },
         { name: 'imports', description: 'Cases brought in from the system Reunify replaces (docs/imports.md)' },
         { name: 'bulk', description: "Supervisors' bulk actions, with each item's outcome" },
         { name: 'analytics', description: 'Outcomes: length of stay, where the days go, flow, cases at risk (docs/outcomes.md)' },
         { name: 'session', description: 'Who the caller is; signing in to the web application' },
       ],
+      components: { securitySchemes: BEARER_SECURITY_SCHEME },
     },
     transform: jsonSchemaTransform,
+    transformObject: (documents) =>
+      linkOpenedCase(('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject) as never),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 }

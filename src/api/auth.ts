@@ -24,6 +24,9 @@ const PUBLIC = [
   /^\/auth\/(config|dev-token)(\?|$)/,
 ];
 
+/** Whether anyone may call this URL (a request's, or a route's as the OpenAPI document declares it). */
+export const isPublicUrl = (url: string): boolean => PUBLIC.some((route) => route.test(url));
+
 /**
  * Every other route needs a verified bearer token. A missing or bad token is a 401 that says
  * which, and nothing runs: the check is an onRequest hook, before the body is even read.
@@ -31,7 +34,7 @@ const PUBLIC = [
 export function registerAuthentication(app: FastifyInstance, verify: Verify): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
-    if (PUBLIC.some((route) => route.test(request.url))) return;
+    if (isPublicUrl(request.url)) return;
     const header = request.headers.authorization;
     if (!header) {
       throw new AppError(

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
 import type { AppErrorCode } from '../services/errors';
 import { AppError } from '../services/errors';
+import { DATABASE_RETRY_AFTER_S } from '../services/outage';
 
 /**
  * The HTTP status of every error the API answers on purpose, in one table: a refusal by role or
@@ -22,11 +23,19 @@ const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   case_closed: 409,
   alert_resolved: 409,
   ack_refused: 409,
+  idempotency_key_reused: 422,
   history_refused: 422,
   worker_unavailable: 503,
+  database_unavailable: 503,
   simulation_too_large: 400,
   simulation_timeout: 503,
   simulator_busy: 503,
+};
+
+/** When a caller may try again (seconds), for the errors that pass. */
+const RETRY_AFTER_S: Partial<Record<AppErrorCode, number>> = {
+  worker_unavailable: 5,
+  database_unavailable: DATABASE_RETRY_AFTER_S,
 };
 
 const REASONS: Record<number, string> = {
@@ -34,8 +43,10 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
@@ -66,6 +77,8 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
         'www-authenticate',
         `Bearer realm="reunify", error="${err.code === 'invalid_token' ? 'invalid_token' : 'invalid_request'}"`,
       );
+    const retryAfter = RETRY_AFTER_S[err.code];
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(statusCode).send({ error: REASONS[statusCode] ?? 'Error', code: err.code, message: err.message, ...err.extra });
     return;
   }

@@ -3,12 +3,19 @@ import { z } from 'zod';
 import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
 import { CategoryGroupSchema } from '../contracts/analytics';
 import { AuditTrailSchema } from '../contracts/audit-trail';
-import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
+import {
+  CaseCommandSchema,
+  ReleaseDecisionFields,
+  SponsorCategorySchema,
+  SponsorInputSchema,
+  refineDecision,
+} from '../contracts/case-events';
 import { CaseEventTypeSchema } from '../contracts/case-events';
 import { OpenCaseBodySchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
 import { DeadlineLevelSchema } from '../contracts/deadlines';
 import { ErrorSchema, RefusalBodySchema } from '../contracts/http-errors';
+import { IdempotencyKeySchema } from '../contracts/idempotency';
 import { CaseIdSchema } from '../contracts/ids';
 import { CaseSortSchema } from '../contracts/read-model';
 import { RoleSchema } from '../contracts/roles';
@@ -21,11 +28,9 @@ export { AuditTrailSchema, ErrorSchema, OpenCaseBodySchema, RefusalBodySchema };
 export const CaseParamsSchema = z.strictObject({ id: CaseIdSchema });
 
 export const IdempotencyHeadersSchema = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 characters: letters, digits, ".", "_", ":" or "-"')
-    .optional()
-    .describe('Makes a retried request apply once: the same key returns the first outcome'),
+  'idempotency-key': IdempotencyKeySchema.optional().describe(
+    "Makes a retried request apply once: the same key with the same request answers the first outcome, the case's refusal (409) included, and applies nothing again; the same key with a different request is refused with 422. A key belongs to its case.",
+  ),
 });
 
 /** A query parameter that takes one value or several, comma-separated; a wrong one is named with the choices. */
@@ -119,11 +124,45 @@ export const OpenedCaseSchema = z.object({
  */
 type WithoutActor<T> = { -readonly [K in keyof T]: T[K] extends z.ZodObject<infer S, infer C> ? z.ZodObject<Omit<S, 'actor'>, C> : never };
 
+/**
+ * A sponsor's rule as JSON Schema states it, so that the document says what the API checks: a
+ * Category 3 sponsor says whether related; a Category 1 or 2 sponsor is related by definition.
+ */
+const SponsorBodySchema = SponsorInputSchema.meta({
+  anyOf: [
+    { properties: { category: { enum: ['3'] } }, required: ['related'] },
+    { properties: { category: { enum: ['1', '2A', '2B'] }, related: { enum: [true] } } },
+  ],
+});
+
 export const CaseCommandBodySchema = z.discriminatedUnion(
   'type',
-  (CaseCommandSchema.options as readonly z.ZodObject[]).map((option) => option.omit({ actor: true })) as unknown as WithoutActor<
-    typeof CaseCommandSchema.options
-  >,
+  (CaseCommandSchema.options as readonly z.ZodObject[]).map((option) => {
+    const body = option.omit({ actor: true });
+    return 'sponsor' in body.shape ? body.extend({ sponsor: SponsorBodySchema }) : body;
+  }) as unknown as WithoutActor<typeof CaseCommandSchema.options>,
 );
 
-export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: true }).superRefine(refineDecision);
+const NEITHER_STEP_NOR_CHECKS = { not: { anyOf: [{ required: ['remandTo'] }, { required: ['recheck'] }] } };
+
+/**
+ * The decision's rules (`refineDecision`) as JSON Schema states them, so that a body valid by the
+ * document is valid here: a denial or a remand gives its reason; a remand names its step, and a
+ * remand to vetting the checks to run again; any other decision takes neither.
+ */
+export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: true })
+  .superRefine(refineDecision)
+  .meta({
+    description:
+      'Reason required for deny and remand. A remand names its step (`remandTo`), and a remand to vetting the checks to run again (`recheck`); any other decision takes neither.',
+    anyOf: [
+      { properties: { decision: { enum: ['approve', 'approve_with_services', 'refer_home_study'] } }, ...NEITHER_STEP_NOR_CHECKS },
+      { properties: { decision: { enum: ['deny'] } }, required: ['reason'], ...NEITHER_STEP_NOR_CHECKS },
+      {
+        properties: { decision: { enum: ['remand'] }, remandTo: { enum: ['application', 'home_study'] } },
+        required: ['remandTo', 'reason'],
+        not: { required: ['recheck'] },
+      },
+      { properties: { decision: { enum: ['remand'] }, remandTo: { enum: ['vetting'] } }, required: ['remandTo', 'recheck', 'reason'] },
+    ],
+  });

@@ -7,6 +7,7 @@ export const AlertLevelSchema = z.enum(['supervisor', 'program_lead']);
 export type AlertLevel = z.infer<typeof AlertLevelSchema>;
 export const ALERT_LEVELS = AlertLevelSchema.options;
 
+/** The targets' rules, and read_model: a case the read model refused for good (an alert to admins, not a deadline). */
 export const AlertRuleSchema = z.enum([
   'length_of_stay',
   'stage',
@@ -15,6 +16,7 @@ export const AlertRuleSchema = z.enum([
   'result_expiry',
   'appeal_acknowledgement',
   'fingerprint_appointment',
+  'read_model',
 ]);
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 

@@ -2,6 +2,8 @@
 export const CaseFailure = {
   /** The case refused an event in its current state; the details say why and what is allowed. */
   TRANSITION_REFUSED: 'TransitionRefused',
+  /** An Idempotency-Key the case knows from another request: the caller reused it for something else. */
+  IDEMPOTENCY_KEY_REUSED: 'IdempotencyKeyReused',
   /** A payload did not match its schema. */
   INVALID_PAYLOAD: 'InvalidPayload',
   /** The read model refused a write for good (a constraint, not an outage). */

@@ -4,6 +4,7 @@ import type { AcknowledgeAlert, AlertAck, AlertDelivery } from './alerts';
 import type { CaseCommandRequest, ReassignCase, ReleaseDecisionSignal } from './case-events';
 import type { HistoricalEvent, OpenCase } from './case-input';
 import type { CaseView } from './case-view';
+import type { KeyedCaseCommand } from './idempotency';
 import type { PolicyEvaluation } from './policy-evaluation';
 import type { VersionedTargets } from './targets';
 
@@ -26,6 +27,11 @@ export interface CaseWorkflowInput {
 
 /** A case manager's event: accepted (new view) or refused (TransitionRefused failure). */
 export const caseCommandUpdate = defineUpdate<CaseView, [CaseCommandRequest]>('caseCommand');
+/**
+ * A case manager's event with an Idempotency-Key: applied or refused once, and that outcome kept
+ * and answered again for the same request (a refusal too). Sent with Update id `keyedUpdateId`.
+ */
+export const caseCommandOnceUpdate = defineUpdate<CaseView, [KeyedCaseCommand]>('caseCommandOnce');
 /** An ORR reviewer's release decision: applied when allowed, otherwise recorded as refused. */
 export const releaseDecisionSignal = defineSignal<[ReleaseDecisionSignal]>('releaseDecision');
 /** The live view of the case. */

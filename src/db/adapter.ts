@@ -94,6 +94,9 @@ export function openDatabaseAdapter(url: string): DatabaseAdapter {
     connectionString: url,
     Client: CatalogTextClient,
     allowExitOnIdle: true,
+    // A server that does not answer (stopped, cut off) fails a new connection after this, instead
+    // of holding the request until the client gives up: the API answers 503 and the activity retries.
+    connectionTimeoutMillis: 5_000,
   });
   // An idle connection the server ends (a restart, a dropped database) emits 'error' on the pool;
   // unhandled, that would crash the process. The pool opens a new one on next use.

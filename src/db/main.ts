@@ -46,6 +46,9 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    // The server runs detached: without something pending this process would end here, leaving it
+    // running with no one to stop it at Ctrl-C. The signal handlers exit.
+    setInterval(() => undefined, 60_000);
   } catch (err) {
     await life.stop();
     if (!(err instanceof StopRequested)) throw err;

@@ -1,25 +1,8 @@
 import type { AuditHead, AuditRow } from '../audit/chain';
 import { GENESIS_HASH, lockAuditChain } from '../audit/chain';
 import type { CaseProjection } from '../contracts/case-view';
+import { isUniqueViolation } from './failures';
 import type { PrismaClient } from './generated/client';
-import { Prisma } from './generated/client';
-
-/** PostgreSQL's SQLSTATE for a unique violation. */
-const UNIQUE_VIOLATION = '23505';
-
-/**
- * What identifies a database error in a log line: Prisma's code and PostgreSQL's SQLSTATE, not the
- * message, which can quote the data. A raw query's failure is Prisma's P2010, with the SQLSTATE in
- * its metadata (under the driver adapter's error, or directly without an adapter).
- */
-export function dbErrorCodes(err: unknown): { error: string; code?: string; sqlState?: string } {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) {
-    return { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
-  }
-  const meta = err.meta as { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined;
-  const sqlState = meta?.driverAdapterError?.cause?.originalCode ?? meta?.code;
-  return { error: err.name, code: err.code, ...(typeof sqlState === 'string' ? { sqlState } : {}) };
-}
 
 /**
  * The one collision the projection statement expects: an audit entry committed since the statement
@@ -27,8 +10,7 @@ export function dbErrorCodes(err: unknown): { error: string; code?: string; sqlS
  * key) it inserts, a unique violation.
  */
 export function isAuditCollision(err: unknown): boolean {
-  const { code, sqlState } = dbErrorCodes(err);
-  return code === 'P2010' && sqlState === UNIQUE_VIOLATION;
+  return isUniqueViolation(err);
 }
 
 export interface ProjectionWrite {

@@ -8,6 +8,7 @@ import type { AlertEventView, ReadModel } from '../db/queries';
 import { assertInScope, assertMayAcknowledge, listScope, scopeOf } from './access';
 import type { CaseWorkflows } from './case-workflows';
 import { AppError } from './errors';
+import { answeringOutages } from './outage';
 
 /** What the API does with alerts, for a verified caller: list them, follow them live, acknowledge them. */
 export interface AlertService {
@@ -29,7 +30,8 @@ export interface AlertQuery {
   after?: Cursor;
 }
 
-export function createAlertService({ workflows, readModel }: { workflows: CaseWorkflows; readModel: ReadModel }): AlertService {
+export function createAlertService({ workflows, readModel: rows }: { workflows: CaseWorkflows; readModel: ReadModel }): AlertService {
+  const readModel = answeringOutages(rows);
   return {
     list(principal, { limit, after, careProviderId, ...filter }) {
       const scope = listScope(principal, careProviderId, 'alerts');

@@ -23,6 +23,8 @@ import { assertInScope, assertMayOpenCases, assertMaySend, listScope } from './a
 import type { CaseWorkflows } from './case-workflows';
 import type { AppErrorCode } from './errors';
 import { AppError, caseExists, caseNotFound, refused } from './errors';
+import { idempotencyOf } from './idempotency';
+import { answeringOutages, isOutage } from './outage';
 
 /** What the API does with cases, for a verified caller. The routes translate HTTP to it and back. */
 export interface CaseService {
@@ -114,7 +116,13 @@ const DELIVERED: DecisionOutcome = {
 };
 
 export function createCaseService(deps: CaseServiceDeps): CaseService {
-  return new DefaultCaseService(deps);
+  const { readModel, audit, currentTargets } = deps;
+  return new DefaultCaseService({
+    ...deps,
+    readModel: answeringOutages(readModel),
+    audit: answeringOutages(audit),
+    currentTargets: answeringOutages(currentTargets),
+  });
 }
 
 class DefaultCaseService implements CaseService {
@@ -184,7 +192,8 @@ class DefaultCaseService implements CaseService {
       assertInScope(principal, careProviderId, 'The case');
       const event: CaseCommand = { ...command, actor: actorOf(principal) };
       try {
-        return await this.deps.workflows.send(caseId, event, request.idempotencyKey);
+        const idempotency = request.idempotencyKey ? idempotencyOf(request.idempotencyKey, caseId, event) : undefined;
+        return await this.deps.workflows.send(caseId, event, idempotency);
       } catch (err) {
         throw await this.explainIfClosed(caseId, err);
       }
@@ -214,7 +223,14 @@ class DefaultCaseService implements CaseService {
     }
     if (!before && (await this.deps.workflows.runState(caseId)) === 'unknown') throw caseNotFound(caseId);
     const signalId = `decision-${requestId}-${Date.now().toString(36)}`;
-    await this.deps.workflows.signalDecision(caseId, { requestId: signalId, decision });
+    // The case may close between the look above and the signal: Temporal then says "not found".
+    await this.deps.workflows.signalDecision(caseId, { requestId: signalId, decision }).catch(async (err: unknown) => {
+      const explained = await this.explainIfClosed(caseId, err);
+      if (explained instanceof AppError && AUDITED.has(explained.code)) {
+        await this.recordRefusal(caseId, principal, decision.type, requestId, explained);
+      }
+      throw explained;
+    });
     return (before && (await this.waitForDecision(caseId, signalId))) ?? DELIVERED;
   }
 
@@ -237,9 +253,16 @@ class DefaultCaseService implements CaseService {
     );
   }
 
-  /** The case's care provider: from the read model, else (a case opened a moment ago) from the case itself. */
+  /**
+   * The case's care provider: from the read model, else from the case itself (a case opened a
+   * moment ago, or the database is down: a transition never waits for the read model).
+   */
   private async careProviderOf(caseId: string): Promise<string> {
-    return (await this.deps.readModel.findCase(caseId))?.careProviderId ?? (await this.deps.workflows.view(caseId)).careProviderId;
+    const row = await this.deps.readModel.findCase(caseId).catch((err: unknown) => {
+      if (isOutage(err)) return undefined;
+      throw err;
+    });
+    return row?.careProviderId ?? (await this.deps.workflows.view(caseId)).careProviderId;
   }
 
   /** Runs a command; a refusal is written to the case's audit trail before it is answered. */

@@ -5,11 +5,13 @@ import type { AcknowledgeAlert, AlertAck } from '../contracts/alerts';
 import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../contracts/case-events';
 import type { CaseView } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
+import { keyedUpdateId } from '../contracts/idempotency';
 import { caseWorkflowId } from '../contracts/ids';
 import type { CaseWorkflowInput } from '../contracts/messages';
 import {
   CASE_WORKFLOW_TYPE,
   acknowledgeAlertUpdate,
+  caseCommandOnceUpdate,
   caseCommandUpdate,
   casePolicyQuery,
   caseViewQuery,
@@ -18,6 +20,7 @@ import {
 } from '../contracts/messages';
 import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import { AppError } from './errors';
+import type { Idempotency } from './idempotency';
 import { fromTemporalError, isWorkerUnavailable, updateFailure } from './temporal-errors';
 
 /**
@@ -34,8 +37,11 @@ export interface CaseWorkflows {
   policy(caseId: string, profileId?: string): Promise<PolicyEvaluation>;
   /** The live view if a worker answers at once (PEEK_MS), else undefined; case_not_found for an unknown case. */
   peek(caseId: string): Promise<CaseView | undefined>;
-  /** A case manager's event, as an Update: the new view, or the case's refusal. */
-  send(caseId: string, event: CaseCommand, updateId?: string): Promise<CaseView>;
+  /**
+   * A case manager's event, as an Update: the new view, or the case's refusal. With an
+   * Idempotency-Key, the case keeps the outcome (a refusal too) and answers it again to a retry.
+   */
+  send(caseId: string, event: CaseCommand, idempotency?: Idempotency): Promise<CaseView>;
   /** An ORR reviewer's decision, as a Signal: durable even while no worker runs. */
   signalDecision(caseId: string, signal: ReleaseDecisionSignal): Promise<void>;
   acknowledge(caseId: string, ack: AcknowledgeAlert): Promise<AlertAck>;
@@ -90,8 +96,15 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
           if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
           return undefined;
         }),
-    send: (caseId, event, updateId) =>
-      withWorker(caseId, () => handle(caseId).executeUpdate(caseCommandUpdate, { args: [event], ...(updateId ? { updateId } : {}) })),
+    send: (caseId, event, idempotency) =>
+      withWorker(caseId, () =>
+        idempotency
+          ? handle(caseId).executeUpdate(caseCommandOnceUpdate, {
+              args: [{ key: idempotency.key, fingerprint: idempotency.fingerprint, command: event }],
+              updateId: keyedUpdateId(idempotency.key, idempotency.fingerprint),
+            })
+          : handle(caseId).executeUpdate(caseCommandUpdate, { args: [event] }),
+      ),
     reassign: (caseId, change) => withWorker(caseId, () => handle(caseId).executeUpdate(reassignCaseUpdate, { args: [change] })),
     async signalDecision(caseId, signal) {
       await handle(caseId)

@@ -15,8 +15,10 @@ export type AppErrorCode =
   | 'case_exists'
   | 'alert_resolved'
   | 'ack_refused'
+  | 'idempotency_key_reused'
   | 'history_refused'
   | 'worker_unavailable'
+  | 'database_unavailable'
   | 'simulation_too_large'
   | 'simulation_timeout'
   | 'simulator_busy';

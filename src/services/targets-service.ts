@@ -3,6 +3,7 @@ import { actorOf } from '../auth/tokens';
 import type { Actor } from '../contracts/roles';
 import type { Targets, VersionedTargets } from '../contracts/targets';
 import { assertMayChangeTargets } from './access';
+import { answeringOutages } from './outage';
 
 /** The targets that drive the alerts: read them; an admin saves a new version that reaches every open case. */
 export interface TargetsService {
@@ -22,7 +23,8 @@ export interface TargetsServiceDeps {
   broadcast(saved: VersionedTargets): Promise<string>;
 }
 
-export function createTargetsService(deps: TargetsServiceDeps): TargetsService {
+export function createTargetsService({ broadcast, ...store }: TargetsServiceDeps): TargetsService {
+  const deps = { ...answeringOutages(store), broadcast };
   return {
     current: () => deps.current(),
     async change(principal, { targets, reason }) {

@@ -46,6 +46,7 @@ export function fromTemporalError(err: unknown, caseId: string): never {
   const failure = updateFailure(err);
   if (failure?.type === CaseFailure.TRANSITION_REFUSED) throw refusalOf(failure);
   if (failure?.type === CaseFailure.INVALID_PAYLOAD) throw new AppError('invalid_request', failure.message);
+  if (failure?.type === CaseFailure.IDEMPOTENCY_KEY_REUSED) throw new AppError('idempotency_key_reused', failure.message);
   throw err;
 }
 

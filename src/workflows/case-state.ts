@@ -8,6 +8,7 @@ import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
 import type { Assignment, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
 import type { DeadlineSummary } from '../contracts/deadlines';
 import { CaseFailure } from '../contracts/failures';
+import { KeyedCaseCommandSchema } from '../contracts/idempotency';
 import { formatIssues } from '../contracts/issues';
 import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import type { VersionedTargets } from '../contracts/targets';
@@ -46,6 +47,8 @@ export class CaseState {
   private readonly alerts: CaseAlerts;
   /** Set by every change that may move the deadlines; `keepDeadlines` recomputes them. */
   private dirty = true;
+  /** Per Idempotency-Key, the request it was first used for and that request's outcome (null: applied). */
+  private readonly keyed = new Map<string, { fingerprint: string; refusal: Refusal | null }>();
   /** Set if the system's age-out was ever refused, so that its timer does not spin. */
   private ageOutStuck = false;
   private assigneeId: string | null;
@@ -96,6 +99,11 @@ export class CaseState {
 
   get caseId(): string {
     return this.open.caseId;
+  }
+
+  /** Who the case is, for records about it: its id, its workflow's and its care provider now. */
+  ids(): { caseId: string; workflowId: string; careProviderId: string } {
+    return { caseId: this.open.caseId, workflowId: this.workflowId, careProviderId: this.snapshot.context.careProviderId };
   }
 
   /** True once the case accepts no more events. */
@@ -202,6 +210,38 @@ export class CaseState {
     const refusal = this.apply(CaseCommandSchema.parse(request), requestId);
     if (refusal) throw refusalFailure(refusal); // unreachable unless the validator was skipped
     return this.view();
+  }
+
+  /**
+   * The keyed update's validator: only the request's shape and its key. Whether the case takes the
+   * event is the handler's to say, so that a refusal too is kept as the key's outcome.
+   */
+  validateKeyedCommand(request: unknown): void {
+    const parsed = KeyedCaseCommandSchema.safeParse(request);
+    if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
+    this.assertKeyFor(parsed.data.key, parsed.data.fingerprint);
+  }
+
+  /** Applies or refuses a keyed command once; the same key and request again answer the same outcome. */
+  applyKeyedCommand(request: unknown): CaseView {
+    const { key, fingerprint, command } = KeyedCaseCommandSchema.parse(request);
+    this.assertKeyFor(key, fingerprint);
+    const known = this.keyed.get(key);
+    const refusal = known ? known.refusal : (this.apply(command, key) ?? null);
+    if (!known) this.keyed.set(key, { fingerprint, refusal });
+    if (refusal) throw refusalFailure(refusal);
+    return this.view();
+  }
+
+  private assertKeyFor(key: string, fingerprint: string): void {
+    const known = this.keyed.get(key);
+    if (known && known.fingerprint !== fingerprint) {
+      throw ApplicationFailure.create({
+        type: CaseFailure.IDEMPOTENCY_KEY_REUSED,
+        message: `Idempotency-Key ${key} was used for a different request to this case; use a new key for a new request.`,
+        nonRetryable: true,
+      });
+    }
   }
 
   /** A reviewer's decision: applied when the case allows it, otherwise kept as refused (a signal cannot be answered). */

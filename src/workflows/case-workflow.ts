@@ -19,6 +19,7 @@ import { formatIssues } from '../contracts/issues';
 import type { CaseWorkflowInput } from '../contracts/messages';
 import {
   acknowledgeAlertUpdate,
+  caseCommandOnceUpdate,
   caseCommandUpdate,
   casePolicyQuery,
   caseViewQuery,
@@ -29,9 +30,10 @@ import {
 import { DEFAULT_TARGETS, VersionedTargetsSchema } from '../contracts/targets';
 import type { RulesVersion } from '../machines/case-machine';
 import { CaseState } from './case-state';
+import { alertsLetter, deadLetterOrThrow, projectionLetter } from './read-model-writes';
 import { WebhookDeliveries } from './webhook-deliveries';
 
-const { projectCase, recordAlerts, recordDeadLetter, loadTargets } = proxyActivities<CaseActivities>({
+const { projectCase, recordAlerts, recordDeadLetter, recordReadModelDeadLetter, loadTargets } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   // The read model must catch up eventually, however long the database is away: retry forever,
   // backing off to once a minute. Permanent failures are marked non-retryable by the activity.
@@ -77,6 +79,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     // Runs before the update is written to history: a refused event leaves no trace.
     validator: (request) => state.validateCommand(request),
   });
+  setHandler(caseCommandOnceUpdate, (request) => state.applyKeyedCommand(request), {
+    validator: (request) => state.validateKeyedCommand(request),
+  });
   setHandler(releaseDecisionSignal, (payload) => state.receiveDecision(payload));
   setHandler(targetsChangedSignal, (payload) => state.changeTargets(payload));
   setHandler(acknowledgeAlertUpdate, (request) => state.acknowledge(request), {
@@ -93,15 +98,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     state.keepDeadlines();
     const projection = state.takeProjection(projectsDeadlines);
     if (projection) {
-      const projected = await projectCase(projection);
+      let projected: Awaited<ReturnType<typeof projectCase>> | undefined;
+      try {
+        projected = await projectCase(projection);
+      } catch (err) {
+        projected = await deadLetterOrThrow(err, () => projectionLetter(projection), recordReadModelDeadLetter);
+      }
       // Targets saved while this case was starting (or that a broadcast missed): catch up.
-      if (state.runsOnOlderTargets(projected.targetsVersion)) state.catchUpTargets(await loadTargets());
+      if (projected && state.runsOnOlderTargets(projected.targetsVersion)) state.catchUpTargets(await loadTargets());
       continue;
     }
     const alerts = state.takeUnrecordedAlerts();
     if (alerts) {
-      const recorded = await recordAlerts(alerts);
-      if (recorded.webhook) for (const alert of alerts.fired) void webhook.deliver(alert);
+      let recorded: Awaited<ReturnType<typeof recordAlerts>> | undefined;
+      try {
+        recorded = await recordAlerts(alerts);
+      } catch (err) {
+        recorded = await deadLetterOrThrow(err, () => alertsLetter(alerts, state.ids()), recordReadModelDeadLetter);
+      }
+      if (recorded?.webhook) for (const alert of alerts.fired) void webhook.deliver(alert);
       continue;
     }
     if (state.closed) {

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { LogEntry } from '@temporalio/worker';
 import { DefaultLogger } from '@temporalio/worker';
@@ -284,7 +285,8 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
     // A malformed timestamp fails the statement for another reason: not taken for the collision.
     const malformed = { ...projection('UC-DB-8', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]), admittedAt: 'not-a-date' };
     const err = await env.run(projectCase, malformed).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'P2010' });
+    // A data error (SQLSTATE class 22): final, so the case keeps it as a dead letter instead of retrying without end.
+    expect(err).toMatchObject({ type: 'ProjectionRejected', nonRetryable: true, details: [{ code: 'P2010', sqlState: '22007' }] });
     // Logged by the activity (the SDK logs the failed attempt too), by its codes: the message can quote the data.
     const logged = warnings.filter((w) => w.message === 'The projection failed');
     expect(logged.map((w) => w.meta)).toEqual([
@@ -292,6 +294,69 @@ describe(`projectCase on ${process.env['DATABASE_URL'] ? 'the PostgreSQL server 
     ]);
     expect(await testDb.db.prisma.case.count({ where: { id: 'UC-DB-8' } })).toBe(0);
     expect(await testDb.db.prisma.auditEntry.count({ where: { caseId: 'UC-DB-8' } })).toBe(0);
+  });
+
+  it('a date PostgreSQL cannot store (year 0) is refused for good, with its SQLSTATE, and nothing is written', async () => {
+    const { projectCase } = createCaseActivities({ prisma: testDb.db.prisma });
+    const yearZero = {
+      ...projection('UC-DB-9', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]),
+      admittedAt: '0000-01-01T00:00:00Z',
+    };
+    const err = await new MockActivityEnvironment().run(projectCase, yearZero).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'ProjectionRejected', nonRetryable: true, details: [{ code: 'P2010', sqlState: '22008' }] });
+    expect((err as Error).message).toMatch(/^The read model refused the write for good \(SQLSTATE 22008\)/);
+    expect(await testDb.db.prisma.case.count({ where: { id: 'UC-DB-9' } })).toBe(0);
+  });
+
+  it('a database that is down is not a data error: the failure is retried', async () => {
+    const dead = openDatabase('postgresql://postgres:unused@127.0.0.1:1/reunify');
+    try {
+      const { projectCase } = createCaseActivities({ prisma: dead.prisma });
+      const err = await new MockActivityEnvironment()
+        .run(projectCase, projection('UC-DB-10', 'intake', [transition(0, 'OPEN_CASE', null, 'intake')]))
+        .catch((e: unknown) => e);
+      expect(err).not.toBeInstanceOf(ApplicationFailure);
+      expect(err).toMatchObject({ code: 'P2010' });
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it('keeps a dead letter once, with an alert to admins on the stream, however often the case hands it over', async () => {
+    const { recordReadModelDeadLetter } = createCaseActivities({ prisma: testDb.db.prisma });
+    const letter = {
+      caseId: 'UC-DB-11',
+      workflowId: 'case-UC-DB-11',
+      careProviderId: 'shelter-tx-07',
+      kind: 'projection' as const,
+      sourceKey: 'projection:0-0',
+      error: 'The read model refused the write for good (SQLSTATE 22008): ...',
+      sqlState: '22008',
+      payload: JSON.stringify({ reason: 'a NUL \u0000 jsonb would refuse' }),
+      at: '2026-11-30T10:00:00.000Z',
+    };
+    const env = new MockActivityEnvironment();
+    await env.run(recordReadModelDeadLetter, letter);
+    await env.run(recordReadModelDeadLetter, letter);
+    await env.run(recordReadModelDeadLetter, { ...letter, sourceKey: 'projection:1-2' });
+    const letters = await testDb.db.prisma.readModelDeadLetter.findMany({ where: { caseId: 'UC-DB-11' }, orderBy: { id: 'asc' } });
+    expect(letters.map((l) => [l.sourceKey, l.kind, l.sqlState])).toEqual([
+      ['projection:0-0', 'projection', '22008'],
+      ['projection:1-2', 'projection', '22008'],
+    ]);
+    expect(JSON.parse(letters[0]!.payload)).toEqual({ reason: 'a NUL \u0000 jsonb would refuse' });
+    const alerts = await testDb.db.prisma.alert.findMany({ where: { caseId: 'UC-DB-11' }, include: { events: true } });
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        id: 'UC-DB-11:read_model:dead-letter',
+        rule: 'read_model',
+        level: 'program_lead',
+        careProviderId: 'shelter-tx-07',
+        message: expect.stringMatching(/refused case UC-DB-11's projection for good \(SQLSTATE 22008\)/),
+        events: [expect.objectContaining({ type: 'fired' })],
+      }),
+    ]);
   });
 
   it('reads PostgreSQL catalog types (name, "char") through the driver adapter', async () => {

@@ -118,6 +118,7 @@ export function fakeActivities(
     }),
     deliverAlertWebhook: jest.fn(async () => ({ status: 0 })),
     recordDeadLetter: jest.fn(async () => undefined),
+    recordReadModelDeadLetter: jest.fn(async () => undefined),
     signalOpenCases: jest.fn(async () => ({ signalled: 0 })),
     loadTargets: jest.fn(async () => saved),
   };

@@ -7,6 +7,7 @@ import type { AlertView, CaseList, CaseSummary, Page } from '../../src/contracts
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
 import type { Analytics, AnalyticsQuery } from '../../src/db/analytics';
+import { Prisma } from '../../src/db/generated/client';
 import type { ImportedCaseRow } from '../../src/db/imports';
 import type { AlertEventView, AlertFilter, CaseFilter, CasePageRequest, ReadModel } from '../../src/db/queries';
 import { createAlertService } from '../../src/services/alert-service';
@@ -17,6 +18,7 @@ import type { AuditLog } from '../../src/services/case-service';
 import { createCaseService } from '../../src/services/case-service';
 import type { CaseWorkflows } from '../../src/services/case-workflows';
 import { AppError, caseExists, caseNotFound } from '../../src/services/errors';
+import type { Idempotency } from '../../src/services/idempotency';
 import { createImportService } from '../../src/services/import-service';
 import { createTargetsService } from '../../src/services/targets-service';
 import { alertFields } from './rows';
@@ -182,8 +184,8 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     return this.workerUp ? view : undefined;
   }
 
-  async send(caseId: string, event: CaseCommand, updateId?: string): Promise<CaseView> {
-    this.calls.push(`send ${caseId} ${event.type} by ${event.actor.role}${updateId ? ` key ${updateId}` : ''}`);
+  async send(caseId: string, event: CaseCommand, idempotency?: Idempotency): Promise<CaseView> {
+    this.calls.push(`send ${caseId} ${event.type} by ${event.actor.role}${idempotency ? ` key ${idempotency.key}` : ''}`);
     const entry = this.known(caseId);
     // Temporal answers an Update to a closed workflow as to an unknown one.
     if (!entry.running) throw caseNotFound(caseId);
@@ -195,6 +197,8 @@ export class FakeCaseWorkflows implements CaseWorkflows {
   async signalDecision(caseId: string, signal: ReleaseDecisionSignal): Promise<void> {
     this.calls.push(`signal ${caseId} ${signal.decision.decision} by ${signal.decision.actor.role}`);
     const entry = this.known(caseId);
+    // Temporal answers a signal to a completed workflow as to an unknown one.
+    if (!entry.running) throw caseNotFound(caseId);
     entry.view = this.onDecision(entry.view, signal);
   }
 
@@ -222,6 +226,8 @@ export class FakeCaseWorkflows implements CaseWorkflows {
 
 /** The read model: what it holds is set by the test; lists are filtered, one page, and remember how they were asked. */
 export class FakeReadModel implements ReadModel {
+  /** False: every read fails as Prisma's does when PostgreSQL is down (P1001, DatabaseNotReachable). */
+  up = true;
   readonly cases: CaseSummary[] = [];
   readonly alerts: AlertView[] = [];
   readonly events: AlertEventView[] = [];
@@ -229,10 +235,12 @@ export class FakeReadModel implements ReadModel {
   readonly pages: CasePageRequest[] = [];
 
   async findCase(caseId: string) {
+    this.reachable();
     const row = this.cases.find((c) => c.caseId === caseId);
     return row ? { careProviderId: row.careProviderId } : undefined;
   }
   async listCases(filter: CaseFilter, page: CasePageRequest): Promise<CaseList> {
+    this.reachable();
     this.listed.push(filter);
     this.pages.push(page);
     const items = this.cases.filter(
@@ -241,31 +249,49 @@ export class FakeReadModel implements ReadModel {
     return { items, nextCursor: null, asOf: '2026-11-13T09:00:00.000Z' };
   }
   async listAlerts(filter: AlertFilter): Promise<Page<AlertView>> {
+    this.reachable();
     this.listed.push(filter);
     return { items: this.alerts.filter((a) => !filter.careProviderId || a.careProviderId === filter.careProviderId), nextCursor: null };
   }
   async findAlert(alertId: string) {
+    this.reachable();
     return this.alerts.find((a) => a.id === alertId);
   }
   async lastAlertEventId() {
+    this.reachable();
     return this.events.at(-1)?.id ?? 0n;
   }
   async alertEventsAfter(lastId: bigint, careProviderId: string | undefined, take: number) {
+    this.reachable();
     return this.events.filter((e) => e.id > lastId && (!careProviderId || e.alert.careProviderId === careProviderId)).slice(0, take);
   }
+
+  private reachable(): void {
+    if (!this.up) throw databaseDown();
+  }
+}
+
+/** What Prisma over the pg adapter throws while PostgreSQL is down (measured: a stopped server, a closed port). */
+export function databaseDown(): Error {
+  return new Prisma.PrismaClientKnownRequestError("Can't reach database server at 127.0.0.1:54329", {
+    code: 'P1001',
+    clientVersion: Prisma.prismaVersion.client,
+    meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 54329 } } },
+  });
 }
 
 /** The audit trail: what the services append, per case. */
 export class FakeAuditLog implements AuditLog {
   readonly records: { caseId: string; record: AuditRecord }[] = [];
-  /** False: appending fails, as a database that is down. */
+  /** False: the trail can be neither written nor read, as while the database is down. */
   up = true;
 
   async append(caseId: string, records: readonly AuditRecord[]): Promise<void> {
-    if (!this.up) throw new Error('the audit trail cannot be written');
+    if (!this.up) throw databaseDown();
     this.records.push(...records.map((record) => ({ caseId, record })));
   }
   async read(caseId: string): Promise<AuditTrail> {
+    if (!this.up) throw databaseDown();
     const entries = this.records
       .filter((r) => r.caseId === caseId)
       .map(({ record }, seq) => ({ ...record, seq, prevHash: '0'.repeat(64), hash: '0'.repeat(64) }));

@@ -52,7 +52,8 @@ describe('separate processes on the embedded database', () => {
   });
 
   it('runs a database, two workers and two APIs, and a case moves through either API', async () => {
-    running.push(await startProcess('db', env, 'The database is ready'));
+    const database = await startProcess('db', env, 'The database is ready');
+    running.push(database);
     for (let i = 0; i < 2; i += 1) running.push(await startProcess('worker', env, 'Case worker running'));
     const apis: string[] = [];
     for (let i = 0; i < 2; i += 1) {
@@ -82,6 +83,8 @@ describe('separate processes on the embedded database', () => {
     const moved = await post(first, '/cases/UC-sep-1/events', events.identifySponsor('1'));
     expect(moved.status).toBe(200);
     expect(((await moved.json()) as CaseView).status).toBe('application');
+    // `npm run start:db` keeps running, the server with it, until Ctrl-C.
+    expect(database.child.exitCode).toBeNull();
     // Both APIs read the same read model, which a worker writes.
     for (const api of apis) {
       let status: string | undefined;

@@ -20,7 +20,7 @@ const listAlerts = {
   description: 'Newest first, from the database. Filters combine.',
   tags: ['alerts'],
   querystring: ListAlertsQuerySchema,
-  response: { 200: AlertListSchema, 400: ErrorSchema },
+  response: { 200: AlertListSchema, 400: ErrorSchema, 403: ErrorSchema },
 } satisfies FastifySchema;
 
 const alertStream = {

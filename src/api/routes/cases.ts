@@ -22,6 +22,7 @@ import {
 } from '../schemas';
 
 const openCase = {
+  operationId: 'openCase',
   summary: 'Open a case',
   description: "Starts the case's workflow. The case id is the workflow's identity: it is never reused.",
   tags: ['cases'],
@@ -30,6 +31,7 @@ const openCase = {
 } satisfies FastifySchema;
 
 const caseView = {
+  operationId: 'getCase',
   summary: "A case's live state",
   description:
     'The status, the events allowed now by role, every transition so far, the assignee, and every deadline that applies now (label, target, due time, time remaining, level: on_track, at_risk, breached), from the workflow.',
@@ -49,9 +51,10 @@ const casePolicy = {
 } satisfies FastifySchema;
 
 const sendEvent = {
+  operationId: 'sendEvent',
   summary: "Send a case manager's event",
   description:
-    'Applies the event if the case allows it now, and answers the new state; otherwise 409 with the reason and the events allowed now, and the case is unchanged. A role that may not send the event gets 403. An `Idempotency-Key` header makes a retried request apply once.',
+    "Applies the event if the case allows it now, and answers the new state; otherwise 409 with the reason and the events allowed now, and the case is unchanged. A role that may not send the event gets 403. An `Idempotency-Key` header makes a retried request apply once: the same key and request answer the first outcome (the case's 409 too); the same key with another request gets 422.",
   tags: ['cases'],
   params: CaseParamsSchema,
   headers: IdempotencyHeadersSchema,
@@ -62,11 +65,13 @@ const sendEvent = {
     403: ErrorSchema,
     404: ErrorSchema,
     409: RefusalBodySchema.or(ErrorSchema),
+    422: ErrorSchema,
     503: ErrorSchema,
   },
 } satisfies FastifySchema;
 
 const decide = {
+  operationId: 'decide',
   summary: "Send an ORR reviewer's release decision",
   description:
     'Delivered to the case as a signal, which is durable even while no worker runs. Refused at once (409) when the case does not allow it now; a decision the case refuses later is recorded in `refusedSignals`, never applied.',
@@ -83,6 +88,7 @@ const decide = {
 } satisfies FastifySchema;
 
 const auditTrail = {
+  operationId: 'getAuditTrail',
   summary: "A case's audit trail",
   description:
     'Every accepted event and every refused attempt, oldest first, each with actor, role, time, reason and request id, hash-chained; `verified` says whether every link checks out, `brokenAt` where the first does not.',
@@ -92,12 +98,13 @@ const auditTrail = {
 } satisfies FastifySchema;
 
 const listCases = {
+  operationId: 'listCases',
   summary: 'List and search cases',
   description:
     "From the read model (eventually consistent with the workflows). Filters combine: statuses, category, care provider, assignee, days in care, deadline level, next deadline before a time, part of the case id. Sorted by admission (oldest first, the default), least time left (the next deadline soonest; cases without one last) or days in care (longest first); `order` reverses. Pages by cursor: pass `nextCursor` as `after` with the same filters and sort; every page is measured at the first page's `asOf`.",
   tags: ['cases'],
   querystring: ListCasesQuerySchema,
-  response: { 200: CaseListSchema, 400: ErrorSchema },
+  response: { 200: CaseListSchema, 400: ErrorSchema, 403: ErrorSchema },
 } satisfies FastifySchema;
 
 const reassign = {

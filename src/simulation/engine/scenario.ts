@@ -139,6 +139,11 @@ export const ScenarioSchema = z
     fundedBeds: z.int().min(0).max(1_000_000),
   })
   .superRefine((s, ctx) => {
+    // Each sponsor is vetted under a profile (by date, or a what-if's): before the first there is none.
+    const earliest = POLICY_PROFILES[0]!.effectiveFrom;
+    if (s.start < earliest) {
+      ctx.addIssue({ code: 'custom', path: ['start'], message: `is before ${earliest}, when the earliest policy profile took effect` });
+    }
     if (s.arrivals.kind === 'series' && s.arrivals.perDay.length !== s.days) {
       ctx.addIssue({
         code: 'custom',
