@@ -3,13 +3,7 @@ import { z } from 'zod';
 import { AcknowledgeAlertSchema, AlertLevelSchema } from '../contracts/alerts';
 import { CategoryGroupSchema } from '../contracts/analytics';
 import { AuditTrailSchema } from '../contracts/audit-trail';
-import {
-  CaseCommandSchema,
-  ReleaseDecisionFields,
-  SponsorCategorySchema,
-  SponsorInputSchema,
-  refineDecision,
-} from '../contracts/case-events';
+import { CaseCommandSchema, ReleaseDecisionFields, SponsorCategorySchema, refineDecision } from '../contracts/case-events';
 import { CaseEventTypeSchema } from '../contracts/case-events';
 import { OpenCaseBodySchema } from '../contracts/case-input';
 import { CaseStatusSchema } from '../contracts/case-status';
@@ -34,14 +28,20 @@ export const IdempotencyHeadersSchema = z.looseObject({
 });
 
 /** A query parameter that takes one value or several, comma-separated; a wrong one is named with the choices. */
-const oneOrMore = <T extends z.core.util.EnumLike>(item: z.ZodEnum<T>) =>
-  z.string().transform((text, ctx) => {
-    const parts = text.split(',').map((part) => part.trim());
-    const wrong = parts.filter((part) => !item.safeParse(part).success);
-    if (wrong.length === 0) return parts as z.infer<z.ZodEnum<T>>[];
-    ctx.addIssue({ code: 'custom', message: `${wrong.map((w) => `"${w}"`).join(', ')}: expected one of ${item.options.join(', ')}` });
-    return z.NEVER;
-  });
+const oneOrMore = <T extends z.core.util.EnumLike>(item: z.ZodEnum<T>) => {
+  const one = `(${item.options.join('|')})`;
+  // The document states the list's form; the check below names a wrong value with the choices.
+  return z
+    .string()
+    .meta({ pattern: `^ *${one} *( *, *${one} *)*$` })
+    .transform((text, ctx) => {
+      const parts = text.split(',').map((part) => part.trim());
+      const wrong = parts.filter((part) => !item.safeParse(part).success);
+      if (wrong.length === 0) return parts as z.infer<z.ZodEnum<T>>[];
+      ctx.addIssue({ code: 'custom', message: `${wrong.map((w) => `"${w}"`).join(', ')}: expected one of ${item.options.join(', ')}` });
+      return z.NEVER;
+    });
+};
 
 const days = z.coerce.number().min(0).max(36_500);
 
@@ -124,26 +124,15 @@ export const OpenedCaseSchema = z.object({
  */
 type WithoutActor<T> = { -readonly [K in keyof T]: T[K] extends z.ZodObject<infer S, infer C> ? z.ZodObject<Omit<S, 'actor'>, C> : never };
 
-/**
- * A sponsor's rule as JSON Schema states it, so that the document says what the API checks: a
- * Category 3 sponsor says whether related; a Category 1 or 2 sponsor is related by definition.
- */
-const SponsorBodySchema = SponsorInputSchema.meta({
-  anyOf: [
-    { properties: { category: { enum: ['3'] } }, required: ['related'] },
-    { properties: { category: { enum: ['1', '2A', '2B'] }, related: { enum: [true] } } },
-  ],
-});
-
 export const CaseCommandBodySchema = z.discriminatedUnion(
   'type',
-  (CaseCommandSchema.options as readonly z.ZodObject[]).map((option) => {
-    const body = option.omit({ actor: true });
-    return 'sponsor' in body.shape ? body.extend({ sponsor: SponsorBodySchema }) : body;
-  }) as unknown as WithoutActor<typeof CaseCommandSchema.options>,
+  (CaseCommandSchema.options as readonly z.ZodObject[]).map((option) => option.omit({ actor: true })) as unknown as WithoutActor<
+    typeof CaseCommandSchema.options
+  >,
 );
 
 const NEITHER_STEP_NOR_CHECKS = { not: { anyOf: [{ required: ['remandTo'] }, { required: ['recheck'] }] } };
+const NO_STEP_CHECKS_OR_GROUNDS = { not: { anyOf: [{ required: ['remandTo'] }, { required: ['recheck'] }, { required: ['grounds'] }] } };
 
 /**
  * The decision's rules (`refineDecision`) as JSON Schema states them, so that a body valid by the
@@ -154,15 +143,19 @@ export const ReleaseDecisionBodySchema = ReleaseDecisionFields.omit({ actor: tru
   .superRefine(refineDecision)
   .meta({
     description:
-      'Reason required for deny and remand. A remand names its step (`remandTo`), and a remand to vetting the checks to run again (`recheck`); any other decision takes neither.',
+      'Reason required for deny and remand. A remand names its step (`remandTo`), and a remand to vetting the checks to run again (`recheck`); any other decision takes neither. Only a denial states `grounds`.',
     anyOf: [
-      { properties: { decision: { enum: ['approve', 'approve_with_services', 'refer_home_study'] } }, ...NEITHER_STEP_NOR_CHECKS },
+      { properties: { decision: { enum: ['approve', 'approve_with_services', 'refer_home_study'] } }, ...NO_STEP_CHECKS_OR_GROUNDS },
       { properties: { decision: { enum: ['deny'] } }, required: ['reason'], ...NEITHER_STEP_NOR_CHECKS },
       {
         properties: { decision: { enum: ['remand'] }, remandTo: { enum: ['application', 'home_study'] } },
         required: ['remandTo', 'reason'],
-        not: { required: ['recheck'] },
+        not: { anyOf: [{ required: ['recheck'] }, { required: ['grounds'] }] },
       },
-      { properties: { decision: { enum: ['remand'] }, remandTo: { enum: ['vetting'] } }, required: ['remandTo', 'recheck', 'reason'] },
+      {
+        properties: { decision: { enum: ['remand'] }, remandTo: { enum: ['vetting'] } },
+        required: ['remandTo', 'recheck', 'reason'],
+        not: { required: ['grounds'] },
+      },
     ],
   });

@@ -12,7 +12,8 @@ const uniqueIds = <T extends z.ZodType<string>>(id: T) =>
     .array(id)
     .min(1)
     .max(MAX_ITEMS)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id');
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id')
+    .meta({ uniqueItems: true });
 const reason = z.string().trim().min(1).max(2000);
 
 export const BulkReassignSchema = z.strictObject({

@@ -46,7 +46,15 @@ export const SponsorInputSchema = z
       });
     }
   })
-  .transform((value) => ({ ...value, related: value.related ?? true }));
+  .transform((value) => ({ ...value, related: value.related ?? true }))
+  // The rule as JSON Schema states it, so that every document that takes a sponsor (an event's body,
+  // an imported history) says what is checked.
+  .meta({
+    anyOf: [
+      { properties: { category: { enum: ['3'] } }, required: ['related'] },
+      { properties: { category: { enum: ['1', '2A', '2B'] }, related: { enum: [true] } } },
+    ],
+  });
 export type Sponsor = z.infer<typeof SponsorSchema>;
 
 /** The background and verification checks of vetting, each a parallel region of the machine. */

@@ -67,7 +67,8 @@ const lengthOfStayCsv = {
   description: `The length-of-stay and Category 1 figures as CSV, one row per figure, with the same filters: for the monthly report a program office sends on. ${DEFINITIONS}`,
   tags: ['analytics'],
   querystring: PeriodQuerySchema,
-  produces: ['text/csv'],
+  // The report is CSV; its errors are JSON, as every other answer's.
+  produces: ['text/csv', 'application/json'],
   response: { 200: z.string().describe('text/csv'), 400: ErrorSchema, 403: ErrorSchema },
 } satisfies FastifySchema;
 

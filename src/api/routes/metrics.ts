@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { z } from 'zod';
 
 import { RefusalCodeSchema } from '../../domain/refusals';
 import type { Metrics } from '../../metrics/metrics';
@@ -10,6 +11,8 @@ const metricsRoute = {
   description:
     "This process's metrics in Prometheus text format (no case ids, no child's data), and the Temporal SDK's when the worker runs in this process. Unauthenticated, like /health: expose it to your Prometheus only. docs/metrics.md lists them.",
   tags: ['ops'],
+  produces: ['text/plain'],
+  response: { 200: z.string().describe('Prometheus text exposition format, version 0.0.4') },
 } satisfies FastifySchema;
 
 /** What counts as a refusal: the case's own codes, a caller outside the case's care provider, a refused acknowledgement. */

@@ -147,15 +147,16 @@ describe("the decision's rules are in its schema", () => {
     for (const decision of ['approve', 'approve_with_services', 'deny', 'remand', 'refer_home_study'])
       for (const remandTo of [undefined, 'application', 'vetting', 'home_study'])
         for (const recheck of [undefined, ['identity']])
-          for (const reason of [undefined, 'Because']) {
-            const body = { type: 'DECIDE_RELEASE', decision, remandTo, recheck, reason };
-            for (const key of Object.keys(body) as (keyof typeof body)[]) if (body[key] === undefined) delete body[key];
-            combinations += 1;
-            const byDocument = valid(schema, body);
-            const byApi = ReleaseDecisionBodySchema.safeParse(body).success;
-            if (byDocument !== byApi) disagreements.push(`${JSON.stringify(body)}: document ${byDocument}, API ${byApi}`);
-          }
-    expect({ combinations, disagreements }).toEqual({ combinations: 80, disagreements: [] });
+          for (const reason of [undefined, 'Because'])
+            for (const grounds of [undefined, ['child_danger']]) {
+              const body = { type: 'DECIDE_RELEASE', decision, remandTo, recheck, reason, grounds };
+              for (const key of Object.keys(body) as (keyof typeof body)[]) if (body[key] === undefined) delete body[key];
+              combinations += 1;
+              const byDocument = valid(schema, body);
+              const byApi = ReleaseDecisionBodySchema.safeParse(body).success;
+              if (byDocument !== byApi) disagreements.push(`${JSON.stringify(body)}: document ${byDocument}, API ${byApi}`);
+            }
+    expect({ combinations, disagreements }).toEqual({ combinations: 160, disagreements: [] });
   });
 });
 
@@ -202,5 +203,24 @@ describe('text PostgreSQL cannot store', () => {
       status: 400,
       body: { issues: [{ where: 'querystring', path: 'careProviderId' }] },
     });
+  });
+});
+
+describe('rules JSON Schema can state are in the document (Schemathesis found them missing)', () => {
+  it('a comma-separated filter states its form, and a bulk list that its ids are unique', () => {
+    const list = doc.paths['/cases']!['get'] as unknown as { parameters: { name: string; schema: Schema }[] };
+    const level = new RegExp(list.parameters.find((p) => p.name === 'level')!.schema['pattern'] as string);
+    expect(['at_risk', 'at_risk,breached', ' on_track , breached', '', 'lost', 'at_risk,'].map((text) => level.test(text))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    const bulk = doc.paths['/bulk/reassign']!['post']!.requestBody!.content['application/json'].schema as {
+      properties: Record<string, Schema>;
+    };
+    expect(bulk.properties['caseIds']).toMatchObject({ type: 'array', uniqueItems: true });
   });
 });
