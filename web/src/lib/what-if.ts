@@ -105,7 +105,7 @@ export function inCareOption(answer: SimulationAnswer): EChartsCoreOption {
   const outcomes = [answer.base, ...(answer.whatIf ? [answer.whatIf] : [])];
   const colours = ['#1d4ed8', '#166534'];
   // An interval over a few runs can reach below zero; no count of children does.
-  const low = (o: SimulationAnswer['base']) => o.daily.inCare.low.map((v) => Math.max(0, v));
+  const lows = outcomes.map((o) => o.daily.inCare.low.map((v) => Math.max(0, v)));
   return {
     animation: false,
     tooltip: { trigger: 'axis' },
@@ -122,7 +122,7 @@ export function inCareOption(answer: SimulationAnswer): EChartsCoreOption {
         stack: `band-${i}`,
         showSymbol: false,
         lineStyle: { opacity: 0 },
-        data: low(o),
+        data: lows[i],
         tooltip: { show: false },
       },
       {
@@ -132,7 +132,7 @@ export function inCareOption(answer: SimulationAnswer): EChartsCoreOption {
         showSymbol: false,
         lineStyle: { opacity: 0 },
         areaStyle: { color: colours[i], opacity: 0.15 },
-        data: o.daily.inCare.high.map((high, day) => Math.max(0, high - low(o)[day]!)),
+        data: o.daily.inCare.high.map((high, day) => Math.max(0, high - lows[i]![day]!)),
         tooltip: { show: false },
       },
     ]),
