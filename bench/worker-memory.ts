@@ -48,7 +48,7 @@ function standInActivities(settled: () => void): CaseActivities {
     deliverAlertWebhook: async () => ({ status: 0 }),
     recordDeadLetter: async () => undefined,
     recordReadModelDeadLetter: async () => undefined,
-    signalOpenCases: async () => ({ signalled: 0 }),
+    signalOpenCases: async () => ({ signalled: 0, movedFirst: 0, byCareProvider: {} }),
     loadTargets: async () => ({ version: 0, targets: DEFAULT_TARGETS }),
   };
 }

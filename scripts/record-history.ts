@@ -15,6 +15,7 @@ import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../src/activities/case-activities';
 import { OpenCaseSchema } from '../src/contracts/case-input';
 import { caseWorkflowId } from '../src/contracts/ids';
+import type { CaseWorkflowInput } from '../src/contracts/messages';
 import { acknowledgeAlertUpdate, caseViewQuery, releaseDecisionSignal, targetsChangedSignal } from '../src/contracts/messages';
 import { DEFAULT_TARGETS } from '../src/contracts/targets';
 import { caseWorkflow } from '../src/workflows';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     deliverAlertWebhook: async () => ({ status: 0 }),
     recordDeadLetter: async () => undefined,
     recordReadModelDeadLetter: async () => undefined,
-    signalOpenCases: async () => ({ signalled: 0 }),
+    signalOpenCases: async () => ({ signalled: 0, movedFirst: 0, byCareProvider: {} }),
     loadTargets: async () => ({ version: 0, targets: DEFAULT_TARGETS }),
   };
   // A read model that learns of newer targets from the third projection on, and a webhook that
@@ -148,8 +149,18 @@ async function main(): Promise<void> {
       await env.sleep('31 days');
       await send(handle, events.completeFollowUp());
     },
+    // Issue 15: a case whose history passes a (low) limit continues as new, more than once, with
+    // an alert pending across a boundary; each run is recorded. Left open in the third run or later.
+    'continued-as-new-open': async (handle) => {
+      await send(handle, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
+      await clearChecks(handle);
+      await send(handle, events.completeVetting(), events.recommend());
+      await env.sleep('8 days');
+    },
   };
   const onWebhook = new Set(['alerts-webhook-catch-up-closed']);
+  // Workflow input beyond the opening.
+  const inputs: Record<string, Omit<CaseWorkflowInput, 'open'>> = { 'continued-as-new-open': { historyLimit: 40 } };
   // Opening facts a scenario needs beyond the defaults, from the server's clock at its start.
   const openings: Record<string, (now: number) => Parameters<typeof openCaseRequest>[1]> = {
     // The child turns 18 on the 100th day in care.
@@ -169,22 +180,29 @@ async function main(): Promise<void> {
           workflowId: caseWorkflowId(caseId),
           taskQueue: onWebhook.has(name) ? 'record-webhook' : 'record',
           args: [
-            { open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(now).toISOString(), ...openings[name]?.(now) })) },
+            {
+              ...inputs[name],
+              open: OpenCaseSchema.parse(openCaseRequest(caseId, { admittedAt: new Date(now).toISOString(), ...openings[name]?.(now) })),
+            },
           ],
         });
         await drive(handle);
         await env.sleep('1 minute'); // let the projection run
-        // The CLI writes the history in the JSON form that Worker.runReplayHistory reads.
-        const file = join(FIXTURES, `${name}.json`);
-        const json = execFileSync(
-          temporalCli,
-          ['workflow', 'show', '--address', env.address, '--workflow-id', handle.workflowId, '--output', 'json'],
-          {
-            encoding: 'utf8',
-          },
-        );
-        writeFileSync(file, json);
-        console.log(`recorded ${JSON.parse(json).events.length} events of ${handle.workflowId} into ${file}`);
+        // Every run of the case, from the first, following each continue-as-new to the next.
+        let runId: string | undefined = handle.firstExecutionRunId;
+        for (let run = 1; runId; run += 1) {
+          // The CLI writes the history in the JSON form that Worker.runReplayHistory reads.
+          const json = execFileSync(
+            temporalCli,
+            ['workflow', 'show', '--address', env.address, '--workflow-id', handle.workflowId, '--run-id', runId, '--output', 'json'],
+            { encoding: 'utf8' },
+          );
+          const events = JSON.parse(json).events as { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string } }[];
+          runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+          const file = join(FIXTURES, run === 1 && !runId ? `${name}.json` : `${name}.run-${run}.json`);
+          writeFileSync(file, json);
+          console.log(`recorded ${events.length} events of ${handle.workflowId} (run ${run}) into ${file}`);
+        }
       }
     }),
   );

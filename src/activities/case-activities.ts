@@ -2,7 +2,6 @@ import { createHmac } from 'node:crypto';
 
 import { Context, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 
 import type { AuditHead, AuditRecord, AuditRow } from '../audit/chain';
@@ -10,7 +9,6 @@ import { EMPTY_HEAD, appendAudit, chainRows } from '../audit/chain';
 import type { Alert, AlertRecord } from '../contracts/alerts';
 import type { CaseProjection } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
-import { CASE_WORKFLOW_TYPE, targetsChangedSignal } from '../contracts/messages';
 import type { VersionedTargets } from '../contracts/targets';
 import { dbErrorCodes, isPermanentDataError } from '../db/failures';
 import type { PrismaClient } from '../db/generated/client';
@@ -19,6 +17,7 @@ import { isAuditCollision, writeProjection } from '../db/projection';
 import type { Metrics } from '../metrics/metrics';
 import { observeTransitions } from '../metrics/metrics';
 import { currentTargets } from '../targets/store';
+import { signalOpenCases } from './targets-broadcast';
 
 export interface AlertWebhook {
   url: string;
@@ -79,7 +78,7 @@ export function createCaseActivities({ prisma, webhook, temporal, metrics }: Cas
      * Signals new targets to every running case. Heartbeats its progress; on a retry it signals
      * again from the start, which cases ignore (they keep the highest version).
      */
-    signalOpenCases: (targets: VersionedTargets) => signalOpenCases(temporal, targets),
+    signalOpenCases: (targets: VersionedTargets, previous?: VersionedTargets) => signalOpenCases(temporal, targets, previous),
     /** Projects a case's new transitions into the read model and its audit trail (see `projectCase`). */
     projectCase: async (projection: CaseProjection) => {
       const { result, inserted } = await projectCase(prisma, auditHeads, projection);
@@ -111,24 +110,6 @@ export function createCaseActivities({ prisma, webhook, temporal, metrics }: Cas
 }
 
 export type CaseActivities = ReturnType<typeof createCaseActivities>;
-
-async function signalOpenCases(temporal: Client | undefined, targets: VersionedTargets): Promise<{ signalled: number }> {
-  if (!temporal) throw ApplicationFailure.create({ message: 'No Temporal client given to the activities', nonRetryable: true });
-  let signalled = 0;
-  const query = `WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
-  for await (const execution of temporal.workflow.list({ query })) {
-    await temporal.workflow
-      .getHandle(execution.workflowId)
-      .signal(targetsChangedSignal, targets)
-      .catch((err: unknown) => {
-        // A case that closed since it was listed needs no targets.
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      });
-    signalled += 1;
-    if (signalled % 100 === 0) Context.current().heartbeat({ signalled });
-  }
-  return { signalled };
-}
 
 /** How many cases' audit chain heads a worker keeps in memory. */
 const AUDIT_HEADS_KEPT = 20_000;

@@ -23,6 +23,13 @@ export interface CaseWorkflowInput {
    * time when the workflow starts (checked against the statechart before the start).
    */
   history?: HistoricalEvent[];
+  /**
+   * Set by the case itself when it continues as new (its history grew long): its state from the
+   * run before. Opaque to callers; never set it when starting a case.
+   */
+  carried?: unknown;
+  /** History events after which the case continues as new (default in the workflow); lower in tests. */
+  historyLimit?: number;
 }
 
 /** A case manager's event: accepted (new view) or refused (TransitionRefused failure). */

@@ -11,8 +11,10 @@ export const CASE_STATUS = defineSearchAttributeKey('CaseStatus', 'KEYWORD');
 export const SPONSOR_CATEGORY = defineSearchAttributeKey('SponsorCategory', 'KEYWORD');
 export const CARE_PROVIDER = defineSearchAttributeKey('CareProviderId', 'KEYWORD');
 
+export const CASE_SEARCH_ATTRIBUTE_KEYS = [CASE_STATUS, SPONSOR_CATEGORY, CARE_PROVIDER];
+
 /** As the dev server's `--search-attribute NAME=TYPE` and `temporal operator search-attribute create` take them. */
-export const CUSTOM_SEARCH_ATTRIBUTES = [CASE_STATUS, SPONSOR_CATEGORY, CARE_PROVIDER].map((key) => ({
+export const CUSTOM_SEARCH_ATTRIBUTES = CASE_SEARCH_ATTRIBUTE_KEYS.map((key) => ({
   name: key.name,
   type: 'Keyword' as const,
 }));

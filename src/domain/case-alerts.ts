@@ -7,6 +7,16 @@ import { refuseAcknowledgement } from './refusals';
 
 const emptyRecord = (): AlertRecord => ({ fired: [], resolved: [], acknowledged: [] });
 
+/** What a case's alerts carry into its next run (continue-as-new): everything but what is still to record. */
+export interface CarriedAlerts {
+  fired: string[];
+  open: Alert[];
+  /** Per chain, the levels acknowledged. */
+  acknowledged: [string, AlertLevel[]][];
+  acknowledgements: AlertAck[];
+  nextAt: number | null;
+}
+
 /**
  * One case's alerts between its deadlines and the read model: which fired (an id never fires
  * twice), which are open (the case has not moved past their target), who acknowledged what (an
@@ -23,7 +33,30 @@ export class CaseAlerts {
   private unrecorded = emptyRecord();
   private nextAt: number | null = null;
 
-  constructor(private readonly caseId: string) {}
+  constructor(
+    private readonly caseId: string,
+    carried?: CarriedAlerts,
+  ) {
+    if (!carried) return;
+    for (const id of carried.fired) this.fired.add(id);
+    for (const alert of carried.open) this.open.set(alert.id, alert);
+    for (const [chain, levels] of carried.acknowledged) this.acknowledged.set(chain, new Set(levels));
+    this.acknowledgements.push(...carried.acknowledgements);
+    this.nextAt = carried.nextAt;
+  }
+
+  /** The alerts to carry into the case's next run; only once everything is recorded (else it throws). */
+  carry(): CarriedAlerts {
+    const { fired, resolved, acknowledged } = this.unrecorded;
+    if (fired.length + resolved.length + acknowledged.length > 0) throw new Error(`Case ${this.caseId} has alerts still to record`);
+    return {
+      fired: [...this.fired],
+      open: [...this.open.values()],
+      acknowledged: [...this.acknowledged].map(([chain, levels]) => [chain, [...levels]]),
+      acknowledgements: [...this.acknowledgements],
+      nextAt: this.nextAt,
+    };
+  }
 
   /** When the next alert is due (epoch ms) if nothing changes; null when none is pending. */
   get nextDeadlineAt(): number | null {

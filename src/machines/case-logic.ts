@@ -11,7 +11,7 @@ import { AGE_OUT_PLANNING_FROM_AGE, EVENT_ROLES, ageInYears, profileById } from 
 import type { Refusal, RefusalReason } from '../domain/refusals';
 import * as refusals from '../domain/refusals';
 import { mayRequest, refuseClosed, refuseInState, refuseRole } from '../domain/refusals';
-import type { CaseMachine, CaseMachineEvent, CaseMachineInput } from './case-machine';
+import type { CaseMachine, CaseMachineEvent, CaseMachineInput, RulesVersion } from './case-machine';
 import { MAX_HOUSEHOLD, denialsOf, machineFor, profilesOf } from './case-machine';
 import type { CaseSnapshot } from './case-status';
 import { toCaseStatus } from './case-status';
@@ -29,6 +29,21 @@ import { toCaseStatus } from './case-status';
 export function openCaseSnapshot(input: CaseMachineInput, machine: CaseMachine = machineFor(input.rules)): CaseSnapshot {
   const [snapshot] = initialTransition(machine, input);
   return snapshot;
+}
+
+/** The part of a snapshot a case carries into its next run (continue-as-new): plain data. */
+export interface CarriedSnapshot {
+  value: CaseSnapshot['value'];
+  context: CaseSnapshot['context'];
+}
+
+export function carrySnapshot(snapshot: CaseSnapshot): CarriedSnapshot {
+  return { value: snapshot.value, context: snapshot.context };
+}
+
+/** A carried snapshot made live again on the machine of the rules the case runs on. */
+export function resumeSnapshot(carried: CarriedSnapshot, rules: RulesVersion): CaseSnapshot {
+  return machineFor(rules).resolveState({ value: carried.value, context: carried.context });
 }
 
 /**

@@ -74,18 +74,25 @@ export function createServices(connections: ServiceConnections, log: ServiceLog)
     targets: createTargetsService({
       current: () => currentTargets(prisma),
       save: (change) => saveTargets(prisma, change),
-      broadcast: (saved) => startTargetsBroadcast(temporal, taskQueue, saved),
+      broadcast: (saved, previous) => startTargetsBroadcast(temporal, taskQueue, saved, previous),
     }),
     analytics: createAnalyticsService({ analytics: sqlAnalytics(prisma) }),
   };
 }
 
 /** Starts the workflow that signals a saved targets version to every open case; its id is the version's. */
-async function startTargetsBroadcast(temporal: Client, taskQueue: string, saved: VersionedTargets): Promise<string> {
+async function startTargetsBroadcast(
+  temporal: Client,
+  taskQueue: string,
+  saved: VersionedTargets,
+  previous: VersionedTargets,
+): Promise<string> {
   const workflowId = `targets-v${saved.version}`;
-  await temporal.workflow.start(BROADCAST_TARGETS_WORKFLOW_TYPE, { workflowId, taskQueue, args: [saved] }).catch((err: unknown) => {
-    // A retry after a crash between the save and the start: the broadcast runs already.
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  });
+  await temporal.workflow
+    .start(BROADCAST_TARGETS_WORKFLOW_TYPE, { workflowId, taskQueue, args: [saved, previous] })
+    .catch((err: unknown) => {
+      // A retry after a crash between the save and the start: the broadcast runs already.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    });
   return workflowId;
 }

@@ -19,8 +19,8 @@ export interface TargetsServiceDeps {
   /** The targets store (src/targets/store.ts). */
   current(): Promise<VersionedTargets>;
   save(change: { targets: Targets; actor: Actor; reason: string }): Promise<VersionedTargets>;
-  /** Starts the durable broadcast of a saved version to every open case; answers its workflow id. */
-  broadcast(saved: VersionedTargets): Promise<string>;
+  /** Starts the durable broadcast of a saved version to every open case (moved by the change from `previous` first); answers its workflow id. */
+  broadcast(saved: VersionedTargets, previous: VersionedTargets): Promise<string>;
 }
 
 export function createTargetsService({ broadcast, ...store }: TargetsServiceDeps): TargetsService {
@@ -29,8 +29,9 @@ export function createTargetsService({ broadcast, ...store }: TargetsServiceDeps
     current: () => deps.current(),
     async change(principal, { targets, reason }) {
       assertMayChangeTargets(principal);
+      const previous = await deps.current();
       const saved = await deps.save({ targets, actor: actorOf(principal), reason });
-      return { ...saved, broadcast: { workflowId: await deps.broadcast(saved) } };
+      return { ...saved, broadcast: { workflowId: await deps.broadcast(saved, previous) } };
     },
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import type { Config } from '../config/env';
+import { CASE_SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
 import { missingBinaryHelp, resolveTemporalBinary } from './binaries';
 
 export interface TemporalEndpoint {
@@ -52,6 +53,7 @@ export async function startTemporal(config: Config, onProgress: (message: string
         ui: true,
         uiPort: temporal.devServerUiPort,
         namespace: temporal.namespace,
+        searchAttributes: CASE_SEARCH_ATTRIBUTE_KEYS,
         extraArgs: DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
       },
     });

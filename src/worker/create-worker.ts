@@ -3,6 +3,7 @@ import { Worker } from '@temporalio/worker';
 
 import type { CaseActivityDeps } from '../activities/case-activities';
 import { createCaseActivities } from '../activities/case-activities';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -20,8 +21,12 @@ export interface CaseWorkerOptions {
 /** Where the workflow bundle's entry lives; the worker bundles it with webpack. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
-/** A worker for case workflows and their activities. No side effects until `run()`. */
-export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+/**
+ * A worker for case workflows and their activities. Before it is made, the namespace is checked
+ * for the case's search attributes (registered if missing); no other side effect until `run()`.
+ */
+export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  await ensureSearchAttributes(options.connection, options.namespace);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

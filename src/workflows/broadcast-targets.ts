@@ -10,9 +10,13 @@ const { signalOpenCases } = proxyActivities<CaseActivities>({
 });
 
 /**
- * Tells every open case about new targets. Durable: if the process that changed the targets stops,
- * the broadcast still finishes. Cases ignore a version they already have, so a retry is harmless.
+ * Tells every open case about new targets, those whose deadlines the change from `previous` moves
+ * first. Durable: if the process that changed the targets stops, the broadcast still finishes.
+ * Cases ignore a version they already have, so a retry is harmless.
  */
-export async function broadcastTargetsWorkflow(targets: VersionedTargets): Promise<{ signalled: number }> {
-  return signalOpenCases(targets);
+export async function broadcastTargetsWorkflow(
+  targets: VersionedTargets,
+  previous?: VersionedTargets,
+): ReturnType<CaseActivities['signalOpenCases']> {
+  return previous === undefined ? signalOpenCases(targets) : signalOpenCases(targets, previous);
 }

@@ -5,6 +5,7 @@ import { AcknowledgeAlertSchema } from '../contracts/alerts';
 import type { CaseCommandRequest, CaseEvent, ReleaseDecisionSignal } from '../contracts/case-events';
 import { CaseCommandSchema, ReassignCaseSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
 import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
+import type { CaseStatus } from '../contracts/case-status';
 import type { Assignment, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
 import type { DeadlineSummary } from '../contracts/deadlines';
 import { CaseFailure } from '../contracts/failures';
@@ -13,18 +14,46 @@ import { formatIssues } from '../contracts/issues';
 import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import type { VersionedTargets } from '../contracts/targets';
 import { VersionedTargetsSchema } from '../contracts/targets';
+import type { CarriedAlerts } from '../domain/case-alerts';
 import { CaseAlerts } from '../domain/case-alerts';
 import type { CaseClock } from '../domain/deadlines';
 import { activeDeadlines, deadlineSummary, eighteenthBirthday } from '../domain/deadlines';
 import { profileAt, profileById } from '../domain/policy';
 import { evaluatePolicy } from '../domain/policy-evaluation';
 import { refuseReassignment } from '../domain/refusals';
-import type { Refusal } from '../machines/case-logic';
-import { allowedEventsByRole, checkStatuses, evaluateEvent, openCaseSnapshot, subjectOf } from '../machines/case-logic';
+import type { CarriedSnapshot, Refusal } from '../machines/case-logic';
+import {
+  allowedEventsByRole,
+  carrySnapshot,
+  checkStatuses,
+  evaluateEvent,
+  openCaseSnapshot,
+  resumeSnapshot,
+  subjectOf,
+} from '../machines/case-logic';
 import type { RulesVersion } from '../machines/case-machine';
 import { appealsView, currentPeople, deadlineFacts, sponsorHistoryView } from '../machines/case-people';
 import type { CaseSnapshot } from '../machines/case-status';
 import { toCaseStatus } from '../machines/case-status';
+
+/**
+ * A case's state as it carries it into its next run when its history grows long (continue-as-new):
+ * everything but what is still to write, which is written first.
+ */
+export interface CarriedCase {
+  rules: RulesVersion;
+  snapshot: CarriedSnapshot;
+  targets: VersionedTargets;
+  transitions: CaseTransition[];
+  refusedSignals: RefusedSignal[];
+  alerts: CarriedAlerts;
+  keyed: [string, { fingerprint: string; refusal: Refusal | null }][];
+  ageOutStuck: boolean;
+  assigneeId: string | null;
+  assignments: Assignment[];
+  projections: number;
+  projectedDeadlines: string | null;
+}
 
 /** Reunify itself, when it acts on a case (the age-out on the 18th birthday). */
 const SYSTEM_ACTOR = { id: 'reunify', role: 'system' } as const;
@@ -69,11 +98,18 @@ export class CaseState {
     private readonly open: OpenCase,
     targets: VersionedTargets,
     private readonly workflowId: string,
-    options: { rules?: RulesVersion; assigneeId?: string; history?: readonly HistoricalEvent[] } = {},
+    options: { rules?: RulesVersion; assigneeId?: string; history?: readonly HistoricalEvent[]; carried?: CarriedCase } = {},
   ) {
-    const rules = (this.rules = options.rules ?? 2);
-    this.targets = targets;
-    this.alerts = new CaseAlerts(open.caseId);
+    const { carried } = options;
+    const rules = (this.rules = carried?.rules ?? options.rules ?? 2);
+    this.targets = carried?.targets ?? targets;
+    this.alerts = new CaseAlerts(open.caseId, carried?.alerts);
+    if (carried) {
+      this.snapshot = resumeSnapshot(carried.snapshot, rules);
+      this.assigneeId = carried.assigneeId;
+      this.resume(carried);
+      return;
+    }
     // Cases are opened by case managers, who take the case until a supervisor reassigns it.
     this.assigneeId = options.assigneeId ?? (open.openedBy.role === 'case_manager' ? open.openedBy.id : null);
     const { caseId, careProviderId, admittedAt, child } = open;
@@ -95,6 +131,46 @@ export class CaseState {
       const refusal = this.apply(event, 'import', at);
       if (refusal) throw invalidPayload(`history[${index}] (${event.type} at ${at}) refused: ${refusal.message}`);
     }
+  }
+
+  /** Everything but the snapshot and assignee (set in the constructor), from the case's previous run. */
+  private resume(carried: CarriedCase): void {
+    this.transitions.push(...carried.transitions);
+    this.refusedSignals.push(...carried.refusedSignals);
+    this.assignments.push(...carried.assignments);
+    for (const [key, outcome] of carried.keyed) this.keyed.set(key, outcome);
+    this.ageOutStuck = carried.ageOutStuck;
+    this.projections = carried.projections;
+    this.projectedDeadlines = carried.projectedDeadlines;
+  }
+
+  /** The state to carry into the next run; only once everything is written (else it throws). */
+  carry(): CarriedCase {
+    if (this.hasWork) throw new Error(`Case ${this.caseId} has writes pending; it cannot carry its state over yet`);
+    return {
+      rules: this.rules,
+      snapshot: carrySnapshot(this.snapshot),
+      targets: this.targets,
+      transitions: [...this.transitions],
+      refusedSignals: [...this.refusedSignals],
+      alerts: this.alerts.carry(),
+      keyed: [...this.keyed],
+      ageOutStuck: this.ageOutStuck,
+      assigneeId: this.assigneeId,
+      assignments: [...this.assignments],
+      projections: this.projections,
+      projectedDeadlines: this.projectedDeadlines,
+    };
+  }
+
+  /** What Temporal keeps of the case to find it by (never personal data): status, sponsor category, care provider. */
+  searchAttributes(): { status: CaseStatus; sponsorCategory: string | null; careProviderId: string } {
+    const { context } = this.snapshot;
+    return {
+      status: toCaseStatus(this.snapshot),
+      sponsorCategory: context.sponsor?.category ?? null,
+      careProviderId: context.careProviderId,
+    };
   }
 
   get caseId(): string {

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   currentUpdateInfo,
   patched,
   proxyActivities,
@@ -29,6 +30,8 @@ import {
 } from '../contracts/messages';
 import { DEFAULT_TARGETS, VersionedTargetsSchema } from '../contracts/targets';
 import type { RulesVersion } from '../machines/case-machine';
+import { DEFAULT_HISTORY_LIMIT, HistoryBound, parseCarried } from './case-carry';
+import { CaseSearchAttributes } from './case-search-attributes';
 import { CaseState } from './case-state';
 import { alertsLetter, deadLetterOrThrow, projectionLetter } from './read-model-writes';
 import { WebhookDeliveries } from './webhook-deliveries';
@@ -61,7 +64,9 @@ export const DEADLINES_PROJECTED_PATCH = 'i16-deadlines-projected';
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
   // First, before any other command: a case whose history has no marker for this patch opened
   // before today's rules and finishes on its own (rules 1); a new case records the marker (rules 2).
-  const rules = patched(RELEASE_POLICY_2_PATCH) ? 2 : 1;
+  // A case continued from its previous run keeps the rules it opened under.
+  const carried = input.carried === undefined ? undefined : parseCarried(input.carried);
+  const rules = patched(RELEASE_POLICY_2_PATCH) ? (carried?.rules ?? 2) : 1;
   const open = parseOpenCase(input.open, rules);
   const targets = input.targets ? VersionedTargetsSchema.parse(input.targets) : { version: 0, targets: DEFAULT_TARGETS };
   const projectsDeadlines = patched(DEADLINES_PROJECTED_PATCH);
@@ -69,7 +74,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     rules,
     ...(input.assigneeId === undefined ? {} : { assigneeId: input.assigneeId }),
     ...(input.history === undefined ? {} : { history: parseHistory(input.history) }),
+    ...(carried ? { carried } : {}),
   });
+  const searchAttributes = new CaseSearchAttributes();
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const bound = new HistoryBound(historyLimit);
   const webhook = new WebhookDeliveries(input.alertDelivery ?? DEFAULT_ALERT_DELIVERY, state.caseId, recordDeadLetter);
 
   // Message-handling API: each handler hands its message to the case state.
@@ -96,6 +105,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   for (;;) {
     state.ageOutIfDue();
     state.keepDeadlines();
+    searchAttributes.keep(state);
     const projection = state.takeProjection(projectsDeadlines);
     if (projection) {
       let projected: Awaited<ReturnType<typeof projectCase>> | undefined;
@@ -125,9 +135,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       if (!state.hasWork) return state.view();
       continue;
     }
+    // Everything is written: a case whose history grew long carries its state into a new run,
+    // once no handler or webhook delivery is in flight (they would be cut off).
+    const rollOver = bound.due;
+    const quiet = (): boolean => allHandlersFinished() && webhook.idle;
+    if (rollOver && quiet()) {
+      const next = { open: input.open, alertDelivery: input.alertDelivery, historyLimit: input.historyLimit, carried: state.carry() };
+      return continueAsNew<typeof caseWorkflow>(next);
+    }
+    const wake = (): boolean => state.hasWork || (rollOver && quiet());
     const nextDeadlineAt = state.nextDeadlineAt;
-    if (nextDeadlineAt === null) await condition(() => state.hasWork);
-    else await condition(() => state.hasWork, Math.max(nextDeadlineAt - Date.now(), 1));
+    if (nextDeadlineAt === null) await condition(wake);
+    else await condition(wake, Math.max(nextDeadlineAt - Date.now(), 1));
   }
 }
 

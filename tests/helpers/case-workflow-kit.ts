@@ -1,4 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker as TemporalWorker } from '@temporalio/worker';
@@ -6,13 +8,16 @@ import { Worker as TemporalWorker } from '@temporalio/worker';
 import type { CaseActivities } from '../../src/activities/case-activities';
 import type { AlertRecord } from '../../src/contracts/alerts';
 import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from '../../src/contracts/case-events';
+import { CaseCommandSchema } from '../../src/contracts/case-events';
 import { OpenCaseFields } from '../../src/contracts/case-input';
 import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
+import { keyedUpdateId } from '../../src/contracts/idempotency';
 import { caseWorkflowId } from '../../src/contracts/ids';
 import type { CaseWorkflowInput } from '../../src/contracts/messages';
-import { caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
+import { caseCommandOnceUpdate, caseCommandUpdate, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import type { VersionedTargets } from '../../src/contracts/targets';
 import { DEFAULT_TARGETS } from '../../src/contracts/targets';
+import { idempotencyOf } from '../../src/services/idempotency';
 import type { caseWorkflow } from '../../src/workflows';
 import { clearPending, decisionSignal, events, openCaseRequest } from './builders';
 import { eventually } from './eventually';
@@ -119,7 +124,7 @@ export function fakeActivities(
     deliverAlertWebhook: jest.fn(async () => ({ status: 0 })),
     recordDeadLetter: jest.fn(async () => undefined),
     recordReadModelDeadLetter: jest.fn(async () => undefined),
-    signalOpenCases: jest.fn(async () => ({ signalled: 0 })),
+    signalOpenCases: jest.fn(async () => ({ signalled: 0, movedFirst: 0, byCareProvider: {} })),
     loadTargets: jest.fn(async () => saved),
   };
   return activities;
@@ -135,6 +140,21 @@ export async function send(handle: CaseHandle, ...requests: CaseCommandRequest[]
   let view: CaseView | undefined;
   for (const request of requests) view = await handle.executeUpdate(caseCommandUpdate, { args: [request] });
   return view ?? handle.query(caseViewQuery);
+}
+
+/** Sends a case manager's event with an Idempotency-Key, as the API does; answers the view or the case's failure. */
+export async function sendKeyed(handle: CaseHandle, key: string, request: CaseCommandRequest): Promise<CaseView | ApplicationFailure> {
+  const caseId = handle.workflowId.replace(/^case-/, '');
+  const { fingerprint } = idempotencyOf(key, caseId, CaseCommandSchema.parse(request));
+  try {
+    return await handle.executeUpdate(caseCommandOnceUpdate, {
+      args: [{ key, fingerprint, command: request }],
+      updateId: keyedUpdateId(key, fingerprint),
+    });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause;
+    throw err;
+  }
 }
 
 /** Clears every check the case has pending, as the case manager would once each result is in. */

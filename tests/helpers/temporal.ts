@@ -4,8 +4,10 @@ import type { LogEntry, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 
 import { parseConfig } from '../../src/config/env';
+import { CASE_SEARCH_ATTRIBUTE_KEYS } from '../../src/contracts/search-attributes';
 import type { TemporalBinary, TemporalExecutable } from '../../src/temporal/binaries';
 import { resolveTemporalBinary } from '../../src/temporal/binaries';
+import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../../src/temporal/server';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 
@@ -35,11 +37,14 @@ export function temporalExecutable(binary: TemporalBinary): TemporalExecutable {
   });
 }
 
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+/** The time-skipping test server, knowing the case's search attributes (as every server Reunify runs on must). */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: temporalExecutable('temporal-test-server') },
   });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 /** The CLI's dev server, in memory, with the same SQLite pragmas as `npm start`. */
@@ -63,6 +68,7 @@ function startDevServer(server: { dbFilename?: string; port?: number }, dataConv
       executable: temporalExecutable('temporal'),
       ip: '127.0.0.1',
       ...server,
+      searchAttributes: CASE_SEARCH_ATTRIBUTE_KEYS,
       extraArgs: DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     },
   });

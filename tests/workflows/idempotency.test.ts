@@ -1,15 +1,9 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 
-import type { CaseCommandRequest } from '../../src/contracts/case-events';
-import { CaseCommandSchema } from '../../src/contracts/case-events';
-import type { CaseView } from '../../src/contracts/case-view';
-import { keyedUpdateId } from '../../src/contracts/idempotency';
-import { caseCommandOnceUpdate, caseViewQuery } from '../../src/contracts/messages';
-import { idempotencyOf } from '../../src/services/idempotency';
+import { caseViewQuery } from '../../src/contracts/messages';
 import { events } from '../helpers/builders';
 import type { CaseHandle } from '../helpers/case-workflow-kit';
-import { fakeActivities, send, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
+import { fakeActivities, send, sendKeyed, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
 import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(60_000);
@@ -21,20 +15,7 @@ jest.setTimeout(60_000);
  */
 const kit = useCaseWorkflowKit();
 
-/** Sends a case manager's event with a key, as the API does; answers the view or the failure. */
-async function keyed(handle: CaseHandle, key: string, request: CaseCommandRequest): Promise<CaseView | ApplicationFailure> {
-  const caseId = handle.workflowId.replace(/^case-/, '');
-  const { fingerprint } = idempotencyOf(key, caseId, CaseCommandSchema.parse(request));
-  try {
-    return await handle.executeUpdate(caseCommandOnceUpdate, {
-      args: [{ key, fingerprint, command: request }],
-      updateId: keyedUpdateId(key, fingerprint),
-    });
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause;
-    throw err;
-  }
-}
+const keyed = sendKeyed;
 
 async function onCase(run: (handle: CaseHandle) => Promise<void>): Promise<void> {
   const taskQueue = uniqueName('tq');
