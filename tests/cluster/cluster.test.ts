@@ -192,13 +192,15 @@ describe('Updates through either API process', () => {
 });
 
 describe("Temporal's UI", () => {
-  it('serves its page and lists the namespace and the cases from the cluster', async () => {
+  it('serves its page and its health check, and lists the namespace and the cases from the cluster', async () => {
     const page = await fetch(cluster.ui);
     expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({
       status: 200,
       type: expect.stringMatching(/^text\/html/),
     });
     expect(await page.text()).toMatch(/<html/i);
+    const health = await fetch(`${cluster.ui}/healthz`);
+    expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { status: 'OK' } });
 
     const namespaces = await fetch(`${cluster.ui}/api/v1/namespaces`);
     expect(namespaces.status).toBe(200);
