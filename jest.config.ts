@@ -3,7 +3,7 @@ import type { Config } from 'jest';
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const common: Config = {
+export const common: Config = {
   testEnvironment: 'node',
   transform,
   clearMocks: true,

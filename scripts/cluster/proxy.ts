@@ -24,8 +24,10 @@ function forward(target: URL, incoming: IncomingMessage, body: Buffer, reply: Se
       reply.end(JSON.stringify({ error: 'Bad Gateway', code: 'upstream_dropped', message: 'The API process dropped the request.' }));
       resolve('done');
     });
-    incoming.on('close', () => {
-      if (!reply.writableEnded) outgoing.destroy();
+    // The client gone before its answer: drop the upstream request too. (Not the request's own
+    // 'close', which Node emits as soon as its body has been read.)
+    reply.on('close', () => {
+      if (!reply.writableFinished) outgoing.destroy();
     });
     outgoing.end(body);
   });

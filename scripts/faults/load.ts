@@ -68,6 +68,8 @@ export class Ledger {
   /** Each call (a request and its retries): when it was first sent, when it got its final answer, and whether it was accepted (ms since epoch). */
   readonly calls: { sentAt: number; at: number; ok: boolean; write: boolean }[] = [];
   readonly serverErrorSamples: string[] = [];
+  /** The 503s with Retry-After by their `code` (worker_unavailable, database_unavailable, ...). */
+  readonly unavailableCodes = new Map<string, number>();
 
   count(reply: Reply | undefined, tookMs: number): void {
     this.counts.sent += 1;
@@ -75,8 +77,11 @@ export class Ledger {
     if (!reply) this.counts.noAnswer += 1;
     else if (reply.status < 400) this.counts.accepted += 1;
     else if (reply.status < 500) this.counts.refused += 1;
-    else if (reply.status === 503 && reply.headers.get('retry-after')) this.counts.unavailable += 1;
-    else {
+    else if (reply.status === 503 && reply.headers.get('retry-after')) {
+      this.counts.unavailable += 1;
+      const code = typeof reply.body['code'] === 'string' ? reply.body['code'] : 'no code';
+      this.unavailableCodes.set(code, (this.unavailableCodes.get(code) ?? 0) + 1);
+    } else {
       this.counts.serverErrors += 1;
       if (this.serverErrorSamples.length < 10) this.serverErrorSamples.push(`${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
     }

@@ -83,9 +83,24 @@ export interface RunOptions {
 
 /** Runs the fault cases on a fresh stack; answers their rows (the stack is shut down either way). */
 export async function runFaults(options: RunOptions): Promise<{ rows: Row[]; serverErrorSamples: string[] }> {
+  const stack = await Stack.start({ workers: 2, apis: 2, log, ...(options.temporal ? { temporal: options.temporal.start } : {}) });
+  try {
+    return await runFaultCases(stack, { ...options, temporalName: options.temporal?.name });
+  } finally {
+    await stack.shutdown();
+  }
+}
+
+/**
+ * Runs the fault cases on a running stack (two workers, two APIs), which each case leaves whole
+ * again (what it killed is started again), so that other checks can use it afterwards.
+ */
+export async function runFaultCases(
+  stack: Stack,
+  options: Omit<RunOptions, 'temporal'> & { temporalName?: string | undefined },
+): Promise<{ rows: Row[]; serverErrorSamples: string[] }> {
   const size = SIZES[options.size];
   const wanted = (name: string): boolean => !options.only || options.only.includes(name);
-  const stack = await Stack.start({ workers: 2, apis: 2, log, ...(options.temporal ? { temporal: options.temporal.start } : {}) });
   const connection = await Connection.connect({ address: stack.temporal.address });
   const codec = new AesGcmCodec(parseCodecKeys(stack.env['REUNIFY_CODEC_KEYS']!));
   const temporal = new Client({ connection, dataConverter: dataConverterOf(codec) });
@@ -97,7 +112,7 @@ export async function runFaults(options: RunOptions): Promise<{ rows: Row[]; ser
   const rows: Row[] = [];
   try {
     rows.push(await r1WorkerKilled(ctx));
-    if (wanted('R2')) rows.push(await r2TemporalRestarted(ctx, options.temporal?.name ?? 'dev server on disk'));
+    if (wanted('R2')) rows.push(await r2TemporalRestarted(ctx, options.temporalName ?? 'dev server on disk'));
     if (wanted('R3')) rows.push(await r3DatabaseStopped(ctx));
     if (wanted('R5')) rows.push(await r5ApiKilled(ctx));
     if (wanted('R6')) rows.push(await r6Conflicts(ctx));
@@ -106,7 +121,6 @@ export async function runFaults(options: RunOptions): Promise<{ rows: Row[]; ser
   } finally {
     await connection.close().catch(() => undefined);
     await db.close().catch(() => undefined);
-    await stack.shutdown();
   }
   return { rows: options.only ? rows.filter((r) => wanted(r.name.slice(0, 2))) : rows, serverErrorSamples: ledger.serverErrorSamples };
 }

@@ -60,6 +60,15 @@ const diff = (after: Counts, before: Counts): Counts =>
   Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof Counts]])) as unknown as Counts;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The scenario's 503s with Retry-After by code, as a note (none when there were none). */
+function unavailableNote(ledger: Ledger, before: Map<string, number>): string[] {
+  const byCode = [...ledger.unavailableCodes]
+    .map(([code, n]) => [code, n - (before.get(code) ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([code, n]) => `${code} ${n}`);
+  return byCode.length === 0 ? [] : [`503 with Retry-After by code: ${byCode.join(', ')}`];
+}
+
 /** Resolves once the workload has done `share` of `total` steps. */
 async function whenProgress(ctx: Context, total: number, share: number): Promise<void> {
   while (ctx.workload.progress < total * share) await sleep(50);
@@ -77,6 +86,7 @@ async function scenario(
 ): Promise<Row> {
   ctx.log(`${name}: running...`);
   const before = ctx.ledger.snapshot();
+  const codesBefore = new Map(ctx.ledger.unavailableCodes);
   let stopBystanders!: () => void;
   const bystanders = ctx.workload.bystanders(new Promise<void>((r) => (stopBystanders = r)));
   const [, struck] = await Promise.all([load(), strike()]);
@@ -88,7 +98,7 @@ async function scenario(
   ctx.log(`${name}: done (read model settled in ${(settledMs / 1000).toFixed(1)} s)`);
   // Once the load is over, every call the fault struck has ended.
   const recoverMs = struck.recoverMs ?? (struck.at === undefined ? null : ctx.ledger.recoveryAfter(struck.at));
-  return { name, counts, verdict, recoverMs, notes: struck.notes ?? [] };
+  return { name, counts, verdict, recoverMs, notes: [...(struck.notes ?? []), ...unavailableNote(ctx.ledger, codesBefore)] };
 }
 
 /** R1: `kill -9` of a worker mid-load with every case open; it comes back 5 s later. */

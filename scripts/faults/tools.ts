@@ -10,6 +10,12 @@ import { join, resolve } from 'node:path';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+/**
+ * Temporal's UI server. Its module carries the UI's built assets (embedded in the binary). v2.55.0
+ * is the newest release whose go.mod the machine's Go (1.26.8) accepts: v2.56.0 asks for 1.26.9,
+ * later ones for 1.26.10.
+ */
+export const TEMPORAL_UI_VERSION = 'v2.55.0';
 
 export class ToolError extends Error {
   override readonly name = 'ToolError';
@@ -93,4 +99,25 @@ export function ensureTemporalServer(toolsDir: string, progress: (message: strin
   const modCache = run('go', ['env', 'GOMODCACHE']);
   cpSync(join(modCache, `${module}@${TEMPORAL_SERVER_VERSION}`, 'schema'), built.schemaDir, { recursive: true });
   return built;
+}
+
+/**
+ * Temporal's UI server (with its assets inside), built by `go install` through the Go module proxy
+ * at the pinned release (under a minute the first time), then found in <tools>/temporal-ui/<version>.
+ */
+export function ensureTemporalUi(toolsDir: string, progress: (message: string) => void = () => undefined): string {
+  const bin = resolve(toolsDir, 'temporal-ui', TEMPORAL_UI_VERSION, 'bin');
+  const server = join(bin, 'server');
+  if (existsSync(server)) return server;
+  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+    throw new ToolError("Building Temporal's UI server needs Go (https://go.dev/dl/) on PATH, with the Go module proxy reachable.");
+  }
+  mkdirSync(bin, { recursive: true });
+  progress(`Building Temporal's UI server ${TEMPORAL_UI_VERSION} from source with go install (first time only)...`);
+  run('go', ['install', `github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_VERSION}`], {
+    ...process.env,
+    GOBIN: bin,
+    GOFLAGS: '-buildvcs=false',
+  });
+  return server;
 }

@@ -10,12 +10,20 @@ export const TEST_TOKENS: TokenSettings = {
 };
 export const testVerify = createVerifier(TEST_TOKENS);
 
-/** A valid token for an actor. Case managers always work for a care provider; anyone else is scoped only when given one. */
-export function tokenFor(actor: Actor, careProviderId?: string): Promise<string> {
-  const careProvider = careProviderId ?? (actor.role === 'case_manager' ? 'shelter-tx-07' : undefined);
-  return signToken(
-    (TEST_TOKENS.key as { secret: string }).secret,
-    { sub: actor.id, role: actor.role, ...(careProvider ? { care_provider: careProvider } : {}) },
-    { issuer: TEST_TOKENS.issuer, audience: TEST_TOKENS.audience },
-  );
+/**
+ * Signs valid tokens with `secret` (the issuer and audience the API expects). Case managers always
+ * work for a care provider; anyone else is scoped only when given one.
+ */
+export function tokenSigner(secret: string): (actor: Actor, careProviderId?: string) => Promise<string> {
+  return (actor, careProviderId) => {
+    const careProvider = careProviderId ?? (actor.role === 'case_manager' ? 'shelter-tx-07' : undefined);
+    return signToken(
+      secret,
+      { sub: actor.id, role: actor.role, ...(careProvider ? { care_provider: careProvider } : {}) },
+      { issuer: TEST_TOKENS.issuer, audience: TEST_TOKENS.audience },
+    );
+  };
 }
+
+/** A valid token for an actor, signed with the tests' secret. */
+export const tokenFor = tokenSigner((TEST_TOKENS.key as { secret: string }).secret);

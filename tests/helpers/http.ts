@@ -22,18 +22,22 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** Signs a token for a caller, with the secret the API under test verifies. */
+export type TokenSigner = (actor: Actor, careProviderId?: string) => Promise<string>;
+
 /**
  * A client for an API: over HTTP at `target.base` (read at each call: a stack fills it in before its
- * tests run), or in process through a Fastify app's `inject` (no socket).
+ * tests run), or in process through a Fastify app's `inject` (no socket). Tokens are signed with the
+ * tests' secret unless `sign` says otherwise (another process's API, such as the cluster's).
  */
-export function apiClient(target: { base: string } | Pick<FastifyInstance, 'inject'>) {
+export function apiClient(target: { base: string } | Pick<FastifyInstance, 'inject'>, sign: TokenSigner = tokenFor) {
   async function withHeaders<T = Record<string, unknown>>(
     method: string,
     path: string,
     options: RequestOptions = {},
   ): Promise<Reply<T> & { headers: Headers }> {
     const { actor, body } = splitActor(options.body);
-    const token = options.token ?? (await tokenFor(options.as ?? actor ?? caseManager, options.careProvider));
+    const token = options.token ?? (await sign(options.as ?? actor ?? caseManager, options.careProvider));
     const headers = {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
