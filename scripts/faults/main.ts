@@ -29,6 +29,12 @@ import { Workload } from './workload';
 
 const log = (message: string): void => void process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
+/**
+ * History events after which the fault suite's cases continue as new: about five transitions, so
+ * that most cases roll over, some more than once, while workers, Temporal and APIs are killed.
+ */
+const FAULTS_CASE_HISTORY_LIMIT = 60;
+
 const COLUMNS = [
   'case',
   'sent',
@@ -83,7 +89,14 @@ export interface RunOptions {
 
 /** Runs the fault cases on a fresh stack; answers their rows (the stack is shut down either way). */
 export async function runFaults(options: RunOptions): Promise<{ rows: Row[]; serverErrorSamples: string[] }> {
-  const stack = await Stack.start({ workers: 2, apis: 2, log, ...(options.temporal ? { temporal: options.temporal.start } : {}) });
+  // Cases continue as new every few transitions, so that every fault also strikes cases rolling over.
+  const stack = await Stack.start({
+    workers: 2,
+    apis: 2,
+    log,
+    caseHistoryLimit: FAULTS_CASE_HISTORY_LIMIT,
+    ...(options.temporal ? { temporal: options.temporal.start } : {}),
+  });
   try {
     return await runFaultCases(stack, { ...options, temporalName: options.temporal?.name });
   } finally {

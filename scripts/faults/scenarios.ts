@@ -98,7 +98,8 @@ async function scenario(
   ctx.log(`${name}: done (read model settled in ${(settledMs / 1000).toFixed(1)} s)`);
   // Once the load is over, every call the fault struck has ended.
   const recoverMs = struck.recoverMs ?? (struck.at === undefined ? null : ctx.ledger.recoveryAfter(struck.at));
-  return { name, counts, verdict, recoverMs, notes: [...(struck.notes ?? []), ...unavailableNote(ctx.ledger, codesBefore)] };
+  const rolledOver = verdict.rolledOver > 0 ? [`${verdict.rolledOver} of ${verdict.cases} cases checked had continued as new`] : [];
+  return { name, counts, verdict, recoverMs, notes: [...(struck.notes ?? []), ...rolledOver, ...unavailableNote(ctx.ledger, codesBefore)] };
 }
 
 /** R1: `kill -9` of a worker mid-load with every case open; it comes back 5 s later. */
@@ -220,6 +221,7 @@ export const emptyVerdict = (): Verdict => ({
   mismatched: 0,
   unexpected: 0,
   problems: [],
+  rolledOver: 0,
 });
 
 /** R7: every recorded history replays against the current workflow code. */

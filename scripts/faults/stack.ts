@@ -34,6 +34,8 @@ export interface StackOptions {
   /** The Temporal server; default: the CLI's dev server with its data on disk in the stack's folder. */
   temporal?: (dataDir: string) => Promise<TemporalServer>;
   log: (message: string) => void;
+  /** REUNIFY_CASE_HISTORY_LIMIT of the API processes: low, so that cases continue as new under the faults. */
+  caseHistoryLimit?: number;
 }
 
 /** Polls until a Temporal frontend answers on `address`. */
@@ -141,6 +143,7 @@ export class Stack {
       AUTH_JWT_SECRET: jwtSecret,
       REUNIFY_CODEC_KEYS: `faults:${randomBytes(32).toString('base64')}`,
       API_RATE_LIMIT_PER_MINUTE: '1000000',
+      ...(options.caseHistoryLimit === undefined ? {} : { REUNIFY_CASE_HISTORY_LIMIT: String(options.caseHistoryLimit) }),
       // Info: the entry points say they are ready at that level.
       LOG_LEVEL: 'info',
     };

@@ -31,6 +31,8 @@ export interface Verdict {
   unexpected: number;
   /** What was found, a line per problem (the first few). */
   problems: string[];
+  /** Cases checked in a later run than their first: they continued as new under the load. */
+  rolledOver: number;
 }
 
 interface Observed {
@@ -134,7 +136,7 @@ async function check(temporal: Client, prisma: PrismaClient, record: CaseRecord,
 }
 
 export async function verify(temporal: Client, prisma: PrismaClient, records: readonly CaseRecord[]): Promise<Verdict> {
-  const verdict: Verdict = { cases: 0, lost: 0, duplicated: 0, unaccepted: 0, mismatched: 0, unexpected: 0, problems: [] };
+  const verdict: Verdict = { cases: 0, lost: 0, duplicated: 0, unaccepted: 0, mismatched: 0, unexpected: 0, problems: [], rolledOver: 0 };
   for (const record of records) {
     verdict.unexpected += record.unexpectedRefusals.length;
     for (const line of record.unexpectedRefusals.slice(0, 2))
@@ -145,6 +147,14 @@ export async function verify(temporal: Client, prisma: PrismaClient, records: re
     16,
     async (record) => {
       verdict.cases += 1;
+      const { runId, firstExecutionRunId } = await temporal.workflow
+        .getHandle(caseWorkflowId(record.caseId))
+        .describe()
+        .then(
+          (d) => ({ runId: d.runId, firstExecutionRunId: d.raw.workflowExecutionInfo?.firstRunId }),
+          () => ({ runId: '', firstExecutionRunId: '' }),
+        );
+      if (firstExecutionRunId && runId !== firstExecutionRunId) verdict.rolledOver += 1;
       await check(temporal, prisma, record, verdict).catch((err: unknown) => {
         verdict.mismatched += 1;
         verdict.problems.push(`${record.caseId}: could not be checked: ${(err as Error).message}`);

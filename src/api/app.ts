@@ -69,6 +69,7 @@ export function appOptionsFrom(config: Config, codec: PayloadCodec) {
   const tokens = tokenSettingsFrom(config);
   return {
     taskQueue: config.temporal.taskQueue,
+    ...(config.temporal.caseHistoryLimit === undefined ? {} : { caseHistoryLimit: config.temporal.caseHistoryLimit }),
     alertDelivery: config.alerts.delivery,
     alertStreamPollMs: config.alerts.streamPollMs,
     verify: createVerifier(tokens),

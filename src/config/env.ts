@@ -25,6 +25,8 @@ export const ConfigSchema = z
     ),
     TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('reunify-cases'),
+    /** History events after which a new case continues as new (the workflow's default, 2,000, when unset); the fault suite lowers it. */
+    REUNIFY_CASE_HISTORY_LIMIT: optional(z.coerce.number().int().min(40).max(40_000)),
     TEMPORAL_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
     TEMPORAL_CLI_PATH: optional(z.string()),
@@ -84,6 +86,7 @@ export const ConfigSchema = z
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      caseHistoryLimit: env.REUNIFY_CASE_HISTORY_LIMIT,
       devServerPort: env.TEMPORAL_PORT,
       devServerUiPort: env.TEMPORAL_UI_PORT,
       cliPath: env.TEMPORAL_CLI_PATH,

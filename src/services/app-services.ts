@@ -44,11 +44,13 @@ export interface ServiceConnections {
   workerWaitMs?: number;
   /** How new cases deliver alerts to the webhook (from configuration). */
   alertDelivery?: AlertDelivery;
+  /** History events after which new cases continue as new (from configuration; the workflow's default when unset). */
+  caseHistoryLimit?: number;
 }
 
 export function createServices(connections: ServiceConnections, log: ServiceLog): AppServices {
   const { temporal, prisma, taskQueue, decisionWaitMs = 2_000, workerWaitMs = 15_000 } = connections;
-  const workflows = temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs });
+  const workflows = temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs, historyLimit: connections.caseHistoryLimit });
   const readModel = prismaReadModel(prisma);
   const cases = createCaseService({
     workflows,

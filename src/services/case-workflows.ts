@@ -59,9 +59,11 @@ export interface TemporalCaseWorkflowsOptions {
   taskQueue: string;
   /** How long a call may wait for a worker before the API gives up with worker_unavailable. */
   workerWaitMs: number;
+  /** History events after which the cases it starts continue as new; unset: the workflow's default. */
+  historyLimit?: number | undefined;
 }
 
-export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: TemporalCaseWorkflowsOptions): CaseWorkflows {
+export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs, historyLimit }: TemporalCaseWorkflowsOptions): CaseWorkflows {
   const handle = (caseId: string) => temporal.workflow.getHandle(caseWorkflowId(caseId));
   /** Runs a call that needs a worker; after workerWaitMs the call is cancelled (it may still take effect later). */
   const withWorker = async <T>(caseId: string, call: () => Promise<T>): Promise<T> => {
@@ -81,7 +83,7 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs }: Tem
         .start(CASE_WORKFLOW_TYPE, {
           workflowId: caseWorkflowId(input.open.caseId),
           taskQueue,
-          args: [input],
+          args: [historyLimit === undefined ? input : { ...input, historyLimit }],
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         })

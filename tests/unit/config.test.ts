@@ -28,6 +28,13 @@ describe('config', () => {
     ]);
   });
 
+  it('takes a history limit for new cases within bounds, and says what is wrong otherwise', () => {
+    expect(parseConfig({}).temporal.caseHistoryLimit).toBeUndefined();
+    expect(parseConfig({ REUNIFY_CASE_HISTORY_LIMIT: '60' }).temporal.caseHistoryLimit).toBe(60);
+    expect(() => parseConfig({ REUNIFY_CASE_HISTORY_LIMIT: '10' })).toThrow(/REUNIFY_CASE_HISTORY_LIMIT: .*40/);
+    expect(() => parseConfig({ REUNIFY_CASE_HISTORY_LIMIT: 'many' })).toThrow(/REUNIFY_CASE_HISTORY_LIMIT/);
+  });
+
   it('uses a PostgreSQL server and an existing Temporal server when configured', () => {
     const config = parseConfig({
       DATABASE_URL: 'postgresql://reunify@db.internal/reunify',
