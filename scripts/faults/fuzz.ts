@@ -49,8 +49,11 @@ async function runSchemathesis(ctx: Context, actor: Actor, base: string): Promis
     '--report-dir',
     dir,
     '--no-color',
+    // One worker thread: with two, Hypothesis parses lambdas' source on both at once, and CPython
+    // 3.11 (this machine's 3.11.2 and 3.11.7) can fail that with "SystemError: AST constructor
+    // recursion depth mismatch", a crash of the tool that failed a run of R4 with no request at fault.
     '--workers',
-    '2',
+    '1',
   ];
   const env = { ...process.env, PYTHONPATH: st.pythonPath, REUNIFY_FUZZ_CARE_PROVIDER: actor.careProvider ?? '' };
   const output: string[] = [];
