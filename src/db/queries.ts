@@ -118,7 +118,12 @@ async function paged<Row, Item>(
 function keysetAfter<Where>(timeField: string, cursor: Cursor | undefined, direction: 'asc' | 'desc'): Where | Record<string, never> {
   if (!cursor) return {};
   const beyond = direction === 'asc' ? 'gt' : 'lt';
-  return { OR: [{ [timeField]: { [beyond]: cursor.at } }, { [timeField]: cursor.at, id: { [beyond]: cursor.id } }] } as Where;
+  // The bound on time alone is what an index on (time, id) can range over; the OR is the exact keyset.
+  const from = direction === 'asc' ? 'gte' : 'lte';
+  return {
+    [timeField]: { [from]: cursor.at },
+    OR: [{ [timeField]: { [beyond]: cursor.at } }, { [timeField]: cursor.at, id: { [beyond]: cursor.id } }],
+  } as Where;
 }
 
 function alertWhere({ open, level, careProviderId, category }: AlertFilter): Prisma.AlertWhereInput {
