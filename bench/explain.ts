@@ -29,16 +29,20 @@ class ExplainingClient extends CatalogTextClient {
     const into = sink.into;
     const config = args[0] as string | { text?: string; values?: unknown[] };
     const text = typeof config === 'string' ? config : config.text;
-    const values = typeof config === 'string' ? (args[1] as unknown[] | undefined) : config.values;
-    if (!into || !text || !/^\s*(SELECT|WITH)\b/i.test(text) || typeof args.at(-1) === 'function') return super.query(...args);
-    const explain = (super.query as (...a: unknown[]) => Promise<{ rows: Record<string, string>[] }>)({
+    const values = typeof config === 'string' ? args.find((arg) => Array.isArray(arg)) : config.values;
+    if (!into || !text || !/^\s*(SELECT|WITH)\b/i.test(text)) return super.query(...args);
+    const run = () => super.query(...args) as unknown;
+    // pg's pool asks with a callback, Prisma's adapter with a promise: explain first, then ask.
+    const explained = (super.query as (...a: unknown[]) => Promise<{ rows: Record<string, string>[] }>)({
       text: `EXPLAIN (ANALYZE, BUFFERS) ${text}`,
       values,
-    });
-    return explain.then((result) => {
-      into.push({ sql: text, plan: result.rows.map((row) => row['QUERY PLAN']).join('\n') });
-      return super.query(...args) as unknown;
-    }) as never;
+    }).then((result) => into.push({ sql: text, plan: result.rows.map((row) => row['QUERY PLAN']).join('\n') }));
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      explained.then(run, (err: unknown) => (callback as (err: unknown) => void)(err));
+      return undefined as never;
+    }
+    return explained.then(run) as never;
   }
 }
 
