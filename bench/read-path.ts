@@ -5,7 +5,7 @@ import { progress } from './progress';
 import { READ_PROVIDERS, fillReadModel } from './read-model-fill';
 import type { ReadPathResult } from './report';
 import type { Stack } from './stack';
-import { percentiles, pool } from './stats';
+import { percentiles, pool, roundTo } from './stats';
 
 /**
  * The read path: GET /cases and GET /alerts over HTTP with `readCases` cases in the database. The
@@ -88,11 +88,13 @@ export async function measureReadPath(stack: Stack, params: Params, failures: st
     concurrency: params.readConcurrency,
     concurrentMs: percentiles(concurrent.all),
     concurrentByShape: byShape(concurrent.byShape),
+    cpuMsPerRequest: sequential.cpuMsPerRequest,
   };
 }
 
 /** `total` requests over the shapes in turn, `limit` at a time; each request's time, overall and by shape. */
 async function timeShapes(shapes: number, total: number, limit: number, get: (shape: number, i: number) => Promise<number>) {
+  const cpu = process.cpuUsage();
   const all: number[] = [];
   const byShape: number[][] = Array.from({ length: shapes }, () => []);
   await pool(total, limit, async (i) => {
@@ -101,7 +103,8 @@ async function timeShapes(shapes: number, total: number, limit: number, get: (sh
     all.push(ms);
     byShape[shape]!.push(ms);
   });
-  return { all, byShape };
+  const used = process.cpuUsage(cpu);
+  return { all, byShape, cpuMsPerRequest: roundTo((used.user + used.system) / 1000 / total, 2) };
 }
 
 /** A shape's first page, or (`nextPage`) the page after it through the cursor: that request's time. */

@@ -74,6 +74,8 @@ export interface ReadPathResult {
   concurrency: number;
   concurrentMs: Percentiles;
   concurrentByShape: Record<string, Percentiles>;
+  /** CPU this process (the API and the client that loads it) spent a request, one at a time: what load does not change. */
+  cpuMsPerRequest: number;
 }
 
 export interface Capacity {
@@ -220,6 +222,7 @@ function readPathRows(read: ReadPathResult): Row[] {
       `${ms(read.ms)} / ${read.ms.max} ms`,
       'goal p99 ≤ 50 ms with 10,000 cases',
     ],
+    ['read path: CPU of the API and its client a request (the database server not counted)', `${read.cpuMsPerRequest} ms`, ''],
     [`read path, ${read.concurrency} at a time`, `${ms(read.concurrentMs)} / ${read.concurrentMs.max} ms`, 'goal p99 ≤ 50 ms'],
     ...Object.entries(read.byShape).map(([shape, one]): Row => [
       `  ${shape}: p50 / p95 / p99 (one at a time; ${read.concurrency} at a time)`,
