@@ -8,7 +8,7 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -46,7 +46,7 @@ function placeOf({ url, functionName }: ProfileNode['callFrame']): string {
   return own ? `${own[1]}/${own[2]!.split('/')[0]}` : url;
 }
 
-function summary(profile: Profile): string {
+export function summary(profile: Profile): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const byPlace = new Map<string, number>();
   const byFunction = new Map<string, number>();
