@@ -13,8 +13,9 @@ export interface Params {
   durationSeconds: number;
   /** Cases in the database while the read path (GET /cases) is measured. */
   readCases: number;
-  /** GET /cases requests timed. */
+  /** Read-path requests timed, one at a time and again at `readConcurrency` at a time. */
   readRequests: number;
+  readConcurrency: number;
 }
 
 export interface Flags {
@@ -26,6 +27,12 @@ export interface Flags {
   noCodec: boolean;
   /** The case worker in the benchmark's process rather than its own. */
   oneProcess: boolean;
+  /** Only the read path, on a read model the activities fill: no case worker, no workflows. */
+  readOnly: boolean;
+  /** Writes the plan (EXPLAIN ANALYZE, BUFFERS) of every read shape's SQL beside the results. */
+  explain: boolean;
+  /** Writes a CPU profile of the read path's concurrent pass beside the results. */
+  cpuProfile: boolean;
 }
 
 export const HELP = `npm run bench -- [options]   (README, "Benchmark": what each phase measures)
@@ -38,7 +45,12 @@ export const HELP = `npm run bench -- [options]   (README, "Benchmark": what eac
   --timer-seconds N     Window over which escalations fall due (default 120)
   --due-per-second N    Escalations due a second in that window (default 10)
   --read-cases N        Cases in the database for the read path (default 10000)
-  --read-requests N     GET /cases requests timed (default 1400)
+  --read-requests N     Read-path requests timed (GET /cases and /alerts; default 4000)
+  --read-concurrency N  Clients at once for the read path's second pass (default 4)
+  --read-only           Only the read path: fills the read model through the projection
+                        and alert activities (no workflows), then times every list shape
+  --explain             Also writes each read shape's query plans (EXPLAIN ANALYZE, BUFFERS)
+  --cpu-profile         Also profiles the read path's concurrent pass (.cpuprofile and a summary)
   --duration N          Seconds of sustained load after the lifecycles (default 0)
   --out DIR             Where results go (default bench/results)
   --smoke               Under a minute, what CI runs
@@ -63,7 +75,8 @@ const SMOKE: Params = {
   baseline: 30,
   durationSeconds: 0,
   readCases: 300,
-  readRequests: 70,
+  readRequests: 78,
+  readConcurrency: 2,
 };
 
 const OPTIONS = {
@@ -75,7 +88,11 @@ const OPTIONS = {
   baseline: { type: 'string', default: '300' },
   duration: { type: 'string', default: '0' },
   'read-cases': { type: 'string', default: '10000' },
-  'read-requests': { type: 'string', default: '1400' },
+  'read-requests': { type: 'string', default: '4000' },
+  'read-concurrency': { type: 'string', default: '4' },
+  'read-only': { type: 'boolean', default: false },
+  explain: { type: 'boolean', default: false },
+  'cpu-profile': { type: 'boolean', default: false },
   out: { type: 'string', default: join(__dirname, 'results') },
   'due-per-second': { type: 'string', default: '10' },
   smoke: { type: 'boolean', default: false },
@@ -84,7 +101,10 @@ const OPTIONS = {
   help: { type: 'boolean', default: false },
 } as const;
 
-type CountFlag = Exclude<keyof typeof OPTIONS, 'out' | 'smoke' | 'no-codec' | 'one-process' | 'help'>;
+type CountFlag = Exclude<
+  keyof typeof OPTIONS,
+  'out' | 'smoke' | 'no-codec' | 'one-process' | 'read-only' | 'explain' | 'cpu-profile' | 'help'
+>;
 
 /** The run's flags, or null for --help. */
 export function parseFlags(args: string[]): Flags | null {
@@ -113,6 +133,16 @@ export function parseFlags(args: string[]): Flags | null {
         durationSeconds: count('duration'),
         readCases: count('read-cases'),
         readRequests: count('read-requests'),
+        readConcurrency: count('read-concurrency', 1),
       };
-  return { params, out: values.out, smoke: values.smoke, noCodec: values['no-codec'], oneProcess: values['one-process'] };
+  return {
+    params,
+    out: values.out,
+    smoke: values.smoke,
+    noCodec: values['no-codec'],
+    oneProcess: values['one-process'],
+    readOnly: values['read-only'],
+    explain: values.explain,
+    cpuProfile: values['cpu-profile'],
+  };
 }

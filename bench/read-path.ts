@@ -1,99 +1,120 @@
+import type { BenchApi } from './api';
+import { profiled } from './cpu-profile';
 import type { Params } from './flags';
 import { progress } from './progress';
+import { READ_PROVIDERS, fillReadModel } from './read-model-fill';
 import type { ReadPathResult } from './report';
 import type { Stack } from './stack';
-import { percentiles } from './stats';
+import { percentiles, pool, roundTo } from './stats';
 
 /**
- * The read path: GET /cases over HTTP, one request at a time, with `readCases` cases in the
- * database. The cases the run opened as workflows count; the rest are written straight into the
- * read model (only read here): a mix of stages, care providers, categories, assignees, stays and
- * deadlines, so that each filter and sort has work to do. Each request is one of the list's
- * shapes a caseload screen asks, in turn, timed from request to parsed body.
+ * The read path: GET /cases and GET /alerts over HTTP with `readCases` cases in the database. The
+ * cases the run opened as workflows count; the rest are written by the worker's own projection and
+ * alert activities (bench/read-model-fill.ts). Every filter, sort and order the API offers, text
+ * search, the largest page and a caller scoped to one care provider, each a shape of its own; each
+ * request of a shape alternates between its first page and the page after it (through the cursor).
+ * Timed from request to parsed body, first one at a time, then `readConcurrency` at a time.
  */
-const PROVIDERS = ['read-tx-07', 'read-az-02', 'read-ca-11', 'read-il-03', 'read-ny-05'];
-const STATUSES = [
-  'intake',
-  'sponsor_identification',
-  'application',
-  'vetting',
-  'home_study',
-  'recommendation',
-  'release_decision',
-  'released',
-  'closed',
-];
-const CATEGORIES = ['1', '2A', '2B', '3', null];
 const DAY = 86_400_000;
+type Caller = 'supervisor' | 'caseManager';
 
-export const READ_SHAPES: Record<string, string> = {
-  'oldest admission first': '/cases?limit=50',
-  'least time left': '/cases?sort=least_time_left&limit=50',
-  'a care provider, at risk or breached': `/cases?careProviderId=${PROVIDERS[1]}&level=at_risk,breached&sort=least_time_left&limit=50`,
-  "a case manager's caseload": '/cases?assigneeId=cm-read-7&sort=least_time_left&limit=50',
-  'days in care 20 to 60, longest first': '/cases?minDaysInCare=20&maxDaysInCare=60&sort=days_in_care&limit=50',
-  'stages and category': '/cases?status=vetting,home_study&category=2B&limit=50',
-  'part of the case id': '/cases?q=0042&limit=50',
-  'next deadline within two days': `/cases?deadlineBefore=${encodeURIComponent(new Date(Date.now() + 2 * DAY).toISOString())}&limit=50`,
-};
-
-export async function measureReadPath(stack: Stack, params: Params, failures: string[]): Promise<ReadPathResult> {
-  const present = await stack.prisma.case.count();
-  const added = await fillTo(stack, params.readCases, present);
-  const cases = present + added;
-  progress(`Read path: ${cases} cases in the database (${added} written for it); ${params.readRequests} GET /cases`);
-  const shapes = Object.entries(READ_SHAPES);
-  const byShape: Record<string, number[]> = Object.fromEntries(shapes.map(([name]) => [name, []]));
-  const all: number[] = [];
-  // Warm the connection pool and the query plans: the first request of each shape is not timed.
-  for (const [, path] of shapes) await stack.api.get(path, stack.api.supervisor);
-  for (let i = 0; i < params.readRequests; i += 1) {
-    const [name, path] = shapes[i % shapes.length]!;
-    // Every other request of a shape asks the next page, through its cursor.
-    const reply = await stack.api.get(path, stack.api.supervisor);
-    if (reply.status !== 200) failures.push(`GET ${path} ${reply.status} ${JSON.stringify(reply.json).slice(0, 200)}`);
-    const cursor = (reply.json as { nextCursor?: string | null }).nextCursor;
-    const timed = i % 2 === 1 && cursor ? await stack.api.get(`${path}&after=${cursor}`, stack.api.supervisor) : reply;
-    all.push(timed.ms);
-    byShape[name]!.push(timed.ms);
-  }
+export function readShapes(now = Date.now()): Record<string, { path: string; caller?: Caller }> {
+  const provider = READ_PROVIDERS[2]!;
+  const soon = encodeURIComponent(new Date(now + 2 * DAY).toISOString());
   return {
-    casesInDatabase: cases,
-    requests: all.length,
-    ms: percentiles(all),
-    byShape: Object.fromEntries(Object.entries(byShape).map(([name, ms]) => [name, percentiles(ms)])),
+    'cases: oldest admission first': { path: '/cases?limit=50' },
+    'cases: newest admission first': { path: '/cases?order=desc&limit=50' },
+    'cases: least time left': { path: '/cases?sort=least_time_left&limit=50' },
+    'cases: most time left': { path: '/cases?sort=least_time_left&order=asc&limit=50' },
+    'cases: days in care, longest first': { path: '/cases?sort=days_in_care&limit=50' },
+    'cases: days in care 20 to 60': { path: '/cases?minDaysInCare=20&maxDaysInCare=60&sort=days_in_care&limit=50' },
+    'cases: stages': { path: '/cases?status=vetting,home_study&limit=50' },
+    'cases: category': { path: '/cases?category=2B&limit=50' },
+    'cases: no sponsor': { path: '/cases?category=none&sort=least_time_left&limit=50' },
+    'cases: care provider, at risk or breached': {
+      path: `/cases?careProviderId=${provider}&level=at_risk,breached&sort=least_time_left&limit=50`,
+    },
+    'cases: on track': { path: '/cases?level=on_track&limit=50' },
+    "cases: a case manager's caseload": { path: '/cases?assigneeId=cm-read-7&sort=least_time_left&limit=50' },
+    'cases: next deadline within two days': { path: `/cases?deadlineBefore=${soon}&limit=50` },
+    'cases: part of the case id': { path: '/cases?q=0042&limit=50' },
+    'cases: text matching nothing': { path: '/cases?q=nomatch&limit=50' },
+    'cases: every filter at once': {
+      path: `/cases?status=intake,sponsor_identification,application,vetting&careProviderId=${provider}&category=2A&assigneeId=cm-read-8&minDaysInCare=1&maxDaysInCare=170&level=on_track,at_risk,breached&deadlineBefore=${soon}&q=READ&sort=days_in_care&limit=50`,
+    },
+    'cases: largest page (500)': { path: '/cases?limit=500' },
+    "cases: a scoped case manager's provider": { path: '/cases?sort=least_time_left&limit=50', caller: 'caseManager' },
+    'alerts: newest first': { path: '/alerts?limit=50' },
+    'alerts: open': { path: '/alerts?open=true&limit=50' },
+    'alerts: resolved': { path: '/alerts?open=false&limit=50' },
+    'alerts: program lead, open': { path: '/alerts?level=program_lead&open=true&limit=50' },
+    'alerts: care provider, open': { path: `/alerts?careProviderId=${provider}&open=true&limit=50` },
+    'alerts: category': { path: '/alerts?category=2A&limit=50' },
+    'alerts: largest page (500)': { path: '/alerts?limit=500' },
+    "alerts: a scoped case manager's provider": { path: '/alerts?open=true&limit=50', caller: 'caseManager' },
   };
 }
 
-/** Writes synthetic cases until the database holds `target`; answers how many it wrote. */
-async function fillTo(stack: Stack, target: number, present: number): Promise<number> {
-  const missing = Math.max(0, target - present);
-  const now = Date.now();
-  for (let from = 0; from < missing; from += 1000) {
-    const rows = Array.from({ length: Math.min(1000, missing - from) }, (_, j) => {
-      const i = from + j;
-      const status = STATUSES[i % STATUSES.length]!;
-      const admitted = now - ((i * 7919) % 120) * DAY - (i % 24) * 3_600_000;
-      const discharged = status === 'released' || status === 'closed' ? admitted + (5 + (i % 40)) * DAY : null;
-      const open = status !== 'closed';
-      const due = now + (((i * 104_729) % 21) - 7) * DAY;
-      return {
-        id: `READ-${stack.started.toString(36)}-${String(i).padStart(5, '0')}`,
-        workflowId: `case-READ-${i}`,
-        careProviderId: PROVIDERS[i % PROVIDERS.length]!,
-        status,
-        sponsorCategory: CATEGORIES[i % CATEGORIES.length] ?? null,
-        admittedAt: new Date(admitted),
-        dischargedAt: discharged ? new Date(Math.min(discharged, now)) : null,
-        lastSeq: 1,
-        assigneeId: `cm-read-${i % 40}`,
-        nextDeadlineAt: open ? new Date(due) : null,
-        nextDeadlineLabel: open ? 'Length of stay' : null,
-        atRiskAt: open ? new Date(due - 2 * DAY) : null,
-      };
-    });
-    await stack.prisma.case.createMany({ data: rows });
-  }
-  if (missing > 0) await stack.prisma.$executeRawUnsafe('ANALYZE cases');
-  return missing;
+/** Fills the read model, then times every shape; `cpuProfile`: where to write a profile of the concurrent pass. */
+export async function measureReadPath(stack: Stack, params: Params, failures: string[], cpuProfile?: string): Promise<ReadPathResult> {
+  const present = await stack.prisma.case.count();
+  const missing = Math.max(0, params.readCases - present);
+  progress(`Read path: writing ${missing} cases through the projection and alert activities...`);
+  const t0 = performance.now();
+  const written = await fillReadModel(stack.prisma, stack.started.toString(36), missing);
+  progress(`Read model filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const [cases, transitions, alerts] = await Promise.all([
+    stack.prisma.case.count(),
+    stack.prisma.caseTransition.count(),
+    stack.prisma.alert.count(),
+  ]);
+  const shapes = Object.entries(readShapes());
+  const get = (shape: number, i: number) => timedGet(stack.api, shapes[shape]![1], i % 2 === 1, failures);
+  // Warm the connection pool and the query plans: the first request of each shape is not timed.
+  for (let s = 0; s < shapes.length; s += 1) await get(s, 1);
+  progress(`Read path: ${cases} cases, ${alerts} alerts; ${params.readRequests} requests one at a time`);
+  const sequential = await timeShapes(shapes.length, params.readRequests, 1, get);
+  progress(`Read path: ${params.readRequests} requests, ${params.readConcurrency} at a time`);
+  const concurrent = await profiled(cpuProfile, () => timeShapes(shapes.length, params.readRequests, params.readConcurrency, get));
+  const byShape = (ms: number[][]) => Object.fromEntries(shapes.map(([name], s) => [name, percentiles(ms[s]!)]));
+  return {
+    casesInDatabase: cases,
+    transitionsInDatabase: transitions,
+    alertsInDatabase: alerts,
+    written,
+    requests: sequential.all.length,
+    ms: percentiles(sequential.all),
+    byShape: byShape(sequential.byShape),
+    concurrency: params.readConcurrency,
+    concurrentMs: percentiles(concurrent.all),
+    concurrentByShape: byShape(concurrent.byShape),
+    cpuMsPerRequest: sequential.cpuMsPerRequest,
+  };
+}
+
+/** `total` requests over the shapes in turn, `limit` at a time; each request's time, overall and by shape. */
+async function timeShapes(shapes: number, total: number, limit: number, get: (shape: number, i: number) => Promise<number>) {
+  const cpu = process.cpuUsage();
+  const all: number[] = [];
+  const byShape: number[][] = Array.from({ length: shapes }, () => []);
+  await pool(total, limit, async (i) => {
+    const shape = i % shapes;
+    const ms = await get(shape, Math.floor(i / shapes));
+    all.push(ms);
+    byShape[shape]!.push(ms);
+  });
+  const used = process.cpuUsage(cpu);
+  return { all, byShape, cpuMsPerRequest: roundTo((used.user + used.system) / 1000 / total, 2) };
+}
+
+/** A shape's first page, or (`nextPage`) the page after it through the cursor: that request's time. */
+async function timedGet(api: BenchApi, shape: { path: string; caller?: Caller }, nextPage: boolean, failures: string[]): Promise<number> {
+  const token = api[shape.caller ?? 'supervisor'];
+  const first = await api.get(shape.path, token);
+  if (first.status !== 200) failures.push(`GET ${shape.path} ${first.status} ${JSON.stringify(first.json).slice(0, 200)}`);
+  const cursor = (first.json as { nextCursor?: string | null }).nextCursor;
+  if (!nextPage || !cursor) return first.ms;
+  const next = await api.get(`${shape.path}&after=${cursor}`, token);
+  if (next.status !== 200) failures.push(`GET ${shape.path}&after= ${next.status} ${JSON.stringify(next.json).slice(0, 200)}`);
+  return next.ms;
 }

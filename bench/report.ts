@@ -10,10 +10,11 @@ export interface BenchResult {
   machine: Machine;
   stack: StackInfo;
   params: Params;
-  baseline: BaselineResult;
-  reunify: ReunifyResult;
-  probe: ProbeResult;
-  capacity: CapacityResult;
+  /** The write phases; absent from a `--read-only` run. */
+  baseline?: BaselineResult;
+  reunify?: ReunifyResult;
+  probe?: ProbeResult;
+  capacity?: CapacityResult;
   readPath: ReadPathResult;
   /** The first 20 failed requests. */
   failures: string[];
@@ -60,12 +61,21 @@ export type ProbeResult = Record<ProbeMeasure, Percentiles>;
 
 export type CapacityResult = { skipped: true } | Capacity;
 
-/** GET /cases, one at a time, with `casesInDatabase` cases: overall and per query shape. */
+/** GET /cases and GET /alerts with `casesInDatabase` cases: one at a time, then `concurrency` at a time, overall and per shape. */
 export interface ReadPathResult {
   casesInDatabase: number;
+  transitionsInDatabase: number;
+  alertsInDatabase: number;
+  /** What the read path wrote through the activities to reach `casesInDatabase`. */
+  written: { cases: number; transitions: number; alerts: number };
   requests: number;
   ms: Percentiles;
   byShape: Record<string, Percentiles>;
+  concurrency: number;
+  concurrentMs: Percentiles;
+  concurrentByShape: Record<string, Percentiles>;
+  /** CPU this process (the API and the client that loads it) spent a request, one at a time: what load does not change. */
+  cpuMsPerRequest: number;
 }
 
 export interface Capacity {
@@ -108,10 +118,11 @@ type Row = [measure: string, value: string, goal: string];
 const ratio = (x: number, to: number): number => roundTo(x / to, 2);
 
 export function markdown(r: BenchResult): string {
+  const { reunify, baseline, probe, capacity } = r;
   const rows = [
-    ...throughputRows(r),
-    ...probeRows(r),
-    ...('skipped' in r.capacity ? [] : capacityRows(r.capacity)),
+    ...(reunify && baseline ? throughputRows(reunify, baseline) : []),
+    ...(probe && baseline ? probeRows(probe, baseline) : []),
+    ...(!capacity || 'skipped' in capacity ? [] : capacityRows(capacity)),
     ...readPathRows(r.readPath),
   ];
   return [
@@ -127,7 +138,7 @@ export function markdown(r: BenchResult): string {
   ].join('\n');
 }
 
-function throughputRows({ reunify, baseline }: BenchResult): Row[] {
+function throughputRows(reunify: ReunifyResult, baseline: BaselineResult): Row[] {
   return [
     [
       'transition latency p50 / p95 / p99',
@@ -146,7 +157,7 @@ function throughputRows({ reunify, baseline }: BenchResult): Row[] {
   ];
 }
 
-function probeRows({ probe, baseline }: BenchResult): Row[] {
+function probeRows(probe: ProbeResult, baseline: BaselineResult): Row[] {
   const backToBackBaseline = baseline.sequentialMs.p50;
   return [
     [
@@ -203,13 +214,20 @@ function memoryRows(memory: Memory): Row[] {
   ];
 }
 
-function readPathRows(read: ReadPathResult): string[][] {
+function readPathRows(read: ReadPathResult): Row[] {
+  const ms = (p: Percentiles) => `${p.p50} / ${p.p95} / ${p.p99}`;
   return [
     [
-      `read path: GET /cases p50 / p95 / p99 / max, ${read.casesInDatabase} cases in the database (${read.requests} requests)`,
-      `${read.ms.p50} / ${read.ms.p95} / ${read.ms.p99} / ${read.ms.max} ms`,
+      `read path (GET /cases, /alerts) p50 / p95 / p99 / max, one at a time: ${read.casesInDatabase} cases, ${read.transitionsInDatabase} transitions, ${read.alertsInDatabase} alerts (${read.requests} requests)`,
+      `${ms(read.ms)} / ${read.ms.max} ms`,
       'goal p99 ≤ 50 ms with 10,000 cases',
     ],
-    ...Object.entries(read.byShape).map(([shape, ms]) => [`  ${shape}: p50 / p99`, `${ms.p50} / ${ms.p99} ms`, '']),
+    ['read path: CPU of the API and its client a request (the database server not counted)', `${read.cpuMsPerRequest} ms`, ''],
+    [`read path, ${read.concurrency} at a time`, `${ms(read.concurrentMs)} / ${read.concurrentMs.max} ms`, 'goal p99 ≤ 50 ms'],
+    ...Object.entries(read.byShape).map(([shape, one]): Row => [
+      `  ${shape}: p50 / p95 / p99 (one at a time; ${read.concurrency} at a time)`,
+      `${ms(one)}; ${ms(read.concurrentByShape[shape]!)} ms`,
+      '',
+    ]),
   ];
 }

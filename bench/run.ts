@@ -5,12 +5,12 @@
  * then: (1) the baseline, a no-op Workflow Update; (2) full case lifecycles over HTTP, concurrently,
  * every transition timed from request to response, and a probe of single Updates; (3) capacity: many
  * open cases with pending timers, memory, and how late their alerts fire; (4) the read path, GET /cases
- * with `--read-cases` cases in the database. Writes JSON and Markdown
- * under bench/results.
+ * (GET /cases and /alerts) with `--read-cases` cases in the database. Writes JSON and Markdown
+ * under bench/results. `--read-only` runs the read path alone, without a case worker.
  *
  *   npm run bench -- [--cases 200] [--concurrency 16] [--open-cases 10000] [--timer-seconds 120]
  *                    [--due-per-second 10] [--baseline 300] [--duration 0] [--read-cases 10000]
- *                    [--read-requests 1400] [--smoke] [--no-codec] [--one-process]
+ *                    [--read-requests 4000] [--read-concurrency 4] [--read-only] [--smoke] [--no-codec] [--one-process]
  *
  * The worker's memory is measured alone. `--one-process` (or `--no-codec`, whose clients a separate
  * worker would not match) runs the worker in this process instead.
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 
 import { measureBaseline } from './baseline';
 import { measureCapacity } from './capacity';
+import { explainReadShapes } from './explain';
 import type { Flags } from './flags';
 import { FlagError, HELP, parseFlags } from './flags';
 import type { LifecycleTimings } from './lifecycles';
@@ -37,17 +38,26 @@ async function main(): Promise<void> {
   if (!flags) return void process.stdout.write(HELP);
   const { params } = flags;
   const started = Date.now();
-  const stack = await startStack({ started, noCodec: flags.noCodec, oneProcess: flags.oneProcess });
+  const stack = await startStack({ started, noCodec: flags.noCodec, oneProcess: flags.oneProcess, readOnly: flags.readOnly });
   try {
     // Requests that failed, in every phase.
     const failures: string[] = [];
+    const at = new Date(started).toISOString();
+    const extras = artifacts(flags, at);
+    if (flags.readOnly) {
+      const readPath = await measureReadPath(stack, params, failures, extras.cpuProfile);
+      if (extras.plans) await explainReadShapes(stack, extras.plans);
+      const totalSeconds = roundTo((Date.now() - started) / 1000, 1);
+      return write(flags, { at, machine: machine(), stack: stack.info, params, readPath, failures: failures.slice(0, 20), totalSeconds });
+    }
     const baseline = await measureBaseline(stack, params);
     const lifecycles = await runLifecycles(stack, params, failures);
     const probe = await probeUpdates(stack, params);
     const capacity = await measureCapacity(stack, params, failures);
-    const readPath = await measureReadPath(stack, params, failures);
+    const readPath = await measureReadPath(stack, params, failures, extras.cpuProfile);
+    if (extras.plans) await explainReadShapes(stack, extras.plans);
     write(flags, {
-      at: new Date(started).toISOString(),
+      at,
       machine: machine(),
       stack: stack.info,
       params,
@@ -82,11 +92,25 @@ function reunifyResult(timings: LifecycleTimings, baseline: BaselineResult, fail
   };
 }
 
+/** `<out>/[smoke-]<time>`: the results' path without its extension. */
+function resultsBase(flags: Flags, at: string): string {
+  return join(flags.out, `${flags.smoke ? 'smoke-' : ''}${at.replace(/[:.]/g, '-')}`);
+}
+
+/** Where `--cpu-profile` and `--explain` write, beside the results. */
+function artifacts(flags: Flags, at: string): { cpuProfile?: string; plans?: string } {
+  mkdirSync(flags.out, { recursive: true });
+  const base = resultsBase(flags, at);
+  return {
+    ...(flags.cpuProfile ? { cpuProfile: `${base}-read-path.cpuprofile` } : {}),
+    ...(flags.explain ? { plans: `${base}-read-plans.txt` } : {}),
+  };
+}
+
 /** `<out>/[smoke-]<time>.json` and `.md`; the Markdown table to stdout too. */
 function write(flags: Flags, result: BenchResult): void {
   mkdirSync(flags.out, { recursive: true });
-  const stamp = result.at.replace(/[:.]/g, '-');
-  const jsonPath = join(flags.out, `${flags.smoke ? 'smoke-' : ''}${stamp}.json`);
+  const jsonPath = `${resultsBase(flags, result.at)}.json`;
   writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
   const md = markdown(result);
   writeFileSync(jsonPath.replace(/\.json$/, '.md'), md);

@@ -28,6 +28,8 @@ export interface StackOptions {
   started: number;
   noCodec: boolean;
   oneProcess: boolean;
+  /** The read path alone: no case worker, no baseline worker. */
+  readOnly?: boolean;
 }
 
 /** The real stack under measurement, and what the phases need of it. */
@@ -37,6 +39,8 @@ export interface Stack {
   /** The load's Temporal client, with the same data converter as the worker. */
   client: Client;
   prisma: Database['prisma'];
+  /** The read model's PostgreSQL server. */
+  databaseUrl: string;
   baselineTaskQueue: string;
   /** The case worker's own process; undefined when it runs in this one. */
   workerProcess: Running | undefined;
@@ -86,7 +90,7 @@ async function bringUp(config: Config, options: StackOptions, life: Lifecycle): 
   progress(
     `Starting the stack (${config.temporal.address ? `Temporal at ${config.temporal.address}` : 'dev server'}, ${config.database.kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL server'})...`,
   );
-  const { temporal, db } = await startServers(config, life, progress);
+  const { temporal, database, db } = await startServers(config, life, progress);
   const codec = codecFrom(config);
   const dataConverter = options.noCodec ? undefined : dataConverterOf(codec);
   const connections = await life.step(
@@ -97,8 +101,9 @@ async function bringUp(config: Config, options: StackOptions, life: Lifecycle): 
   const baselineTaskQueue = `${taskQueue}-baseline`;
   const setup: WorkerSetup = { config, namespace: temporal.namespace, taskQueue, baselineTaskQueue, dataConverter, db, connections };
   // With --no-codec a separate worker (which always seals payloads) would not match the clients.
-  const workerProcess = options.oneProcess || options.noCodec ? undefined : await spawnWorker(setup, temporal.address, life);
-  await runWorkersHere(setup, workerProcess === undefined, life);
+  const separate = !options.readOnly && !options.oneProcess && !options.noCodec;
+  const workerProcess = separate ? await spawnWorker(setup, temporal.address, life) : undefined;
+  if (!options.readOnly) await runWorkersHere(setup, workerProcess === undefined, life);
   const { api } = await life.step(
     () => startApi({ config, codec, temporal: connections.client, prisma: db.prisma, taskQueue }),
     ({ app }) => app.close(),
@@ -109,6 +114,7 @@ async function bringUp(config: Config, options: StackOptions, life: Lifecycle): 
     started: options.started,
     client: connections.client,
     prisma: db.prisma,
+    databaseUrl: database.url,
     baselineTaskQueue,
     workerProcess,
     api,
@@ -180,9 +186,10 @@ async function runWorkersHere(setup: WorkerSetup, caseWorkerHere: boolean, life:
 }
 
 function stackInfo(config: Config, options: StackOptions, workerProcess: boolean): StackInfo {
+  const here = options.readOnly ? 'none (--read-only)' : 'in this process, with the API, the database and the load';
   return {
     workerMaxCachedWorkflows: config.workerMaxCachedWorkflows,
-    worker: workerProcess ? 'own process (npm run start:worker)' : 'in this process, with the API, the database and the load',
+    worker: workerProcess ? 'own process (npm run start:worker)' : here,
     temporal: config.temporal.address ?? 'dev server (SQLite WAL)',
     database: config.database.kind,
     codec: options.noCodec ? 'none (--no-codec)' : 'AES-256-GCM',

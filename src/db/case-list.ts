@@ -49,7 +49,9 @@ function filters(f: CaseFilter, asOf: Date): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
   if (f.status?.length) where.push(Prisma.sql`c.status IN (${Prisma.join(f.status)})`);
   if (f.careProviderId) where.push(Prisma.sql`c.care_provider_id = ${f.careProviderId}`);
-  if (f.category) where.push(Prisma.sql`COALESCE(c.sponsor_category, 'none') = ${f.category}`);
+  // The column itself (not COALESCE), so that the planner knows from its statistics how many match.
+  if (f.category === 'none') where.push(Prisma.sql`(c.sponsor_category IS NULL OR c.sponsor_category = 'none')`);
+  else if (f.category) where.push(Prisma.sql`c.sponsor_category = ${f.category}`);
   if (f.assigneeId) where.push(Prisma.sql`c.assignee_id = ${f.assigneeId}`);
   const days = Prisma.sql`(COALESCE(c.discharged_at, ${asOf}::timestamptz) - c.admitted_at)`;
   if (f.minDaysInCare !== undefined) where.push(Prisma.sql`${days} >= ${f.minDaysInCare * DAY_MS} * interval '1 millisecond'`);
@@ -78,10 +80,26 @@ const COLUMNS = Prisma.sql`c.id, c.status, c.care_provider_id, c.sponsor_categor
 
 export async function listCases(prisma: PrismaClient, filter: CaseFilter, page: CasePageRequest): Promise<CaseList> {
   const asOf = new Date(page.after?.asOf ?? Date.now());
+  const where = filters(filter, asOf);
+  const rows =
+    page.sort === 'days_in_care' ? await byDaysInCare(prisma, filter, where, page, asOf) : await byColumn(prisma, where, page, asOf);
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map((row) => caseSummary(row, asOf)),
+    nextCursor:
+      rows.length > page.limit && last
+        ? encodeCaseCursor({ sort: page.sort, key: last.sort_key, id: last.id, asOf: asOf.getTime() })
+        : null,
+    asOf: asOf.toISOString(),
+  };
+}
+
+/** Up to `limit + 1` rows by admission or least time left: a column its index serves in order and in the keyset. */
+async function byColumn(prisma: PrismaClient, where: Prisma.Sql[], page: CasePageRequest, asOf: Date): Promise<CaseRow[]> {
   const { column, keyMs, toParam } = sortColumn(page.sort, asOf);
   const direction = page.order === 'asc' ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   const beyond = page.order === 'asc' ? Prisma.sql`>` : Prisma.sql`<`;
-  const where = filters(filter, asOf);
   const read = (conditions: Prisma.Sql[], take: number) =>
     prisma.$queryRaw<CaseRow[]>`
       SELECT ${COLUMNS}, ${keyMs} AS sort_key FROM cases c
@@ -101,26 +119,70 @@ export async function listCases(prisma: PrismaClient, filter: CaseFilter, page: 
           ],
           page.limit + 1,
         );
-  const rows =
-    keyed.length > page.limit || page.sort !== 'least_time_left'
-      ? keyed
-      : [
-          ...keyed,
-          ...(await read(
-            [Prisma.sql`${column} IS NULL`, ...(after?.key === null ? [Prisma.sql`c.id ${beyond} ${after.id}`] : [])],
-            page.limit + 1 - keyed.length,
-          )),
-        ];
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return {
-    items: items.map((row) => caseSummary(row, asOf)),
-    nextCursor:
-      rows.length > page.limit && last
-        ? encodeCaseCursor({ sort: page.sort, key: last.sort_key, id: last.id, asOf: asOf.getTime() })
-        : null,
-    asOf: asOf.toISOString(),
-  };
+  if (keyed.length > page.limit || page.sort !== 'least_time_left') return keyed;
+  return [
+    ...keyed,
+    ...(await read(
+      [Prisma.sql`${column} IS NULL`, ...(after?.key === null ? [Prisma.sql`c.id ${beyond} ${after.id}`] : [])],
+      page.limit + 1 - keyed.length,
+    )),
+  ];
+}
+
+const STAY = Prisma.sql`(c.discharged_at - c.admitted_at)`;
+const ms = (n: number) => Prisma.sql`(${n}::float8 * interval '1 millisecond')`;
+
+/**
+ * Up to `limit + 1` rows by days in care. The days depend on the list's instant, so no index holds
+ * them; but among cases still in care they follow admission (longest: admitted first), and a
+ * discharged case's stay is fixed. So each half is read in the order of its own partial index
+ * (migration 20261201000000_read_path_indexes), a page at most, and the two merged: a page costs
+ * a page, not a sort of every case. Each half also keeps the exact conditions the single query had
+ * (the keyset on the computed days, the days filters), so the rows and their order are the same.
+ */
+async function byDaysInCare(
+  prisma: PrismaClient,
+  filter: CaseFilter,
+  where: Prisma.Sql[],
+  page: CasePageRequest,
+  asOf: Date,
+): Promise<CaseRow[]> {
+  const { column: days } = sortColumn('days_in_care', asOf);
+  const desc = page.order === 'desc';
+  const direction = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const key = page.after?.key ?? undefined;
+  const after =
+    page.after && key !== undefined ? [Prisma.sql`(${days}, c.id) ${desc ? Prisma.sql`<` : Prisma.sql`>`} (${key}, ${page.after.id})`] : [];
+  // In care: days = asOf - admission. Bounds on admission (1 ms wide of exact) let the index range.
+  const admittedBy = (daysMs: number, slack: number) => Prisma.sql`${asOf}::timestamptz - ${ms(daysMs + slack)}`;
+  const inCare = [
+    Prisma.sql`c.discharged_at IS NULL`,
+    ...(key === undefined
+      ? []
+      : [desc ? Prisma.sql`c.admitted_at >= ${admittedBy(key, 1)}` : Prisma.sql`c.admitted_at <= ${admittedBy(key, -1)}`]),
+    ...(filter.minDaysInCare === undefined ? [] : [Prisma.sql`c.admitted_at <= ${admittedBy(filter.minDaysInCare * DAY_MS, -1)}`]),
+    ...(filter.maxDaysInCare === undefined ? [] : [Prisma.sql`c.admitted_at >= ${admittedBy(filter.maxDaysInCare * DAY_MS, 1)}`]),
+  ];
+  // Discharged: days = the stay, which the expression index orders.
+  const discharged = [
+    Prisma.sql`c.discharged_at IS NOT NULL`,
+    ...(page.after && key !== undefined
+      ? [Prisma.sql`(${STAY}, c.id) ${desc ? Prisma.sql`<=` : Prisma.sql`>=`} (${ms(key)}, ${page.after.id})`]
+      : []),
+    ...(filter.minDaysInCare === undefined ? [] : [Prisma.sql`${STAY} >= ${ms(filter.minDaysInCare * DAY_MS - 1)}`]),
+    ...(filter.maxDaysInCare === undefined ? [] : [Prisma.sql`${STAY} <= ${ms(filter.maxDaysInCare * DAY_MS + 1)}`]),
+  ];
+  const take = page.limit + 1;
+  const half = (conditions: Prisma.Sql[], order: Prisma.Sql) => Prisma.sql`(
+      SELECT ${COLUMNS}, ${days} AS sort_key FROM cases c
+      WHERE ${Prisma.join([...where, ...after, ...conditions], ' AND ')}
+      ORDER BY ${order}
+      LIMIT ${take})`;
+  const inCareOrder = desc ? Prisma.sql`c.admitted_at ASC, c.id DESC` : Prisma.sql`c.admitted_at DESC, c.id ASC`;
+  return prisma.$queryRaw<CaseRow[]>`
+    SELECT * FROM (${half(inCare, inCareOrder)} UNION ALL ${half(discharged, Prisma.sql`${STAY} ${direction}, c.id ${direction}`)}) AS c
+    ORDER BY c.sort_key ${direction}, c.id ${direction}
+    LIMIT ${take}`;
 }
 
 function caseSummary(row: CaseRow, asOf: Date): CaseSummary {

@@ -5,11 +5,11 @@ import type { SponsorCategory } from '../contracts/case-events';
 import type { CaseStatus } from '../contracts/case-status';
 import type { DeadlineLevel } from '../contracts/deadlines';
 import type { AlertView, CaseList, CaseSort, Page } from '../contracts/read-model';
+import { readAlerts } from './alert-list';
 import { listCases } from './case-list';
 import type { CaseCursor, Cursor } from './cursor';
 import { encodeCursor } from './cursor';
 import type { Alert, PrismaClient } from './generated/client';
-import type { Prisma } from './generated/client';
 
 /**
  * The read model as the API reads it: lookups, and lists paged by keyset (a cursor of the last
@@ -74,12 +74,7 @@ export function prismaReadModel(prisma: PrismaClient): ReadModel {
     listCases: (filter, page) => listCases(prisma, filter, page),
     listAlerts: (filter, { limit, after }) =>
       paged(
-        (take) =>
-          prisma.alert.findMany({
-            where: { ...alertWhere(filter), ...keysetAfter<Prisma.AlertWhereInput>('firedAt', after, 'desc') },
-            orderBy: [{ firedAt: 'desc' }, { id: 'desc' }],
-            take,
-          }),
+        (take) => readAlerts(prisma, filter, after, take),
         limit,
         (row) => ({ at: row.firedAt, id: row.id }),
         alertView,
@@ -112,22 +107,6 @@ async function paged<Row, Item>(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
-}
-
-/** Rows after the cursor in (time, id) order, ascending or descending; ties on time go by id. */
-function keysetAfter<Where>(timeField: string, cursor: Cursor | undefined, direction: 'asc' | 'desc'): Where | Record<string, never> {
-  if (!cursor) return {};
-  const beyond = direction === 'asc' ? 'gt' : 'lt';
-  return { OR: [{ [timeField]: { [beyond]: cursor.at } }, { [timeField]: cursor.at, id: { [beyond]: cursor.id } }] } as Where;
-}
-
-function alertWhere({ open, level, careProviderId, category }: AlertFilter): Prisma.AlertWhereInput {
-  return {
-    ...(open === undefined ? {} : { resolvedAt: open ? null : { not: null } }),
-    ...(level ? { level } : {}),
-    ...(careProviderId ? { careProviderId } : {}),
-    ...(category ? { sponsorCategory: category } : {}),
-  };
 }
 
 function alertView(row: Alert): AlertView {

@@ -44,8 +44,12 @@ it(`runs the benchmark end to end on ${server ? 'the PostgreSQL server in DATABA
     // 2 escalations a second over an 8-second window: 16 of the 40 cases fall due while it runs.
     expect(result.capacity).toMatchObject({ openCases: 40, escalationsDue: 16, escalationsFired: 16 });
     expect(result.capacity.escalationsMeasured).toBeGreaterThan(0);
-    expect(result.readPath).toMatchObject({ casesInDatabase: 300, requests: 70 });
-    expect(result.readPath.ms.n).toBe(70);
+    // 26 shapes of GET /cases and GET /alerts, three requests each, one at a time and then two at a time.
+    expect(result.readPath).toMatchObject({ casesInDatabase: 300, requests: 78, concurrency: 2 });
+    expect(result.readPath.ms.n).toBe(78);
+    expect(result.readPath.concurrentMs.n).toBe(78);
+    expect(result.readPath.alertsInDatabase).toBeGreaterThan(0);
+    expect(Object.keys(result.readPath.byShape).filter((shape) => shape.startsWith('alerts: '))).toHaveLength(8);
     expect(result.capacity.timerLatenessMs.n).toBe(result.capacity.escalationsMeasured);
     expect(result.stack.worker).toMatch(/^own process/);
     expect(result.stack.database).toBe(server ? 'server' : 'embedded');
