@@ -5,7 +5,7 @@ import { AcknowledgeAlertSchema } from '../contracts/alerts';
 import type { CaseCommandRequest, CaseEvent, ReleaseDecisionSignal } from '../contracts/case-events';
 import { CaseCommandSchema, ReassignCaseSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
 import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
-import type { Assignment, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
+import type { Assignment, CaseMove, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
 import type { DeadlineSummary } from '../contracts/deadlines';
 import { CaseFailure } from '../contracts/failures';
 import { KeyedCaseCommandSchema } from '../contracts/idempotency';
@@ -205,11 +205,11 @@ export class CaseState {
     if (!outcome.accepted) throw refusalFailure(outcome.refusal);
   }
 
-  /** Applies a command the validator let through; answers the new view. */
-  applyCommand(request: CaseCommandRequest, requestId: string | null): CaseView {
+  /** Applies a command the validator let through; answers the move. */
+  applyCommand(request: CaseCommandRequest, requestId: string | null): CaseMove {
     const refusal = this.apply(CaseCommandSchema.parse(request), requestId);
     if (refusal) throw refusalFailure(refusal); // unreachable unless the validator was skipped
-    return this.view();
+    return this.move(requestId);
   }
 
   /**
@@ -223,14 +223,33 @@ export class CaseState {
   }
 
   /** Applies or refuses a keyed command once; the same key and request again answer the same outcome. */
-  applyKeyedCommand(request: unknown): CaseView {
+  applyKeyedCommand(request: unknown): CaseMove {
     const { key, fingerprint, command } = KeyedCaseCommandSchema.parse(request);
     this.assertKeyFor(key, fingerprint);
     const known = this.keyed.get(key);
     const refusal = known ? known.refusal : (this.apply(command, key) ?? null);
     if (!known) this.keyed.set(key, { fingerprint, refusal });
     if (refusal) throw refusalFailure(refusal);
-    return this.view();
+    return this.move(key);
+  }
+
+  /**
+   * The answer to an accepted event (issue 18): the case now, and the transition the request made
+   * (the last one, unless a later event followed a repeated key's). Small and the same size at any
+   * age of the case, unlike the view with its whole history.
+   */
+  private move(requestId: string | null): CaseMove {
+    const now = new Date().toISOString();
+    const transition =
+      (requestId === null ? undefined : this.transitions.findLast((t) => t.requestId === requestId)) ?? this.transitions.at(-1)!;
+    return {
+      caseId: this.open.caseId,
+      status: toCaseStatus(this.snapshot),
+      closed: this.closed,
+      allowedEvents: allowedEventsByRole(this.snapshot, now),
+      checks: checkStatuses(this.snapshot, now),
+      transition,
+    };
   }
 
   private assertKeyFor(key: string, fingerprint: string): void {

@@ -130,11 +130,10 @@ export const firedIds = (recorded: Recorded): string[] => recorded.alerts.flatMa
 
 export const projectedSeqs = (projected: CaseProjection[]) => projected.flatMap((p) => p.transitions.map((t) => t.seq));
 
-/** Sends case-manager events in order as Updates; answers the last view. */
+/** Sends case-manager events in order as Updates; answers the view after the last (an Update answers only the move). */
 export async function send(handle: CaseHandle, ...requests: CaseCommandRequest[]): Promise<CaseView> {
-  let view: CaseView | undefined;
-  for (const request of requests) view = await handle.executeUpdate(caseCommandUpdate, { args: [request] });
-  return view ?? handle.query(caseViewQuery);
+  for (const request of requests) await handle.executeUpdate(caseCommandUpdate, { args: [request] });
+  return handle.query(caseViewQuery);
 }
 
 /** Clears every check the case has pending, as the case manager would once each result is in. */

@@ -3,7 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 
 import type { CaseCommandRequest } from '../../src/contracts/case-events';
 import { CaseCommandSchema } from '../../src/contracts/case-events';
-import type { CaseView } from '../../src/contracts/case-view';
+import type { CaseMove } from '../../src/contracts/case-view';
+import { moveOf } from '../../src/contracts/case-view';
 import { keyedUpdateId } from '../../src/contracts/idempotency';
 import { caseCommandOnceUpdate, caseViewQuery } from '../../src/contracts/messages';
 import { idempotencyOf } from '../../src/services/idempotency';
@@ -22,14 +23,16 @@ jest.setTimeout(60_000);
 const kit = useCaseWorkflowKit();
 
 /** Sends a case manager's event with a key, as the API does; answers the view or the failure. */
-async function keyed(handle: CaseHandle, key: string, request: CaseCommandRequest): Promise<CaseView | ApplicationFailure> {
+async function keyed(handle: CaseHandle, key: string, request: CaseCommandRequest): Promise<CaseMove | ApplicationFailure> {
   const caseId = handle.workflowId.replace(/^case-/, '');
   const { fingerprint } = idempotencyOf(key, caseId, CaseCommandSchema.parse(request));
   try {
-    return await handle.executeUpdate(caseCommandOnceUpdate, {
-      args: [{ key, fingerprint, command: request }],
-      updateId: keyedUpdateId(key, fingerprint),
-    });
+    return moveOf(
+      await handle.executeUpdate(caseCommandOnceUpdate, {
+        args: [{ key, fingerprint, command: request }],
+        updateId: keyedUpdateId(key, fingerprint),
+      }),
+    );
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause;
     throw err;
