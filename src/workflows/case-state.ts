@@ -116,6 +116,21 @@ export class CaseState {
     return this.dirty || this.unprojected.length > 0 || this.unauditedRefusals.length > 0 || this.unprojectedAssignments.length > 0;
   }
 
+  /** Transitions, reassignments and refused decisions the read model has not been given. */
+  get unprojectedCount(): number {
+    return this.unprojected.length + this.unauditedRefusals.length + this.unprojectedAssignments.length;
+  }
+
+  /** True once the case's opening (seq 0) has been handed to the read model. */
+  get openingProjected(): boolean {
+    return this.projections > 0;
+  }
+
+  /** True while alerts wait to be handed to the read model. */
+  get alertsToRecord(): boolean {
+    return this.alerts.hasUnrecorded;
+  }
+
   /** When the next deadline is due (epoch ms), if nothing changes: an alert, or under today's rules the 18th birthday. */
   get nextDeadlineAt(): number | null {
     const ageOut = this.ageOutAt;

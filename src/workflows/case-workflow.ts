@@ -30,6 +30,7 @@ import {
 import { DEFAULT_TARGETS, VersionedTargetsSchema } from '../contracts/targets';
 import type { RulesVersion } from '../machines/case-machine';
 import { CaseState } from './case-state';
+import { BATCHED_PROJECTION_PATCH, ProjectionPacing } from './projection-pacing';
 import { alertsLetter, deadLetterOrThrow, projectionLetter } from './read-model-writes';
 import { WebhookDeliveries } from './webhook-deliveries';
 
@@ -70,6 +71,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     ...(input.assigneeId === undefined ? {} : { assigneeId: input.assigneeId }),
     ...(input.history === undefined ? {} : { history: parseHistory(input.history) }),
   });
+  const pacing = new ProjectionPacing(patched(BATCHED_PROJECTION_PATCH));
   const webhook = new WebhookDeliveries(input.alertDelivery ?? DEFAULT_ALERT_DELIVERY, state.caseId, recordDeadLetter);
 
   // Message-handling API: each handler hands its message to the case state.
@@ -96,6 +98,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   for (;;) {
     state.ageOutIfDue();
     state.keepDeadlines();
+    if (pacing.holds(state)) {
+      await pacing.wait(state);
+      continue;
+    }
     const projection = state.takeProjection(projectsDeadlines);
     if (projection) {
       let projected: Awaited<ReturnType<typeof projectCase>> | undefined;
