@@ -127,7 +127,18 @@ export function markdown(r: BenchResult): string {
   ].join('\n');
 }
 
-function throughputRows({ reunify, baseline }: BenchResult): Row[] {
+/**
+ * Issue 18's P2: lifecycles a second against what raw Updates allow, that is the baseline's
+ * Updates a second at the same concurrency (callers / p50) over the transitions of a lifecycle.
+ */
+function lifecyclesAgainstRaw({ reunify, baseline, params }: BenchResult): number {
+  const transitionsPerLifecycle = reunify.transitionsPerSecond / reunify.lifecyclesPerSecond;
+  const rawLifecyclesPerSecond = (params.concurrency * 1000) / baseline.concurrentMs.p50 / transitionsPerLifecycle;
+  return ratio(reunify.lifecyclesPerSecond, rawLifecyclesPerSecond);
+}
+
+function throughputRows(r: BenchResult): Row[] {
+  const { reunify, baseline } = r;
   return [
     [
       'transition latency p50 / p95 / p99',
@@ -140,7 +151,9 @@ function throughputRows({ reunify, baseline }: BenchResult): Row[] {
       `${reunify.ratioToBaselineP50} / ${reunify.ratioToSequentialBaselineP50}`,
       'goal ≤ 1.3',
     ],
+    ['ratio to baseline p99 (same concurrency)', `${ratio(reunify.transitionMs.p99, baseline.concurrentMs.p99)}`, 'goal ≤ 1.5'],
     ['lifecycles per second', `${reunify.lifecyclesPerSecond}`, 'goal ≥ 10 on two cores'],
+    ['lifecycles per second against what raw Updates allow', `${lifecyclesAgainstRaw(r)}`, 'goal ≥ 0.6'],
     ['transitions per second', `${reunify.transitionsPerSecond}`, ''],
     ['failed requests', `${reunify.failedRequests}`, ''],
   ];
