@@ -120,7 +120,7 @@ const ratio = (x: number, to: number): number => roundTo(x / to, 2);
 export function markdown(r: BenchResult): string {
   const { reunify, baseline, probe, capacity } = r;
   const rows = [
-    ...(reunify && baseline ? throughputRows(reunify, baseline) : []),
+    ...(reunify && baseline ? throughputRows(reunify, baseline, r.params) : []),
     ...(probe && baseline ? probeRows(probe, baseline) : []),
     ...(!capacity || 'skipped' in capacity ? [] : capacityRows(capacity)),
     ...readPathRows(r.readPath),
@@ -138,7 +138,17 @@ export function markdown(r: BenchResult): string {
   ].join('\n');
 }
 
-function throughputRows(reunify: ReunifyResult, baseline: BaselineResult): Row[] {
+/**
+ * Issue 18's P2: lifecycles a second against what raw Updates allow, that is the baseline's
+ * Updates a second at the same concurrency (callers / p50) over the transitions of a lifecycle.
+ */
+function lifecyclesAgainstRaw(reunify: ReunifyResult, baseline: BaselineResult, params: BenchResult['params']): number {
+  const transitionsPerLifecycle = reunify.transitionsPerSecond / reunify.lifecyclesPerSecond;
+  const rawLifecyclesPerSecond = (params.concurrency * 1000) / baseline.concurrentMs.p50 / transitionsPerLifecycle;
+  return ratio(reunify.lifecyclesPerSecond, rawLifecyclesPerSecond);
+}
+
+function throughputRows(reunify: ReunifyResult, baseline: BaselineResult, params: BenchResult['params']): Row[] {
   return [
     [
       'transition latency p50 / p95 / p99',
@@ -151,7 +161,9 @@ function throughputRows(reunify: ReunifyResult, baseline: BaselineResult): Row[]
       `${reunify.ratioToBaselineP50} / ${reunify.ratioToSequentialBaselineP50}`,
       'goal ≤ 1.3',
     ],
+    ['ratio to baseline p99 (same concurrency)', `${ratio(reunify.transitionMs.p99, baseline.concurrentMs.p99)}`, 'goal ≤ 1.5'],
     ['lifecycles per second', `${reunify.lifecyclesPerSecond}`, 'goal ≥ 10 on two cores'],
+    ['lifecycles per second against what raw Updates allow', `${lifecyclesAgainstRaw(reunify, baseline, params)}`, 'goal ≥ 0.6'],
     ['transitions per second', `${reunify.transitionsPerSecond}`, ''],
     ['failed requests', `${reunify.failedRequests}`, ''],
   ];

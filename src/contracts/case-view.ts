@@ -189,6 +189,37 @@ export const CaseViewSchema = z.object({
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 
+/**
+ * What a case answers to an accepted event (the Update's result, and POST /cases/:id/events):
+ * where the case is now, what may follow, and the transition just made. The full view stays on
+ * GET /cases/:id, so that an event costs neither re-encoding nor re-validating the case's history.
+ */
+export const CaseMoveSchema = z.object({
+  caseId: z.string(),
+  status: CaseStatusSchema,
+  closed: z.boolean().describe('True once the case accepts no more events'),
+  allowedEvents: AllowedEventsByRoleSchema.describe('Events allowed now, by the role that may send them'),
+  checks: z
+    .record(CheckSchema, CheckStatusSchema)
+    .nullable()
+    .describe("Each check for the current sponsor, as in the case's view; null before a sponsor is identified"),
+  transition: CaseTransitionSchema.describe('The transition the event made'),
+});
+export type CaseMove = z.infer<typeof CaseMoveSchema>;
+
+/**
+ * A case's answer to an event as the API reads it: the move, or (from workflow code before the
+ * move, or an Idempotency-Key's first outcome recorded by it) the full view, whose last
+ * transition is the one the event made.
+ */
+export function moveOf(answer: CaseMove | CaseView): CaseMove {
+  if ('transition' in answer) return answer;
+  const { caseId, status, closed, allowedEvents, checks, transitions } = answer;
+  const transition = transitions.at(-1);
+  if (!transition) throw new Error(`The answer of case ${caseId} has no transition`);
+  return { caseId, status, closed, allowedEvents, checks, transition };
+}
+
 /** GET /cases/:id: the live view, each deadline with where the case stands against it now. */
 export const CaseDetailSchema = CaseViewSchema.extend({
   deadlines: z

@@ -3,7 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcknowledgeAlert, AlertAck, AlertDelivery } from './alerts';
 import type { CaseCommandRequest, ReassignCase, ReleaseDecisionSignal } from './case-events';
 import type { HistoricalEvent, OpenCase } from './case-input';
-import type { CaseView } from './case-view';
+import type { CaseMove, CaseView } from './case-view';
 import type { KeyedCaseCommand } from './idempotency';
 import type { PolicyEvaluation } from './policy-evaluation';
 import type { VersionedTargets } from './targets';
@@ -32,13 +32,16 @@ export interface CaseWorkflowInput {
   historyLimit?: number;
 }
 
-/** A case manager's event: accepted (new view) or refused (TransitionRefused failure). */
-export const caseCommandUpdate = defineUpdate<CaseView, [CaseCommandRequest]>('caseCommand');
+/**
+ * A case manager's event: accepted (the move) or refused (TransitionRefused failure). Workflow code
+ * before issue 18 answered the whole view, and an Update's outcome is kept in history: read it with `moveOf`.
+ */
+export const caseCommandUpdate = defineUpdate<CaseMove | CaseView, [CaseCommandRequest]>('caseCommand');
 /**
  * A case manager's event with an Idempotency-Key: applied or refused once, and that outcome kept
  * and answered again for the same request (a refusal too). Sent with Update id `keyedUpdateId`.
  */
-export const caseCommandOnceUpdate = defineUpdate<CaseView, [KeyedCaseCommand]>('caseCommandOnce');
+export const caseCommandOnceUpdate = defineUpdate<CaseMove | CaseView, [KeyedCaseCommand]>('caseCommandOnce');
 /** An ORR reviewer's release decision: applied when allowed, otherwise recorded as refused. */
 export const releaseDecisionSignal = defineSignal<[ReleaseDecisionSignal]>('releaseDecision');
 /** The live view of the case. */

@@ -123,6 +123,12 @@ export class CaseAlerts {
   }
 
   /** What the read model has not been given yet, handed over once; null when there is nothing. */
+  /** True while fired, resolved or acknowledged alerts wait to be taken. */
+  get hasUnrecorded(): boolean {
+    const { fired, resolved, acknowledged } = this.unrecorded;
+    return fired.length + resolved.length + acknowledged.length > 0;
+  }
+
   takeUnrecorded(): AlertRecord | null {
     const { fired, resolved, acknowledged } = this.unrecorded;
     if (fired.length + resolved.length + acknowledged.length === 0) return null;

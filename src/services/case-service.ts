@@ -7,7 +7,7 @@ import type { AlertDelivery } from '../contracts/alerts';
 import type { CaseCommand, CaseEventType, ReleaseDecision } from '../contracts/case-events';
 import type { OpenCase } from '../contracts/case-input';
 import type { CaseStatus } from '../contracts/case-status';
-import type { CaseView } from '../contracts/case-view';
+import type { CaseMove, CaseView } from '../contracts/case-view';
 import type { DeadlineStatus } from '../contracts/deadlines';
 import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import type { CaseList, CaseSort } from '../contracts/read-model';
@@ -34,13 +34,13 @@ export interface CaseService {
   view(principal: Principal, caseId: string): Promise<CaseDetail>;
   /** What a policy profile would make of the case as it stands: anyone who may see the case may ask; nothing changes. */
   policy(principal: Principal, caseId: string, profileId?: string): Promise<PolicyEvaluation>;
-  /** A case manager's event: the new view, or why not (a refusal is written to the audit trail). */
+  /** A case manager's event: the move (the full view stays on `view`), or why not (a refusal is written to the audit trail). */
   send(
     principal: Principal,
     caseId: string,
     command: WithoutActor<CaseCommand>,
     request: RequestRef & { idempotencyKey?: string },
-  ): Promise<CaseView>;
+  ): Promise<CaseMove>;
   /** An ORR reviewer's decision, delivered as a signal; waits a moment to see it applied. */
   decide(principal: Principal, caseId: string, decision: Omit<ReleaseDecision, 'actor'>, request: RequestRef): Promise<DecisionOutcome>;
   audit(principal: Principal, caseId: string): Promise<AuditTrail>;
@@ -185,7 +185,7 @@ class DefaultCaseService implements CaseService {
     caseId: string,
     command: WithoutActor<CaseCommand>,
     request: RequestRef & { idempotencyKey?: string },
-  ): Promise<CaseView> {
+  ): Promise<CaseMove> {
     const careProviderId = await this.careProviderOf(caseId);
     return this.auditingRefusals(caseId, principal, command.type, request.requestId, async () => {
       assertMaySend(principal, command.type);

@@ -3,7 +3,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 
 import type { AcknowledgeAlert, AlertAck } from '../contracts/alerts';
 import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../contracts/case-events';
-import type { CaseView } from '../contracts/case-view';
+import type { CaseMove, CaseView } from '../contracts/case-view';
+import { moveOf } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { keyedUpdateId } from '../contracts/idempotency';
 import { caseWorkflowId } from '../contracts/ids';
@@ -38,10 +39,11 @@ export interface CaseWorkflows {
   /** The live view if a worker answers at once (PEEK_MS), else undefined; case_not_found for an unknown case. */
   peek(caseId: string): Promise<CaseView | undefined>;
   /**
-   * A case manager's event, as an Update: the new view, or the case's refusal. With an
-   * Idempotency-Key, the case keeps the outcome (a refusal too) and answers it again to a retry.
+   * A case manager's event, as an Update: the move (status, allowed events, the new transition),
+   * or the case's refusal. With an Idempotency-Key, the case keeps the outcome (a refusal too) and
+   * answers it again to a retry.
    */
-  send(caseId: string, event: CaseCommand, idempotency?: Idempotency): Promise<CaseView>;
+  send(caseId: string, event: CaseCommand, idempotency?: Idempotency): Promise<CaseMove>;
   /** An ORR reviewer's decision, as a Signal: durable even while no worker runs. */
   signalDecision(caseId: string, signal: ReleaseDecisionSignal): Promise<void>;
   acknowledge(caseId: string, ack: AcknowledgeAlert): Promise<AlertAck>;
@@ -99,13 +101,15 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs, histo
           return undefined;
         }),
     send: (caseId, event, idempotency) =>
-      withWorker(caseId, () =>
-        idempotency
-          ? handle(caseId).executeUpdate(caseCommandOnceUpdate, {
-              args: [{ key: idempotency.key, fingerprint: idempotency.fingerprint, command: event }],
-              updateId: keyedUpdateId(idempotency.key, idempotency.fingerprint),
-            })
-          : handle(caseId).executeUpdate(caseCommandUpdate, { args: [event] }),
+      withWorker(caseId, async () =>
+        moveOf(
+          idempotency
+            ? await handle(caseId).executeUpdate(caseCommandOnceUpdate, {
+                args: [{ key: idempotency.key, fingerprint: idempotency.fingerprint, command: event }],
+                updateId: keyedUpdateId(idempotency.key, idempotency.fingerprint),
+              })
+            : await handle(caseId).executeUpdate(caseCommandUpdate, { args: [event] }),
+        ),
       ),
     reassign: (caseId, change) => withWorker(caseId, () => handle(caseId).executeUpdate(reassignCaseUpdate, { args: [change] })),
     async signalDecision(caseId, signal) {

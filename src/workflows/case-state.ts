@@ -6,7 +6,7 @@ import type { CaseCommandRequest, CaseEvent, ReleaseDecisionSignal } from '../co
 import { CaseCommandSchema, ReassignCaseSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
 import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
 import type { CaseStatus } from '../contracts/case-status';
-import type { Assignment, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
+import type { Assignment, CaseMove, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
 import type { DeadlineSummary } from '../contracts/deadlines';
 import { CaseFailure } from '../contracts/failures';
 import { KeyedCaseCommandSchema } from '../contracts/idempotency';
@@ -192,6 +192,21 @@ export class CaseState {
     return this.dirty || this.unprojected.length > 0 || this.unauditedRefusals.length > 0 || this.unprojectedAssignments.length > 0;
   }
 
+  /** Transitions, reassignments and refused decisions the read model has not been given. */
+  get unprojectedCount(): number {
+    return this.unprojected.length + this.unauditedRefusals.length + this.unprojectedAssignments.length;
+  }
+
+  /** True once the case's opening (seq 0) has been handed to the read model. */
+  get openingProjected(): boolean {
+    return this.projections > 0;
+  }
+
+  /** True while alerts wait to be handed to the read model. */
+  get alertsToRecord(): boolean {
+    return this.alerts.hasUnrecorded;
+  }
+
   /** When the next deadline is due (epoch ms), if nothing changes: an alert, or under today's rules the 18th birthday. */
   get nextDeadlineAt(): number | null {
     const ageOut = this.ageOutAt;
@@ -281,11 +296,11 @@ export class CaseState {
     if (!outcome.accepted) throw refusalFailure(outcome.refusal);
   }
 
-  /** Applies a command the validator let through; answers the new view. */
-  applyCommand(request: CaseCommandRequest, requestId: string | null): CaseView {
+  /** Applies a command the validator let through; answers the move. */
+  applyCommand(request: CaseCommandRequest, requestId: string | null): CaseMove {
     const refusal = this.apply(CaseCommandSchema.parse(request), requestId);
     if (refusal) throw refusalFailure(refusal); // unreachable unless the validator was skipped
-    return this.view();
+    return this.move(requestId);
   }
 
   /**
@@ -299,14 +314,33 @@ export class CaseState {
   }
 
   /** Applies or refuses a keyed command once; the same key and request again answer the same outcome. */
-  applyKeyedCommand(request: unknown): CaseView {
+  applyKeyedCommand(request: unknown): CaseMove {
     const { key, fingerprint, command } = KeyedCaseCommandSchema.parse(request);
     this.assertKeyFor(key, fingerprint);
     const known = this.keyed.get(key);
     const refusal = known ? known.refusal : (this.apply(command, key) ?? null);
     if (!known) this.keyed.set(key, { fingerprint, refusal });
     if (refusal) throw refusalFailure(refusal);
-    return this.view();
+    return this.move(key);
+  }
+
+  /**
+   * The answer to an accepted event (issue 18): the case now, and the transition the request made
+   * (the last one, unless a later event followed a repeated key's). Small and the same size at any
+   * age of the case, unlike the view with its whole history.
+   */
+  private move(requestId: string | null): CaseMove {
+    const now = new Date().toISOString();
+    const transition =
+      (requestId === null ? undefined : this.transitions.findLast((t) => t.requestId === requestId)) ?? this.transitions.at(-1)!;
+    return {
+      caseId: this.open.caseId,
+      status: toCaseStatus(this.snapshot),
+      closed: this.closed,
+      allowedEvents: allowedEventsByRole(this.snapshot, now),
+      checks: checkStatuses(this.snapshot, now),
+      transition,
+    };
   }
 
   private assertKeyFor(key: string, fingerprint: string): void {

@@ -33,6 +33,7 @@ import type { RulesVersion } from '../machines/case-machine';
 import { DEFAULT_HISTORY_LIMIT, HistoryBound, parseCarried } from './case-carry';
 import { CaseSearchAttributes } from './case-search-attributes';
 import { CaseState } from './case-state';
+import { BATCHED_PROJECTION_PATCH, ProjectionPacing } from './projection-pacing';
 import { alertsLetter, deadLetterOrThrow, projectionLetter } from './read-model-writes';
 import { WebhookDeliveries } from './webhook-deliveries';
 
@@ -79,6 +80,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const searchAttributes = new CaseSearchAttributes();
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const bound = new HistoryBound(historyLimit);
+  const pacing = new ProjectionPacing(patched(BATCHED_PROJECTION_PATCH));
   const webhook = new WebhookDeliveries(input.alertDelivery ?? DEFAULT_ALERT_DELIVERY, state.caseId, recordDeadLetter);
 
   // Message-handling API: each handler hands its message to the case state.
@@ -106,6 +108,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     state.ageOutIfDue();
     state.keepDeadlines();
     searchAttributes.keep(state);
+    if (pacing.holds(state)) {
+      await pacing.wait(state);
+      continue;
+    }
     const projection = state.takeProjection(projectsDeadlines);
     if (projection) {
       let projected: Awaited<ReturnType<typeof projectCase>> | undefined;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { buildApp } from '../../src/api/app';
 import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
-import type { CaseView } from '../../src/contracts/case-view';
+import type { CaseMove, CaseView } from '../../src/contracts/case-view';
 import { testVerify } from '../helpers/auth';
 import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
@@ -88,14 +88,18 @@ describe('one case, intake to release, over HTTP', () => {
       body: { caseId, delivered: true, applied: true, message: 'Decision applied; the case is now release_approved.' },
     });
 
-    const released = await post<CaseView>(`/cases/${caseId}/events`, events.releaseChild());
+    const released = await post<CaseMove>(`/cases/${caseId}/events`, events.releaseChild());
     expect(released.status).toBe(200);
     expect(released.body).toMatchObject({ status: 'released', closed: false, allowedEvents: { case_manager: ['COMPLETE_FOLLOW_UP'] } });
-    const closed = await post<CaseView>(`/cases/${caseId}/events`, events.completeFollowUp());
-    expect(closed.body).toMatchObject({ status: 'closed', closed: true, closure: 'released', allowedEvents: {} });
+    // An event answers the move: the transition it made, not the case's whole view.
+    const closed = await post<CaseMove>(`/cases/${caseId}/events`, events.completeFollowUp());
+    expect(closed.body).toMatchObject({ status: 'closed', closed: true, allowedEvents: {} });
+    expect(closed.body.transition).toMatchObject({ event: 'COMPLETE_FOLLOW_UP', fromStatus: 'released', toStatus: 'closed' });
+    expect(Object.keys(closed.body).sort()).toEqual(['allowedEvents', 'caseId', 'checks', 'closed', 'status', 'transition']);
 
     const view = await get<CaseView>(`/cases/${caseId}`);
     expect(view.status).toBe(200);
+    expect(view.body.closure).toBe('released');
     expect(view.body.transitions.map((t) => `${t.event}:${t.actor.role}`)).toEqual([
       'OPEN_CASE:case_manager',
       'COMPLETE_INTAKE:case_manager',

@@ -10,7 +10,8 @@ import type { AlertRecord } from '../../src/contracts/alerts';
 import type { CaseCommandRequest, ReleaseDecisionRequest, SponsorCategory } from '../../src/contracts/case-events';
 import { CaseCommandSchema } from '../../src/contracts/case-events';
 import { OpenCaseFields } from '../../src/contracts/case-input';
-import type { CaseProjection, CaseView } from '../../src/contracts/case-view';
+import type { CaseMove, CaseProjection, CaseView } from '../../src/contracts/case-view';
+import { moveOf } from '../../src/contracts/case-view';
 import { keyedUpdateId } from '../../src/contracts/idempotency';
 import { caseWorkflowId } from '../../src/contracts/ids';
 import type { CaseWorkflowInput } from '../../src/contracts/messages';
@@ -135,22 +136,23 @@ export const firedIds = (recorded: Recorded): string[] => recorded.alerts.flatMa
 
 export const projectedSeqs = (projected: CaseProjection[]) => projected.flatMap((p) => p.transitions.map((t) => t.seq));
 
-/** Sends case-manager events in order as Updates; answers the last view. */
+/** Sends case-manager events in order as Updates; answers the view after the last (an Update answers only the move). */
 export async function send(handle: CaseHandle, ...requests: CaseCommandRequest[]): Promise<CaseView> {
-  let view: CaseView | undefined;
-  for (const request of requests) view = await handle.executeUpdate(caseCommandUpdate, { args: [request] });
-  return view ?? handle.query(caseViewQuery);
+  for (const request of requests) await handle.executeUpdate(caseCommandUpdate, { args: [request] });
+  return handle.query(caseViewQuery);
 }
 
 /** Sends a case manager's event with an Idempotency-Key, as the API does; answers the view or the case's failure. */
-export async function sendKeyed(handle: CaseHandle, key: string, request: CaseCommandRequest): Promise<CaseView | ApplicationFailure> {
+export async function sendKeyed(handle: CaseHandle, key: string, request: CaseCommandRequest): Promise<CaseMove | ApplicationFailure> {
   const caseId = handle.workflowId.replace(/^case-/, '');
   const { fingerprint } = idempotencyOf(key, caseId, CaseCommandSchema.parse(request));
   try {
-    return await handle.executeUpdate(caseCommandOnceUpdate, {
-      args: [{ key, fingerprint, command: request }],
-      updateId: keyedUpdateId(key, fingerprint),
-    });
+    return moveOf(
+      await handle.executeUpdate(caseCommandOnceUpdate, {
+        args: [{ key, fingerprint, command: request }],
+        updateId: keyedUpdateId(key, fingerprint),
+      }),
+    );
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause;
     throw err;

@@ -1,7 +1,8 @@
 import type { AuditRecord, AuditTrail } from '../../src/audit/chain';
 import type { AlertAck, AcknowledgeAlert } from '../../src/contracts/alerts';
 import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../../src/contracts/case-events';
-import type { CaseView } from '../../src/contracts/case-view';
+import type { CaseMove, CaseView } from '../../src/contracts/case-view';
+import { moveOf } from '../../src/contracts/case-view';
 import type { PolicyEvaluation } from '../../src/contracts/policy-evaluation';
 import type { AlertView, CaseList, CaseSummary, Page } from '../../src/contracts/read-model';
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
@@ -184,14 +185,14 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     return this.workerUp ? view : undefined;
   }
 
-  async send(caseId: string, event: CaseCommand, idempotency?: Idempotency): Promise<CaseView> {
+  async send(caseId: string, event: CaseCommand, idempotency?: Idempotency): Promise<CaseMove> {
     this.calls.push(`send ${caseId} ${event.type} by ${event.actor.role}${idempotency ? ` key ${idempotency.key}` : ''}`);
     const entry = this.known(caseId);
     // Temporal answers an Update to a closed workflow as to an unknown one.
     if (!entry.running) throw caseNotFound(caseId);
     this.worker();
     entry.view = this.answer(entry.view, event);
-    return entry.view;
+    return moveOf(entry.view);
   }
 
   async signalDecision(caseId: string, signal: ReleaseDecisionSignal): Promise<void> {

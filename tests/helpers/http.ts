@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
-import type { CaseView } from '../../src/contracts/case-view';
+import type { CaseMove, CaseView } from '../../src/contracts/case-view';
 import type { Actor } from '../../src/contracts/roles';
 import { tokenFor } from './auth';
 import { caseManager } from './builders';
@@ -66,16 +66,17 @@ export function apiClient(target: { base: string } | Pick<FastifyInstance, 'inje
   };
 }
 
-/** Posts case-manager events in order through a client, each expected to be accepted; answers the last view. */
+/**
+ * Posts case-manager events in order through a client, each expected to be accepted; answers the
+ * view after the last (an event's answer is only the move: GET has the view).
+ */
 export function eventDriver({ post, get }: Pick<ReturnType<typeof apiClient>, 'post' | 'get'>) {
   return async (caseId: string, ...requests: unknown[]): Promise<CaseView> => {
-    let last: CaseView | undefined;
     for (const request of requests) {
-      const reply = await post<CaseView>(`/cases/${caseId}/events`, request);
+      const reply = await post<CaseMove>(`/cases/${caseId}/events`, request);
       if (reply.status !== 200) throw new Error(`${(request as { type: string }).type}: ${JSON.stringify(reply.body)}`);
-      last = reply.body;
     }
-    return last ?? (await get<CaseView>(`/cases/${caseId}`)).body;
+    return (await get<CaseView>(`/cases/${caseId}`)).body;
   };
 }
 

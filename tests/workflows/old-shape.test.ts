@@ -7,6 +7,7 @@ import { DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { SEARCH_ATTRIBUTES_PATCH } from '../../src/workflows/case-search-attributes';
 import { DEADLINES_PROJECTED_PATCH, RELEASE_POLICY_2_PATCH } from '../../src/workflows/case-workflow';
+import { BATCHED_PROJECTION_PATCH } from '../../src/workflows/projection-pacing';
 import { events } from '../helpers/builders';
 import type { CaseHandle, Recorded } from '../helpers/case-workflow-kit';
 import { decide, fakeActivities, finished, send, toDecision, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
@@ -76,7 +77,12 @@ describe('a case started before issue 14 (patched)', () => {
     await today.runUntil(async () => {
       const current = await kit.openCase(taskQueue, { child: { birthDate } });
       await send(current, events.completeIntake());
-      expect(await patchMarkers(current)).toEqual([RELEASE_POLICY_2_PATCH, DEADLINES_PROJECTED_PATCH, SEARCH_ATTRIBUTES_PATCH]);
+      expect(await patchMarkers(current)).toEqual([
+        RELEASE_POLICY_2_PATCH,
+        DEADLINES_PROJECTED_PATCH,
+        SEARCH_ATTRIBUTES_PATCH,
+        BATCHED_PROJECTION_PATCH,
+      ]);
 
       await kit.sleepUntil(birthday + 60_000);
       // Today's rules: the system closes the case on the 18th birthday.

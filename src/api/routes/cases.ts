@@ -1,7 +1,7 @@
 import type { FastifySchema } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-import { CaseDetailSchema, CaseViewSchema } from '../../contracts/case-view';
+import { CaseDetailSchema, CaseMoveSchema, CaseViewSchema } from '../../contracts/case-view';
 import { CasePolicyQuerySchema, PolicyEvaluationSchema } from '../../contracts/policy-evaluation';
 import { CaseListSchema } from '../../contracts/read-model';
 import type { CaseService } from '../../services/case-service';
@@ -54,13 +54,13 @@ const sendEvent = {
   operationId: 'sendEvent',
   summary: "Send a case manager's event",
   description:
-    "Applies the event if the case allows it now, and answers the new state; otherwise 409 with the reason and the events allowed now, and the case is unchanged. A role that may not send the event gets 403. An `Idempotency-Key` header makes a retried request apply once: the same key and request answer the first outcome (the case's 409 too); the same key with another request gets 422.",
+    "Applies the event if the case allows it now, and answers the move: the new status, the events allowed now by role, the checks and the transition the event made (the full view is `GET /cases/{id}`); otherwise 409 with the reason and the events allowed now, and the case is unchanged. A role that may not send the event gets 403. An `Idempotency-Key` header makes a retried request apply once: the same key and request answer the first outcome (the case's 409 too); the same key with another request gets 422.",
   tags: ['cases'],
   params: CaseParamsSchema,
   headers: IdempotencyHeadersSchema,
   body: CaseCommandBodySchema,
   response: {
-    200: CaseViewSchema,
+    200: CaseMoveSchema,
     400: ErrorSchema,
     403: ErrorSchema,
     404: ErrorSchema,

@@ -6,7 +6,7 @@ import type { CategoryGroup } from '../../../src/contracts/analytics';
 import { AuditTrailSchema } from '../../../src/contracts/audit-trail';
 import type { SponsorCategorySchema } from '../../../src/contracts/case-events';
 import type { CaseStatus } from '../../../src/contracts/case-status';
-import { CaseDetailSchema, CaseViewSchema } from '../../../src/contracts/case-view';
+import { CaseDetailSchema, CaseMoveSchema } from '../../../src/contracts/case-view';
 import type { CaseDetail } from '../../../src/contracts/case-view';
 import type { DeadlineLevel } from '../../../src/contracts/deadlines';
 import { AlertListSchema, AlertViewSchema, CaseListSchema } from '../../../src/contracts/read-model';
@@ -119,10 +119,14 @@ export function useSendEvent(caseId: string) {
       if (body.type === 'DECIDE_RELEASE') {
         return apiJson(DecisionAnswerSchema, `/cases/${id}/decision`, { method: 'POST', body });
       }
-      const view = await apiJson(CaseViewSchema, `/cases/${id}/events`, { method: 'POST', body });
-      // The event's answer has no deadlines: they are kept until the refetch below brings the new ones.
-      client.setQueryData<CaseDetail>(['case', caseId], (old) => ({ ...view, deadlines: old?.deadlines ?? [] }));
-      return { applied: true as boolean | null, message: `Done: the case is now in ${view.status}.` };
+      const move = await apiJson(CaseMoveSchema, `/cases/${id}/events`, { method: 'POST', body });
+      // The answer is the move, not the view: the page shows its status and allowed events at once,
+      // the rest comes with the refetch below.
+      const { status, closed, allowedEvents, checks, transition } = move;
+      client.setQueryData<CaseDetail>(['case', caseId], (old) =>
+        old ? { ...old, status, closed, allowedEvents, checks, transitions: [...old.transitions, transition] } : old,
+      );
+      return { applied: true as boolean | null, message: `Done: the case is now in ${move.status}.` };
     },
     // Not awaited: the caller's own callbacks run first, before a refreshed list unmounts the row that sent it.
     onSettled: () => {
