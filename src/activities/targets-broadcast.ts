@@ -53,7 +53,9 @@ export async function signalOpenCases(
     }
   };
   const moved = movedCasesQuery(previous ? casesMovedBy(previous.targets, targets.targets) : 'all');
-  if (moved) await signalAll(moved);
+  // The first pass only orders the work: if it fails (a server whose visibility cannot query the
+  // attributes), the second reaches every case all the same.
+  if (moved) await signalAll(moved).catch(() => undefined);
   const movedFirst = signalled.size;
   await signalAll(RUNNING_CASES);
   return { signalled: signalled.size, movedFirst, byCareProvider };

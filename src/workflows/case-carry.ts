@@ -1,7 +1,6 @@
-import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 
-import { CaseFailure } from '../contracts/failures';
 import { formatIssues } from '../contracts/issues';
 import type { CarriedCase } from './case-state';
 
@@ -19,6 +18,9 @@ export const CONTINUE_AS_NEW_PATCH = 'i15-continue-as-new';
  */
 export const DEFAULT_HISTORY_LIMIT = 2_000;
 
+/** The lowest limit a case takes (tests and the fault suite use it to make short cases roll over). */
+export const MIN_HISTORY_LIMIT = 40;
+
 /** The workflow's own checks of what it carried over; the parts are its own types, checked by shape. */
 const CarriedCaseSchema = z.looseObject({
   rules: z.union([z.literal(1), z.literal(2)]),
@@ -29,7 +31,13 @@ const CarriedCaseSchema = z.looseObject({
   targets: z.looseObject({ version: z.int().min(0), targets: z.looseObject({}) }),
   transitions: z.array(z.looseObject({ seq: z.int().min(0), event: z.string() })).min(1),
   refusedSignals: z.array(z.looseObject({})),
-  alerts: z.looseObject({ fired: z.array(z.string()), open: z.array(z.looseObject({ id: z.string() })), nextAt: z.number().nullable() }),
+  alerts: z.looseObject({
+    fired: z.array(z.string()),
+    open: z.array(z.looseObject({ id: z.string() })),
+    acknowledged: z.array(z.tuple([z.string(), z.array(z.string())])),
+    acknowledgements: z.array(z.looseObject({ alertId: z.string() })),
+    nextAt: z.number().nullable(),
+  }),
   keyed: z.array(z.tuple([z.string(), z.looseObject({ fingerprint: z.string() })])),
   ageOutStuck: z.boolean(),
   assigneeId: z.string().nullable(),
@@ -38,15 +46,15 @@ const CarriedCaseSchema = z.looseObject({
   projectedDeadlines: z.string().nullable(),
 });
 
-/** The state a case's previous run carried over, checked; a malformed one fails the run for good rather than guess. */
+/**
+ * The state a case's previous run carried over, checked. A malformed one is a defect of the code
+ * that carried or reads it, not of the case: the workflow task fails and is retried, so that the
+ * case waits for a fixed worker instead of failing for good.
+ */
 export function parseCarried(carried: unknown): CarriedCase {
   const parsed = CarriedCaseSchema.safeParse(carried);
   if (parsed.success) return parsed.data as unknown as CarriedCase;
-  throw ApplicationFailure.create({
-    type: CaseFailure.INVALID_PAYLOAD,
-    message: `Invalid state carried over from the case's previous run: ${formatIssues(parsed.error)}`,
-    nonRetryable: true,
-  });
+  throw new Error(`Invalid state carried over from the case's previous run: ${formatIssues(parsed.error)}`);
 }
 
 /**
@@ -57,13 +65,21 @@ export function parseCarried(carried: unknown): CarriedCase {
 export class HistoryBound {
   private rollsOver: boolean | undefined;
 
-  constructor(private readonly limit: number) {}
+  private readonly limit: number;
+
+  /** A limit below what a new run starts with would roll over at every quiet moment: at least MIN_HISTORY_LIMIT. */
+  constructor(limit: number) {
+    this.limit = Math.max(limit, MIN_HISTORY_LIMIT);
+  }
 
   get due(): boolean {
     if (this.rollsOver !== undefined) return this.rollsOver;
     const info = workflowInfo();
     if (info.historyLength < this.limit && !info.continueAsNewSuggested) return false;
-    this.rollsOver = patched(CONTINUE_AS_NEW_PATCH);
-    return this.rollsOver;
+    const rollsOver = patched(CONTINUE_AS_NEW_PATCH);
+    // A replayed task that grew long under older code answers false; the first live task after
+    // it answers true (and records the marker), so that such a case too rolls over from then on.
+    if (rollsOver || !info.unsafe.isReplaying) this.rollsOver = rollsOver;
+    return rollsOver;
   }
 }

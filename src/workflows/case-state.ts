@@ -289,15 +289,24 @@ export class CaseState {
   }
 
   /** The update validator: throws what makes the case refuse a command, before it reaches history. */
-  validateCommand(request: CaseCommandRequest): void {
+  validateCommand(request: CaseCommandRequest, requestId: string | null = null): void {
+    // An Update the case applied in an earlier run, delivered again in this one (the server
+    // recognises an Update's id within a run only): the handler answers what it did then.
+    if (this.appliedRequest(requestId)) return;
     const parsed = CaseCommandSchema.safeParse(request);
     if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
     const outcome = evaluateEvent(this.snapshot, parsed.data, new Date().toISOString());
     if (!outcome.accepted) throw refusalFailure(outcome.refusal);
   }
 
+  /** True when a transition of this case came from the Update with this id (in this run or one before). */
+  private appliedRequest(requestId: string | null): boolean {
+    return requestId !== null && this.transitions.some((t) => t.requestId === requestId);
+  }
+
   /** Applies a command the validator let through; answers the move. */
   applyCommand(request: CaseCommandRequest, requestId: string | null): CaseMove {
+    if (this.appliedRequest(requestId)) return this.move(requestId);
     const refusal = this.apply(CaseCommandSchema.parse(request), requestId);
     if (refusal) throw refusalFailure(refusal); // unreachable unless the validator was skipped
     return this.move(requestId);
@@ -378,7 +387,9 @@ export class CaseState {
   }
 
   /** The reassignment validator: throws why the case refuses it, before it reaches history. */
-  validateReassignment(request: unknown): void {
+  validateReassignment(request: unknown, requestId: string | null = null): void {
+    // As for commands: a reassignment made by this Update in an earlier run is answered, not made again.
+    if (requestId !== null && this.assignments.some((a) => a.requestId === requestId)) return;
     const parsed = ReassignCaseSchema.safeParse(request);
     if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
     const status = toCaseStatus(this.snapshot);
@@ -396,6 +407,7 @@ export class CaseState {
 
   /** Records a reassignment the validator let through; answers the new view. */
   reassign(request: unknown, requestId: string | null): CaseView {
+    if (requestId !== null && this.assignments.some((a) => a.requestId === requestId)) return this.view();
     this.validateReassignment(request); // passes unless the validator was skipped
     const { assigneeId, actor, reason } = ReassignCaseSchema.parse(request);
     const assignment: Assignment = {

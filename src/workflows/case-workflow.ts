@@ -68,7 +68,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // A case continued from its previous run keeps the rules it opened under.
   const carried = input.carried === undefined ? undefined : parseCarried(input.carried);
   const rules = patched(RELEASE_POLICY_2_PATCH) ? (carried?.rules ?? 2) : 1;
-  const open = parseOpenCase(input.open, rules);
+  // A continued case's opening was judged when it opened: the fields only.
+  const open = parseOpenCase(input.open, carried ? 1 : rules);
   const targets = input.targets ? VersionedTargetsSchema.parse(input.targets) : { version: 0, targets: DEFAULT_TARGETS };
   const projectsDeadlines = patched(DEADLINES_PROJECTED_PATCH);
   const state = new CaseState(open, targets, workflowInfo().workflowId, {
@@ -88,7 +89,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   setHandler(casePolicyQuery, (profileId) => state.policyUnder(profileId));
   setHandler(caseCommandUpdate, (request) => state.applyCommand(request, currentUpdateInfo()?.id ?? null), {
     // Runs before the update is written to history: a refused event leaves no trace.
-    validator: (request) => state.validateCommand(request),
+    validator: (request) => state.validateCommand(request, currentUpdateInfo()?.id ?? null),
   });
   setHandler(caseCommandOnceUpdate, (request) => state.applyKeyedCommand(request), {
     validator: (request) => state.validateKeyedCommand(request),
@@ -99,7 +100,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     validator: (request) => state.validateAcknowledgement(request),
   });
   setHandler(reassignCaseUpdate, (request) => state.reassign(request, currentUpdateInfo()?.id ?? null), {
-    validator: (request) => state.validateReassignment(request),
+    validator: (request) => state.validateReassignment(request, currentUpdateInfo()?.id ?? null),
   });
 
   // Main workflow logic: keep the deadlines, project transitions and record alerts, in order,

@@ -4,13 +4,16 @@ import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
 
+import type { CaseCommandRequest } from '../../src/contracts/case-events';
+import { caseViewQuery } from '../../src/contracts/messages';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { SEARCH_ATTRIBUTES_PATCH } from '../../src/workflows/case-search-attributes';
 import { DEADLINES_PROJECTED_PATCH, RELEASE_POLICY_2_PATCH } from '../../src/workflows/case-workflow';
 import { BATCHED_PROJECTION_PATCH } from '../../src/workflows/projection-pacing';
-import { events } from '../helpers/builders';
+import { clearPending, events } from '../helpers/builders';
 import type { CaseHandle, Recorded } from '../helpers/case-workflow-kit';
 import { decide, fakeActivities, finished, send, toDecision, useCaseWorkflowKit } from '../helpers/case-workflow-kit';
+import { eventually } from '../helpers/eventually';
 import { uniqueName } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
@@ -98,6 +101,52 @@ describe('a case started before issue 14 (patched)', () => {
       expect(closed).toMatchObject({ status: 'closed', closure: 'aged_out', rules: 1 });
       expect(closed.transitions.at(-1)).toMatchObject({ event: 'AGE_OUT', actor: { role: 'case_manager' } });
       expect(await patchMarkers(old)).toEqual([]);
+    });
+  });
+});
+
+describe('a case whose history grew long before continue-as-new (issue 15)', () => {
+  it("rolls over once today's worker takes it, carrying everything, and its old run replays as it ran", async () => {
+    const taskQueue = uniqueName('tq');
+    const pending: CaseCommandRequest[] = [];
+    const before = await Worker.create({
+      connection: kit.env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundleBeforePatches,
+      activities: fakeActivities([]),
+      maxCachedWorkflows: 0,
+    });
+    // Under the code before the patch the case passes the limit (40 events) and stays in its first run.
+    const handle = await before.runUntil(async () => {
+      const opened = await kit.openCase(taskQueue, {}, { historyLimit: 40 });
+      const vetting = await send(opened, events.completeIntake(), events.identifySponsor('1'), events.completeAssessment());
+      pending.push(...clearPending(vetting.checks));
+      // Well past the limit, so that the tasks today's worker replays include long ones.
+      while (pending.length > 1 && Number((await opened.describe()).raw.workflowExecutionInfo?.historyLength) < 60) {
+        await send(opened, pending.shift()!);
+      }
+      return opened;
+    });
+    const first = await handle.describe();
+    expect(Number(first.raw.workflowExecutionInfo?.historyLength)).toBeGreaterThanOrEqual(60);
+    expect(first.runId).toBe(first.raw.workflowExecutionInfo?.firstRunId);
+
+    // Today's worker replays the long history (no marker: the replayed tasks answer false), then
+    // its first live task rolls the case over.
+    const today = await kit.createWorker(taskQueue, fakeActivities([]));
+    await today.runUntil(async () => {
+      const transitions = (await handle.query(caseViewQuery)).transitions.length;
+      await send(handle, pending[0]!);
+      const later = await eventually(
+        () => handle.describe(),
+        (d) => d.runId !== first.runId,
+        'the long case in a new run',
+      );
+      expect(later.raw.workflowExecutionInfo?.firstRunId).toBe(first.runId);
+      const view = await handle.query(caseViewQuery);
+      expect(view.transitions).toHaveLength(transitions + 1);
+      // Opened under rules 1 (before issue 14's patch too): the new run keeps them.
+      expect(view).toMatchObject({ status: 'vetting', rules: 1 });
     });
   });
 });
