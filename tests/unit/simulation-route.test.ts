@@ -77,6 +77,14 @@ describe('POST /simulations', () => {
     expect(paths).toEqual(expect.arrayContaining(['runs', 'scenario.arrivals.perDay']));
   });
 
+  it('refuses a sample too small to scale back up (the fuzz sent 5e-324 and got a 500)', async () => {
+    for (const sample of [5e-324, 0.0009]) {
+      const res = await post({ ...REQUEST, sample });
+      expect(res.statusCode).toBe(400);
+      expect((res.json() as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(['sample']);
+    }
+  });
+
   it('refuses a request too large to answer quickly, saying how to make it fit', async () => {
     const res = await post({ ...REQUEST, runs: 10, scenario: { ...REQUEST.scenario, days: 365, arrivals: { kind: 'rate', perDay: 300 } } });
     expect(res.statusCode).toBe(400);

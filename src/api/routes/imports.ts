@@ -20,6 +20,9 @@ const importCases = {
     201: ImportResultSchema,
     400: ErrorSchema,
     403: ErrorSchema,
+    409: ErrorSchema.describe(
+      "An open case's id was taken between the check and its start (by another import or a new case, whose workflow exists before its row): the cases before it are in, the rest are not; the message names the case",
+    ),
     413: ErrorSchema,
     422: ErrorSchema.extend({ refusals: z.array(ImportRefusalSchema) }),
   },

@@ -189,12 +189,13 @@ export const SimulationRequestSchema = z.strictObject({
     .min(0)
     .max(2 ** 31 - 1)
     .default(1),
+  // At least 0.001: counts are scaled back up by 1 / sample, and a vanishing share made them infinite.
   sample: z
     .number()
-    .gt(0)
+    .min(0.001)
     .max(1)
     .default(1)
-    .describe('Share of children simulated; counts are scaled back up (a quick look at a large program)'),
+    .describe('Share of children simulated (0.001 to 1); counts are scaled back up (a quick look at a large program)'),
 });
 export type SimulationRequest = z.infer<typeof SimulationRequestSchema>;
 export type SimulationRequestInput = z.input<typeof SimulationRequestSchema>;
