@@ -202,6 +202,11 @@ export class CaseState {
     return this.projections > 0;
   }
 
+  /** True while a reassignment waits to be handed to the read model. */
+  get reassignmentsToProject(): boolean {
+    return this.unprojectedAssignments.length > 0;
+  }
+
   /** True while alerts wait to be handed to the read model. */
   get alertsToRecord(): boolean {
     return this.alerts.hasUnrecorded;

@@ -20,13 +20,17 @@ export interface PacedCase {
   /** True once the case's opening is in the read model (the API finds its care provider there). */
   readonly openingProjected: boolean;
   readonly alertsToRecord: boolean;
+  /** A supervisor's reassignment: one at a time, never a burst, and caseload lists wait on it. */
+  readonly reassignmentsToProject: boolean;
 }
 
 /**
  * Each projection is an activity and the workflow task that follows it: on the Temporal server,
  * twice the work of the Update that made the transition. Holding a burst for a moment lets one
  * projection carry it. The opening is projected at once (the API reads the case's care provider
- * from it), so is a closing case, and alerts waiting to be recorded are never held behind a burst.
+ * from it), so is a closing case and a reassignment (a supervisor's bulk reassignment is followed by
+ * a caseload list that reads the read model at once), and alerts waiting to be recorded are never
+ * held behind a burst.
  * Nothing is lost by holding: the transitions are the workflow's own state, projected from its
  * history after any crash, exactly as before.
  */
@@ -42,7 +46,13 @@ export class ProjectionPacing {
    */
   holds(state: PacedCase): boolean {
     const holds =
-      this.enabled && !this.held && state.unprojectedCount > 0 && state.openingProjected && !state.closed && !state.alertsToRecord;
+      this.enabled &&
+      !this.held &&
+      state.unprojectedCount > 0 &&
+      state.openingProjected &&
+      !state.closed &&
+      !state.alertsToRecord &&
+      !state.reassignmentsToProject;
     this.held = holds;
     return holds;
   }
