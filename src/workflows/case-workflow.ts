@@ -84,19 +84,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const pacing = new ProjectionPacing(patched(BATCHED_PROJECTION_PATCH));
   const webhook = new WebhookDeliveries(input.alertDelivery ?? DEFAULT_ALERT_DELIVERY, state.caseId, recordDeadLetter);
 
-  // Message-handling API: each handler hands its message to the case state.
+  // Message-handling API: each handler hands its message to the case state. While a burst is held
+  // the main loop waits, so a message keeps the deadlines itself: the case's view (its alerts)
+  // never lags behind its events.
+  const fresh = <T>(answer: T): T => {
+    if (pacing.holding) state.keepDeadlines();
+    return answer;
+  };
   setHandler(caseViewQuery, () => state.view());
   setHandler(casePolicyQuery, (profileId) => state.policyUnder(profileId));
-  setHandler(caseCommandUpdate, (request) => state.applyCommand(request, currentUpdateInfo()?.id ?? null), {
+  setHandler(caseCommandUpdate, (request) => fresh(state.applyCommand(request, currentUpdateInfo()?.id ?? null)), {
     // Runs before the update is written to history: a refused event leaves no trace.
     validator: (request) => state.validateCommand(request, currentUpdateInfo()?.id ?? null),
   });
-  setHandler(caseCommandOnceUpdate, (request) => state.applyKeyedCommand(request), {
+  setHandler(caseCommandOnceUpdate, (request) => fresh(state.applyKeyedCommand(request)), {
     validator: (request) => state.validateKeyedCommand(request),
   });
-  setHandler(releaseDecisionSignal, (payload) => state.receiveDecision(payload));
-  setHandler(targetsChangedSignal, (payload) => state.changeTargets(payload));
-  setHandler(acknowledgeAlertUpdate, (request) => state.acknowledge(request), {
+  setHandler(releaseDecisionSignal, (payload) => fresh(state.receiveDecision(payload)));
+  setHandler(targetsChangedSignal, (payload) => fresh(state.changeTargets(payload)));
+  setHandler(acknowledgeAlertUpdate, (request) => fresh(state.acknowledge(request)), {
     validator: (request) => state.validateAcknowledgement(request),
   });
   setHandler(reassignCaseUpdate, (request) => state.reassign(request, currentUpdateInfo()?.id ?? null), {

@@ -39,6 +39,11 @@ export class ProjectionPacing {
 
   constructor(private readonly enabled: boolean) {}
 
+  /** True while a burst is held: the main loop waits, so message handlers keep the deadlines themselves. */
+  get holding(): boolean {
+    return this.held;
+  }
+
   /**
    * True when the pending projection waits out the window first: once per burst (the call after a
    * hold answers false, so the burst is then projected). Synchronous, so that a case that does not
