@@ -309,6 +309,11 @@ export class CaseState {
     return requestId !== null && this.transitions.some((t) => t.requestId === requestId);
   }
 
+  /** True when a reassignment of this case came from the Update with this id (in this run or one before). */
+  private reassignedBy(requestId: string | null): boolean {
+    return requestId !== null && this.assignments.some((a) => a.requestId === requestId);
+  }
+
   /** Applies a command the validator let through; answers the move. */
   applyCommand(request: CaseCommandRequest, requestId: string | null): CaseMove {
     if (this.appliedRequest(requestId)) return this.move(requestId);
@@ -394,7 +399,7 @@ export class CaseState {
   /** The reassignment validator: throws why the case refuses it, before it reaches history. */
   validateReassignment(request: unknown, requestId: string | null = null): void {
     // As for commands: a reassignment made by this Update in an earlier run is answered, not made again.
-    if (requestId !== null && this.assignments.some((a) => a.requestId === requestId)) return;
+    if (this.reassignedBy(requestId)) return;
     const parsed = ReassignCaseSchema.safeParse(request);
     if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
     const status = toCaseStatus(this.snapshot);
@@ -412,7 +417,7 @@ export class CaseState {
 
   /** Records a reassignment the validator let through; answers the new view. */
   reassign(request: unknown, requestId: string | null): CaseView {
-    if (requestId !== null && this.assignments.some((a) => a.requestId === requestId)) return this.view();
+    if (this.reassignedBy(requestId)) return this.view();
     this.validateReassignment(request); // passes unless the validator was skipped
     const { assigneeId, actor, reason } = ReassignCaseSchema.parse(request);
     const assignment: Assignment = {
