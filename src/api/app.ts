@@ -23,7 +23,7 @@ import type { AppServices, ServiceConnections } from '../services/app-services';
 import { createServices } from '../services/app-services';
 import { registerAuthentication } from './auth';
 import { errorHandler } from './http-errors';
-import { BEARER_SECURITY_SCHEME, answerUndeclaredMethods, declareCommonAnswers, linkOpenedCase, refuseNulCharacters } from './openapi';
+import { BEARER_SECURITY_SCHEME, answerUndeclaredMethods, declareCommonAnswers, linkOpenedCase, refuseUnsafeInput } from './openapi';
 import { alertRoutes } from './routes/alerts';
 import { analyticsRoutes } from './routes/analytics';
 import { bulkRoutes } from './routes/bulk';
@@ -95,6 +95,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     // Longer than any id the routes take (alert ids up to 300), so that a long id is the schema's 400, not a 414.
     maxParamLength: 1_000,
+    // A key `__proto__` is parsed as a plain own key (JSON.parse never sets a prototype) and refused
+    // by refuseUnsafeInput with its path: Fastify's own refusal only says the body is not JSON.
+    onProtoPoisoning: 'ignore',
     // A URL Fastify cannot route (too long a parameter, bad encoding) answers as every other error does.
     frameworkErrors: errorHandler,
   }).withTypeProvider<ZodTypeProvider>();
@@ -102,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   declareCommonAnswers(app);
-  refuseNulCharacters(app);
+  refuseUnsafeInput(app);
   const refuseUndeclaredMethods = answerUndeclaredMethods(app, { corsPreflight: Boolean(deps.corsOrigins?.length) });
   await registerHardening(app, deps);
   app.setNotFoundHandler((request, reply) => {

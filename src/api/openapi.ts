@@ -85,36 +85,43 @@ export function answerUndeclaredMethods(app: FastifyInstance, options: { corsPre
   };
 }
 
-/** Where in a request value a string holds U+0000, if anywhere (a path like `sponsor.reason`). */
-function nulAt(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || '(root)' : undefined;
-  if (!value || typeof value !== 'object') return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const found = nulAt(child, path ? `${path}.${key}` : key);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /**
  * PostgreSQL's text cannot hold U+0000, and a case's reasons, notes and names end up there: a
  * request with one is refused at the door (400, naming where) instead of failing later in a write.
+ * A body key `__proto__` is refused the same way: Fastify parses it as a plain key (see
+ * `onProtoPoisoning` in app.ts) so that the answer can say where it was, not only "not JSON".
  */
-export function refuseNulCharacters(app: FastifyInstance): void {
+export function refuseUnsafeInput(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     for (const [where, value] of [
       ['params', request.params],
       ['querystring', request.query],
       ['body', request.body],
     ] as const) {
-      const path = nulAt(value, '');
-      if (path) {
-        throw new AppError('invalid_request', `Invalid ${where}: ${path}: must not contain the character U+0000`, {
-          issues: [{ where, path, message: 'must not contain the character U+0000' }],
+      const found = refusedAt(value, '');
+      if (found) {
+        const message = found.what === 'nul' ? 'must not contain the character U+0000' : PROTO_KEY_REFUSED;
+        throw new AppError('invalid_request', `Invalid ${where}: ${found.path}: ${message}`, {
+          issues: [{ where, path: found.path, message }],
         });
       }
     }
   });
+}
+
+export const PROTO_KEY = '__proto__';
+const PROTO_KEY_REFUSED = `must not have the key "${PROTO_KEY}" (refused everywhere: it would reach object prototypes)`;
+
+/** Where in a request value a string holds U+0000 or an object has the key `__proto__`, if anywhere (a path like `sponsor.reason`). */
+function refusedAt(value: unknown, path: string): { path: string; what: 'nul' | 'proto' } | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? { path: path || '(root)', what: 'nul' } : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, PROTO_KEY)) return { path: path || '(root)', what: 'proto' };
+  for (const [key, child] of Object.entries(value)) {
+    const found = refusedAt(child, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 type OpenApiDocument = {

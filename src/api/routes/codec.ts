@@ -6,6 +6,7 @@ import { assertMayUsePayloadCodec } from '../../services/access';
 import { AppError } from '../../services/errors';
 import { ENCRYPTED_ENCODING } from '../../temporal/codec';
 import { principalOf } from '../auth';
+import { PROTO_KEY } from '../openapi';
 import { ErrorSchema } from '../schemas';
 
 /**
@@ -25,7 +26,8 @@ const WirePayloadSchema = z.strictObject({
     .object({ encoding: EncodingSchema })
     .catchall(base64)
     .meta({
-      description: `A sealed payload (${ENCRYPTED_ENCODING}) names its key in encryption-key-id; decode opens it only with that key`,
+      description: `A sealed payload (${ENCRYPTED_ENCODING}) names its key in encryption-key-id; decode opens it only with that key. The key ${PROTO_KEY} is refused (as in every body).`,
+      not: { required: [PROTO_KEY] },
       anyOf: [
         {
           properties: {

@@ -206,6 +206,37 @@ describe('text PostgreSQL cannot store', () => {
   });
 });
 
+describe("a body key __proto__ (Schemathesis sent one in a payload's metadata)", () => {
+  it('is refused with 400 naming where, on any route, and nothing runs', async () => {
+    const metadata = '{"encoding":"YmluYXJ5L3BsYWlu","__proto__":""}';
+    const reply = await api.post('/codec/encode', `{"payloads":[{"metadata":{"encoding":"YmluYXJ5L3BsYWlu"}},{"metadata":${metadata}}]}`, {
+      as: reviewer,
+    });
+    const message = 'must not have the key "__proto__" (refused everywhere: it would reach object prototypes)';
+    expect(reply).toEqual({
+      status: 400,
+      body: {
+        error: 'Bad Request',
+        code: 'invalid_request',
+        message: `Invalid body: payloads.1.metadata: ${message}`,
+        issues: [{ where: 'body', path: 'payloads.1.metadata', message }],
+      },
+    });
+    expect(await api.post('/cases/UC-1/events', '{"type":"COMPLETE_INTAKE","__proto__":{"admin":true}}')).toMatchObject({
+      status: 400,
+      body: { issues: [{ where: 'body', path: '(root)', message }] },
+    });
+    expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
+  });
+
+  it("the codec's open metadata says so in its schema, so that a client (or a fuzzer) does not send it", () => {
+    const body = doc.paths['/codec/encode']!['post']!.requestBody!.content['application/json'].schema as {
+      properties: { payloads: { items: { properties: { metadata: Schema } } } };
+    };
+    expect(body.properties.payloads.items.properties.metadata['not']).toEqual({ required: ['__proto__'] });
+  });
+});
+
 describe('rules JSON Schema can state are in the document (Schemathesis found them missing)', () => {
   it('a comma-separated filter states its form, and a bulk list that its ids are unique', () => {
     const list = doc.paths['/cases']!['get'] as unknown as { parameters: { name: string; schema: Schema }[] };
