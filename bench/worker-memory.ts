@@ -7,7 +7,9 @@
  * measures the deployed worker). `--snapshot <file>` writes a heap snapshot at the end.
  *
  *   npm run bench:worker-memory -- [--workflows 400] [--steps 4] [--snapshot f.heapsnapshot]
- *                    [--no-reuse-v8-context] [--tree-shake]
+ *                    [--no-reuse-v8-context] [--tree-shake] [--no-shared-modules]
+ *
+ * `--no-shared-modules` evaluates Reunify's pure modules per case, as before they were shared.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -24,8 +26,9 @@ import { caseWorkflowId } from '../src/contracts/ids';
 import { CASE_WORKFLOW_TYPE } from '../src/contracts/messages';
 import { DEFAULT_TARGETS } from '../src/contracts/targets';
 import { resolveTemporalBinary } from '../src/temporal/binaries';
+import { ensureSearchAttributes } from '../src/temporal/search-attributes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../src/temporal/server';
-import { WORKFLOWS_PATH } from '../src/worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../src/worker/workflow-bundle';
 import { progress } from './progress';
 import { mib } from './stats';
 
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     snapshot: { type: 'string' },
     'no-reuse-v8-context': { type: 'boolean', default: false },
     'tree-shake': { type: 'boolean', default: false },
+    'no-shared-modules': { type: 'boolean', default: false },
   },
 });
 
@@ -76,16 +80,22 @@ function treeShaken(config: Configuration): Configuration {
 
 interface Step {
   cached: number;
+  /** Process CPU (user + system) since the step before, per case it opened. */
+  cpuMsPerCase: number | null;
   heapUsedMiB: number | null;
   rssMiB: number | null;
   contexts: number;
 }
 
-function measure(cached: number): Step {
+let cpuBefore = process.cpuUsage();
+function measure(cached: number, opened: number): Step {
+  const cpu = process.cpuUsage(cpuBefore);
   (globalThis as { gc?: () => void }).gc?.();
   const heap = v8.getHeapStatistics();
+  cpuBefore = process.cpuUsage();
   return {
     cached,
+    cpuMsPerCase: opened > 0 ? Math.round((cpu.user + cpu.system) / 1000 / opened) : null,
     heapUsedMiB: mib(heap.used_heap_size),
     rssMiB: mib(process.memoryUsage().rss),
     contexts: heap.number_of_native_contexts,
@@ -105,23 +115,28 @@ async function main(): Promise<void> {
       extraArgs: DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     },
   });
+  await ensureSearchAttributes(env.nativeConnection, 'default');
   let settled = 0;
   const taskQueue = `worker-memory-${Date.now().toString(36)}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath,
     activities: standInActivities(() => (settled += 1)),
     maxCachedWorkflows: total + 10,
     reuseV8Context: !values['no-reuse-v8-context'],
-    ...(values['tree-shake'] ? { bundlerOptions: { webpackConfigHook: treeShaken } } : {}),
+    bundlerOptions: {
+      ...(values['no-shared-modules'] ? {} : { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules }),
+      ...(values['tree-shake'] ? { webpackConfigHook: treeShaken } : {}),
+    },
     debugMode: true,
   });
   const results: Step[] = [];
   await worker.runUntil(async () => {
-    results.push(measure(0));
+    results.push(measure(0, 0));
     for (let step = 1; step <= steps; step += 1) {
       const upTo = Math.round((total * step) / steps);
+      const from = settled;
       for (let i = settled; i < upTo; i += 1) {
         const caseId = `MEM-${taskQueue}-${i}`;
         await env.client.workflow.start(CASE_WORKFLOW_TYPE, {
@@ -142,7 +157,7 @@ async function main(): Promise<void> {
       }
       while (settled < upTo) await sleep(200);
       await sleep(500); // the task that follows the projection
-      results.push(measure(upTo));
+      results.push(measure(upTo, upTo - from));
       progress(`${upTo} cases cached: ${JSON.stringify(results.at(-1))}`);
     }
     if (values.snapshot) progress(`Heap snapshot: ${v8.writeHeapSnapshot(values.snapshot)}`);
@@ -157,9 +172,9 @@ function report(results: Step[]): void {
   const perCase = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round(((b - a) * 1024) / last.cached));
   process.stdout.write(
     [
-      '| cached cases | heap used MiB | RSS MiB | native contexts |',
-      '|---|---|---|---|',
-      ...results.map((r) => `| ${r.cached} | ${r.heapUsedMiB} | ${r.rssMiB} | ${r.contexts} |`),
+      '| cached cases | heap used MiB | RSS MiB | native contexts | CPU ms per case opened |',
+      '|---|---|---|---|---|',
+      ...results.map((r) => `| ${r.cached} | ${r.heapUsedMiB} | ${r.rssMiB} | ${r.contexts} | ${r.cpuMsPerCase ?? '-'} |`),
       '',
       `Per cached case: heap ${perCase(first.heapUsedMiB, last.heapUsedMiB)} KiB, RSS ${perCase(first.rssMiB, last.rssMiB)} KiB`,
       '',

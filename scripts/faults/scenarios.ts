@@ -11,7 +11,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 
 import type { PrismaClient } from '../../src/db/generated/client';
-import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/worker/workflow-bundle';
 import type { Counts, Ledger, Users } from './load';
 import type { Stack } from './stack';
 import type { Verdict } from './verify';
@@ -228,7 +228,7 @@ export const emptyVerdict = (): Verdict => ({
 export async function r7Replay(ctx: Context): Promise<Row> {
   const dir = join(__dirname, '..', '..', 'tests', 'fixtures', 'histories');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const bundle = await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS);
   const verdict = emptyVerdict();
   for (const file of files) {
     const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));

@@ -47,7 +47,7 @@ export const ConfigSchema = z
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     // 0: a free port, named in the worker's "running" log line (several workers on one machine).
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(500),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(2_000),
     REUNIFY_CODEC_KEYS: optional(
       z
         .string()

@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import type { CaseActivityDeps } from '../activities/case-activities';
 import { createCaseActivities } from '../activities/case-activities';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { WORKFLOW_BUNDLE_OPTIONS } from './workflow-bundle';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -18,9 +19,6 @@ export interface CaseWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** Where the workflow bundle's entry lives; the worker bundles it with webpack. */
-export const WORKFLOWS_PATH = require.resolve('../workflows');
-
 /**
  * A worker for case workflows and their activities. Before it is made, the namespace is checked
  * for the case's search attributes (registered if missing); no other side effect until `run()`.
@@ -31,7 +29,12 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : {
+          workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath,
+          bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules },
+        }),
     activities: createCaseActivities(options.deps),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

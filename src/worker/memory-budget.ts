@@ -3,11 +3,13 @@
  * hold is said at start-up rather than found as an out-of-memory crash at the 1,000th open case.
  *
  * Measured with `npm run bench:worker-memory` (SDK 1.24, reuseV8Context, the SDK's default): one
- * cached case holds about 1.3 MiB of heap, almost all of it its own copy of the workflow bundle's
- * modules (the zod contracts, the statechart, the policy tables), which the reusable V8 context
- * evaluates once per workflow. The base is the workflow thread's own: the bundle and the SDK.
+ * cached case holds about 170 KiB of heap once opened, its own state and the workflow modules that
+ * are not shared; the pure modules (the zod contracts, the statechart, the policy tables) are
+ * evaluated once per worker thread (src/worker/workflow-bundle.ts; 1.7 MiB a case before they were
+ * shared). 0.25 MiB leaves room for a case's history of transitions. The base is the workflow
+ * thread's own: the bundle, the shared modules and the SDK.
  */
-export const HEAP_PER_CACHED_CASE_MIB = 1.4;
+export const HEAP_PER_CACHED_CASE_MIB = 0.25;
 export const HEAP_BASE_MIB = 100;
 /** Garbage V8 lets accumulate between collections, on top of the live cache. */
 const GC_HEADROOM = 1.25;

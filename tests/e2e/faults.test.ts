@@ -11,7 +11,8 @@ import { caseWorkflowId } from '../../src/contracts/ids';
 import type { Database } from '../../src/db/client';
 import { openDatabase } from '../../src/db/client';
 import { freePort } from '../../src/processes';
-import { WORKFLOWS_PATH, createCaseWorker } from '../../src/worker/create-worker';
+import { createCaseWorker } from '../../src/worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/worker/workflow-bundle';
 import { testVerify } from '../helpers/auth';
 import { caseManager, clearPending, events, openCaseRequest, reviewer } from '../helpers/builders';
 import { eventually } from '../helpers/eventually';
@@ -131,7 +132,7 @@ afterEach(async () => {
 function bundleBeforeReleasePolicy(): Promise<WorkflowBundleWithSourceMap> {
   const sdk = join(__dirname, '..', 'fixtures', 'workflows', 'before-release-policy.ts');
   return bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {
       const alias = (config.resolve?.alias ?? {}) as Record<string, string>;

@@ -9,7 +9,7 @@ import type { TemporalBinary, TemporalExecutable } from '../../src/temporal/bina
 import { resolveTemporalBinary } from '../../src/temporal/binaries';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../../src/temporal/server';
-import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/worker/workflow-bundle';
 
 let runtimeInstalled = false;
 
@@ -76,7 +76,7 @@ function startDevServer(server: { dbFilename?: string; port?: number }, dataConv
 
 /** The workflow bundle, built once per test file. */
 export function bundleCaseWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') });
 }
 
 let counter = 0;

@@ -6,7 +6,7 @@ import { DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
 
 import type { CaseCommandRequest } from '../../src/contracts/case-events';
 import { caseViewQuery } from '../../src/contracts/messages';
-import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/worker/workflow-bundle';
 import { SEARCH_ATTRIBUTES_PATCH } from '../../src/workflows/case-search-attributes';
 import { DEADLINES_PROJECTED_PATCH, RELEASE_POLICY_2_PATCH } from '../../src/workflows/case-workflow';
 import { BATCHED_PROJECTION_PATCH } from '../../src/workflows/projection-pacing';
@@ -32,7 +32,7 @@ const BEFORE_PATCHES = join(__dirname, '..', 'fixtures', 'workflows', 'before-pa
 let bundleBeforePatches: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   bundleBeforePatches = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {
       const alias = (config.resolve?.alias ?? {}) as Record<string, string>;
