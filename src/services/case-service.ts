@@ -254,15 +254,18 @@ class DefaultCaseService implements CaseService {
   }
 
   /**
-   * The case's care provider: from the read model, else from the case itself (a case opened a
-   * moment ago, or the database is down: a transition never waits for the read model).
+   * The case's care provider: from the read model, else from the case's search attribute (a case
+   * opened a moment ago, before its first workflow task, or the database is down: a transition
+   * never waits for the read model or for a worker), else from the case itself.
    */
   private async careProviderOf(caseId: string): Promise<string> {
     const row = await this.deps.readModel.findCase(caseId).catch((err: unknown) => {
       if (isOutage(err)) return undefined;
       throw err;
     });
-    return row?.careProviderId ?? (await this.deps.workflows.view(caseId)).careProviderId;
+    return (
+      row?.careProviderId ?? (await this.deps.workflows.careProvider(caseId)) ?? (await this.deps.workflows.view(caseId)).careProviderId
+    );
   }
 
   /** Runs a command; a refusal is written to the case's audit trail before it is answered. */

@@ -20,6 +20,7 @@ import {
   releaseDecisionSignal,
 } from '../contracts/messages';
 import type { PolicyEvaluation } from '../contracts/policy-evaluation';
+import { CARE_PROVIDER } from '../contracts/search-attributes';
 import { AppError } from './errors';
 import type { Idempotency } from './idempotency';
 import { fromTemporalError, isWorkerUnavailable, updateFailure } from './temporal-errors';
@@ -49,6 +50,11 @@ export interface CaseWorkflows {
   acknowledge(caseId: string, ack: AcknowledgeAlert): Promise<AlertAck>;
   /** A supervisor's reassignment, as an Update: the new view, or the case's refusal. */
   reassign(caseId: string, change: ReassignCase): Promise<CaseView>;
+  /**
+   * The case's care provider as its workflow's search attribute says (no worker needed: set when
+   * the case starts, kept by the case on a transfer); undefined for a case that has none yet.
+   */
+  careProvider(caseId: string): Promise<string | undefined>;
   /** Whether Temporal knows the case's workflow, and whether it still runs (no worker needed). */
   runState(caseId: string): Promise<'running' | 'closed' | 'unknown'>;
 }
@@ -88,6 +94,8 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs, histo
           args: [historyLimit === undefined ? input : { ...input, historyLimit }],
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // So that the case's scope is known before its first workflow task (careProvider below).
+          typedSearchAttributes: [{ key: CARE_PROVIDER, value: input.open.careProviderId }],
         })
         .catch((err: unknown) => fromTemporalError(err, input.open.caseId));
     },
@@ -128,6 +136,11 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs, histo
         return fromTemporalError(err, caseId);
       }
     },
+    careProvider: (caseId) =>
+      handle(caseId)
+        .describe()
+        .then((description) => description.typedSearchAttributes.get(CARE_PROVIDER))
+        .catch((err: unknown) => fromTemporalError(err, caseId)),
     runState: (caseId) =>
       handle(caseId)
         .describe()

@@ -2,6 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 
+import { ensureSearchAttributes } from './search-attributes';
+
 export interface TemporalConnections {
   /** For workers. */
   native: NativeConnection;
@@ -12,7 +14,8 @@ export interface TemporalConnections {
 
 /**
  * The connections an entry point needs to one Temporal frontend, every payload sealed by the same
- * data converter. `worker: false` opens the client's only (an API process runs no worker).
+ * data converter. `worker: false` opens the client's only (an API process runs no worker). The
+ * namespace is made to know the case's search attributes first: the API starts a case with one.
  */
 export async function connectTemporal(options: {
   address: string;
@@ -42,5 +45,9 @@ export async function connectTemporal(options: {
     await connection.close();
     await native?.close();
   };
+  await ensureSearchAttributes(connection, namespace).catch(async (err: unknown) => {
+    await close();
+    throw err;
+  });
   return native ? { native, client, close } : { client, close };
 }

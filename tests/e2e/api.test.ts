@@ -344,6 +344,11 @@ describe('with no worker running', () => {
     const event = await call('POST', `/cases/${caseId}/events`, { body: events.completeIntake() });
     expect(event).toMatchObject({ status: 503, body: { code: 'worker_unavailable' } });
     expect(event.body['message']).toMatch(/retry it with the same Idempotency-Key/);
+    // The scope check needs no worker and no read-model row: the case started with its care provider as a search attribute.
+    const outsider = { id: 'cm-bo', role: 'case_manager' } as const;
+    expect(
+      await call('POST', `/cases/${caseId}/events`, { body: events.completeIntake(), as: outsider, careProvider: 'shelter-ca-02' }),
+    ).toMatchObject({ status: 403, body: { code: 'out_of_scope' } });
     expect(await call('GET', `/cases/${caseId}`)).toMatchObject({ status: 503, body: { code: 'worker_unavailable' } });
     const decision = await call('POST', `/cases/${caseId}/decision`, { body: events.approve() });
     expect(decision).toMatchObject({ status: 202, body: { caseId, delivered: true, applied: null } });

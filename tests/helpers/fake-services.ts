@@ -219,6 +219,14 @@ export class FakeCaseWorkflows implements CaseWorkflows {
     return entry.view;
   }
 
+  /** Cases the test marks as opened before their care provider was a search attribute. */
+  readonly withoutSearchAttributes = new Set<string>();
+
+  async careProvider(caseId: string): Promise<string | undefined> {
+    const { view } = this.known(caseId);
+    return this.withoutSearchAttributes.has(caseId) ? undefined : view.careProviderId;
+  }
+
   async runState(caseId: string): Promise<'running' | 'closed' | 'unknown'> {
     const entry = this.cases.get(caseId);
     return entry ? (entry.running ? 'running' : 'closed') : 'unknown';

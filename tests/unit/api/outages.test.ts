@@ -51,6 +51,22 @@ describe('PostgreSQL is down', () => {
     expect(world.workflows.calls).toEqual([]);
   });
 
+  it("no worker is needed for the scope check: the care provider is the case's search attribute (set when it started)", async () => {
+    world.workflows.workerUp = false;
+    const other: Actor = { id: 'cm-bo', role: 'case_manager' };
+    expect(await api.post('/cases/UC-1/events', events.completeIntake(), { as: other, careProvider: 'shelter-ca-02' })).toMatchObject({
+      status: 403,
+      body: { code: 'out_of_scope' },
+    });
+    // A case without one (opened before issue 18) asks the case itself, which needs a worker.
+    world.workflows.withoutSearchAttributes.add('UC-1');
+    expect(await api.post('/cases/UC-1/events', events.completeIntake(), { as: other, careProvider: 'shelter-ca-02' })).toMatchObject({
+      status: 503,
+      body: { code: 'worker_unavailable' },
+    });
+    expect(world.workflows.calls).toEqual([]);
+  });
+
   it('a decision still goes to the case', async () => {
     world.workflows.add(caseView({ caseId: 'UC-2', status: 'release_decision', allowedEvents: { orr_reviewer: ['DECIDE_RELEASE'] } }));
     expect(await api.post('/cases/UC-2/decision', events.approve())).toMatchObject({ status: 202, body: { delivered: true } });
