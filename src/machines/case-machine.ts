@@ -140,6 +140,9 @@ const NO_SPONSOR = {
   decision: null,
   postReleaseServices: false,
 } as const satisfies SponsorFile;
+// Its empty lists are spread into every case's context, and every case on a worker shares this module: never changed in place.
+for (const value of Object.values(NO_SPONSOR)) if (value !== null && typeof value === 'object') Object.freeze(value);
+Object.freeze(NO_SPONSOR);
 
 const FILE_KEYS = Object.keys(NO_SPONSOR) as (keyof SponsorFile)[];
 const fileOf = (from: SponsorFile): SponsorFile => Object.fromEntries(FILE_KEYS.map((key) => [key, from[key]])) as unknown as SponsorFile;

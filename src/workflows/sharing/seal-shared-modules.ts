@@ -10,6 +10,11 @@
  * never on a case, so sharing one unfrozen changes nothing one case could see of another. A
  * pattern's only state is `lastIndex`, which carries from one use to the next only for a global or
  * sticky pattern: Reunify's shared modules may not export one (the worker fails to start).
+ *
+ * Shared, so never called from workflow code: `z.config()` (zod's config is frozen), a registry's
+ * `clear()`, nor `.describe()`/`.meta()` at run time (they write to zod's one registry for the
+ * whole worker, which keeps what it holds). A module-level constant a case spreads into its state
+ * is the same object in every case now: never mutate one in place.
  */
 declare const __webpack_modules__: Record<string, unknown> | undefined;
 
@@ -20,12 +25,17 @@ const moduleCache = (globalThis as { __webpack_module_cache__?: Record<string, M
 if (typeof __webpack_modules__ !== 'object' || !moduleCache) {
   throw new Error('seal-shared-modules runs only as a preloaded module of a Temporal workflow bundle (src/worker/workflow-bundle.ts)');
 }
+let sealedOwn = 0;
 for (const id of Object.keys(__webpack_modules__)) {
-  const ownModule = !id.includes('node_modules');
   const loaded = moduleCache[id];
-  // Other libraries (the SDK, XState) are left to the SDK's freeze.
-  if (loaded && (ownModule || /node_modules[\\/]zod[\\/]/.test(id))) freezeShared(loaded.exports, { ownModule, seen: new WeakSet() });
+  if (!loaded) continue;
+  const ownModule = /(^|[\\/])src[\\/]/.test(id) && !id.includes('node_modules');
+  freezeShared(loaded.exports, { ownModule, seen: new WeakSet() });
+  if (ownModule) sealedOwn += 1;
 }
+// Reunify's modules not recognised by their ids would be left to the SDK's freeze, and every case's first parse would throw.
+if (sealedOwn === 0)
+  throw new Error("seal-shared-modules found none of Reunify's modules (src/...) among the shared ones: check webpack's module ids");
 
 /** Object.freeze, deeply through objects' own properties (functions frozen, not entered), but for zod schemas and patterns. */
 function freezeShared(value: unknown, walk: { ownModule: boolean; seen: WeakSet<object> }): void {
