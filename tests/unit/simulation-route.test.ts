@@ -166,4 +166,30 @@ describe('POST /simulations, bounded while it runs', () => {
       await bounded.close();
     }
   });
+
+  it('stops a simulation whose caller hung up, so that the next is not refused as busy (the full-size fuzz timed one out)', async () => {
+    const stalled = stalledExecutor();
+    const bounded = await appWith({ prisma: {} as PrismaClient, limits: { timeoutMs: 3_000 }, executor: stalled.executor });
+    try {
+      const base = await bounded.listen({ host: '127.0.0.1', port: 0 });
+      const caller = new AbortController();
+      const first = fetch(`${base}/simulations`, {
+        method: 'POST',
+        body: JSON.stringify(REQUEST),
+        headers: { authorization, 'content-type': 'application/json' },
+        signal: caller.signal,
+      }).catch((err: unknown) => err);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      caller.abort();
+      expect(await first).toMatchObject({ name: 'AbortError' });
+      // Stopped at the hang-up, long before its deadline (3 s).
+      for (let i = 0; i < 25 && stalled.closedCount() === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(stalled.closedCount()).toBeGreaterThan(0);
+      // The next one runs, instead of being refused as busy until the first's deadline.
+      const next = await bounded.inject({ method: 'POST', url: '/simulations', payload: REQUEST as object, headers: { authorization } });
+      expect(next.json()).toMatchObject({ code: 'simulation_timeout' });
+    } finally {
+      await bounded.close();
+    }
+  });
 });

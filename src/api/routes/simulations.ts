@@ -90,12 +90,24 @@ export const simulationRoutes: FastifyPluginAsyncZod<SimulationRoutesOptions> = 
       }
       running = true;
       const executor = executorFor();
+      // A caller that hangs up (a client's timeout) waits for nothing: stop its run and free the simulator for the next.
+      let hungUpOn = false;
+      const hungUp = (): void => {
+        if (reply.raw.writableFinished) return;
+        hungUpOn = true;
+        void executor.close();
+      };
+      reply.raw.once('close', hungUp);
       try {
         const fitted = fit ? await fitFromDatabase(options.prisma, 500_000) : undefined;
         const input = fitted ? { ...body, scenario: { ...body.scenario, durations: fitted.durations } } : body;
         const work = simulate(input, executor, { calibrationChildren: limits.calibrationChildren });
         work.catch(() => undefined); // after a timeout its rejection (the stopped pool) has no one waiting
-        const result = await withDeadline(work, limits.timeoutMs, () => executor.close());
+        const result = await withDeadline(work, limits.timeoutMs, () => executor.close()).catch((err: unknown) => {
+          if (!hungUpOn) throw err;
+          request.log.info('simulation stopped: its caller hung up');
+          throw new AppError('simulation_timeout', 'The caller hung up before the simulation finished; it was stopped.');
+        });
         request.log.info({ children: result.work.children, events: result.work.machineEvents }, 'simulation done');
         return {
           ...result,
@@ -103,6 +115,7 @@ export const simulationRoutes: FastifyPluginAsyncZod<SimulationRoutesOptions> = 
           ...(fitted ? { fit: { cases: fitted.cases, samples: fitted.samples } } : {}),
         };
       } finally {
+        reply.raw.off('close', hungUp);
         running = false;
         await executor.close();
       }
