@@ -100,9 +100,8 @@ export function refuseUnsafeInput(app: FastifyInstance): void {
     ] as const) {
       const found = refusedAt(value, '');
       if (found) {
-        const message = found.what === 'nul' ? 'must not contain the character U+0000' : PROTO_KEY_REFUSED;
-        throw new AppError('invalid_request', `Invalid ${where}: ${found.path}: ${message}`, {
-          issues: [{ where, path: found.path, message }],
+        throw new AppError('invalid_request', `Invalid ${where}: ${found.path}: ${found.message}`, {
+          issues: [{ where, ...found }],
         });
       }
     }
@@ -110,13 +109,15 @@ export function refuseUnsafeInput(app: FastifyInstance): void {
 }
 
 export const PROTO_KEY = '__proto__';
+const NUL_REFUSED = 'must not contain the character U+0000';
 const PROTO_KEY_REFUSED = `must not have the key "${PROTO_KEY}" (refused everywhere: it would reach object prototypes)`;
 
-/** Where in a request value a string holds U+0000 or an object has the key `__proto__`, if anywhere (a path like `sponsor.reason`). */
-function refusedAt(value: unknown, path: string): { path: string; what: 'nul' | 'proto' } | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? { path: path || '(root)', what: 'nul' } : undefined;
+/** Where in a request value a string holds U+0000 or an object has the key `__proto__`, if anywhere (a path like `sponsor.reason`), and why. */
+function refusedAt(value: unknown, path: string): { path: string; message: string } | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? { path: path || '(root)', message: NUL_REFUSED } : undefined;
   if (!value || typeof value !== 'object') return undefined;
-  if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, PROTO_KEY)) return { path: path || '(root)', what: 'proto' };
+  if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, PROTO_KEY))
+    return { path: path || '(root)', message: PROTO_KEY_REFUSED };
   for (const [key, child] of Object.entries(value)) {
     const found = refusedAt(child, path ? `${path}.${key}` : key);
     if (found) return found;

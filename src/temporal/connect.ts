@@ -14,8 +14,9 @@ export interface TemporalConnections {
 
 /**
  * The connections an entry point needs to one Temporal frontend, every payload sealed by the same
- * data converter. `worker: false` opens the client's only (an API process runs no worker). The
- * namespace is made to know the case's search attributes first: the API starts a case with one.
+ * data converter. `worker: false` opens the client's only (an API process runs no worker); the
+ * namespace is then made to know the case's search attributes, since the API starts a case with
+ * one (a process with a worker does it as it creates the worker: createCaseWorker).
  */
 export async function connectTemporal(options: {
   address: string;
@@ -45,9 +46,11 @@ export async function connectTemporal(options: {
     await connection.close();
     await native?.close();
   };
-  await ensureSearchAttributes(connection, namespace).catch(async (err: unknown) => {
-    await close();
-    throw err;
-  });
+  if (!native) {
+    await ensureSearchAttributes(connection, namespace).catch(async (err: unknown) => {
+      await close();
+      throw err;
+    });
+  }
   return native ? { native, client, close } : { client, close };
 }

@@ -14,8 +14,9 @@ const grpcCode = (err: unknown): number | undefined => (err as { code?: number }
 /**
  * Makes sure the namespace knows the case's search attributes before a worker takes cases or an API
  * starts one: a workflow that sets an attribute its server does not know fails every workflow
- * task, so a case would stop moving, and a start that sets one fails. Registers the missing ones where the server lets it (a dev server, a cluster
- * whose operator API is reachable); otherwise fails with the command that registers them.
+ * task, so a case would stop moving, and a start that sets one fails. Registers the missing ones
+ * where the server lets it (a dev server, a cluster whose operator API is reachable); otherwise
+ * fails with the command that registers them.
  */
 export async function ensureSearchAttributes(
   connection: Pick<NativeConnection, 'operatorService'> | Pick<Connection, 'operatorService'>,

@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import type { CaseActivityDeps } from '../activities/case-activities';
 import { createCaseActivities } from '../activities/case-activities';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { WORKFLOW_BUNDLE_OPTIONS } from './workflow-bundle';
+import { WORKER_WORKFLOW_OPTIONS } from './workflow-bundle';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -29,12 +29,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : {
-          workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath,
-          bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules },
-        }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : WORKER_WORKFLOW_OPTIONS),
     activities: createCaseActivities(options.deps),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

@@ -1,4 +1,4 @@
-import type { BundleOptions } from '@temporalio/worker';
+import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 
 /** Where the workflow bundle's entry lives; the worker bundles it with webpack. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -39,3 +39,9 @@ export const WORKFLOW_BUNDLE_OPTIONS = {
   workflowsPath: WORKFLOWS_PATH,
   preloadModules: [...SHARED_MODULES, require.resolve('../workflows/sharing/seal-shared-modules')],
 } satisfies Pick<BundleOptions, 'workflowsPath' | 'preloadModules'>;
+
+/** The same, as a worker that bundles the workflows itself takes them. */
+export const WORKER_WORKFLOW_OPTIONS = {
+  workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath,
+  bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules },
+} satisfies Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'>;
