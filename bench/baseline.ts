@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { baselineWorkflow } from './baseline-workflow';
 import { ping, stop } from './baseline-workflow';
 import type { Params } from './flags';
+import { cpuPerItem, sampleCpu } from './process-cpu';
 import { progress } from './progress';
 import type { BaselineResult } from './report';
 import type { Stack } from './stack';
@@ -31,6 +32,7 @@ export async function measureBaseline(stack: Stack, params: Params): Promise<Bas
   }
   const concurrent: number[] = [];
   let slot = 0;
+  const cpuBefore = sampleCpu();
   await Promise.all(
     handles.map(async (handle) => {
       while (slot < params.baseline) {
@@ -39,7 +41,8 @@ export async function measureBaseline(stack: Stack, params: Params): Promise<Bas
       }
     }),
   );
+  const cpuPerUpdateMs = cpuPerItem(cpuBefore, sampleCpu(), concurrent.length);
   await Promise.all(handles.map((handle) => handle.signal(stop)));
   progress(`Baseline: ${params.baseline} Updates sequentially and ${params.concurrency} at a time`);
-  return { sequentialMs: percentiles(sequential), concurrentMs: percentiles(concurrent) };
+  return { sequentialMs: percentiles(sequential), concurrentMs: percentiles(concurrent), ...(cpuPerUpdateMs ? { cpuPerUpdateMs } : {}) };
 }

@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 
 import { progress } from './progress';
 
@@ -7,6 +8,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 export interface Profile {
   nodes: ProfileNode[];
@@ -46,10 +48,33 @@ function placeOf({ url, functionName }: ProfileNode['callFrame']): string {
   return own ? `${own[1]}/${own[2]!.split('/')[0]}` : url;
 }
 
+/** Writes a summary beside every `.cpuprofile` in `dir` (a profiled process's, one per thread). */
+export function summarizeProfiles(dir: string): void {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  } catch {
+    files = [];
+  }
+  if (files.length === 0) return progress(`No CPU profile in ${dir}: the worker did not exit cleanly`);
+  for (const name of files) {
+    const path = join(dir, name);
+    writeFileSync(path.replace(/\.cpuprofile$/, '-summary.txt'), summary(JSON.parse(readFileSync(path, 'utf8')) as Profile));
+  }
+  progress(`Worker CPU profiles: ${dir} (${files.length}, one per thread, a summary beside each)`);
+}
+
+const nameOf = (node: ProfileNode): string =>
+  `${node.callFrame.functionName || '(anonymous)'} ${placeOf(node.callFrame)}:${node.callFrame.lineNumber + 1}`;
+
 export function summary(profile: Profile): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const byPlace = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  // Time in a function and everything it called; a recursive function counts once a sample.
+  const inclusive = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id)!;
@@ -57,8 +82,15 @@ export function summary(profile: Profile): string {
     total += us;
     const place = placeOf(node.callFrame);
     byPlace.set(place, (byPlace.get(place) ?? 0) + us);
-    const fn = `${node.callFrame.functionName || '(anonymous)'} ${place}:${node.callFrame.lineNumber + 1}`;
+    const fn = nameOf(node);
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const name = nameOf(byId.get(at)!);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+    }
   });
   const top = (map: Map<string, number>, n: number) =>
     [...map.entries()]
@@ -73,6 +105,9 @@ export function summary(profile: Profile): string {
     '',
     'By function:',
     ...top(byFunction, 60),
+    '',
+    'By function, with what it calls:',
+    ...top(inclusive, 80),
     '',
   ].join('\n');
 }

@@ -33,6 +33,8 @@ export interface Flags {
   explain: boolean;
   /** Writes a CPU profile of the read path's concurrent pass beside the results. */
   cpuProfile: boolean;
+  /** Profiles the case worker's process and its workflow threads for the whole run. */
+  workerProfile: boolean;
 }
 
 export const HELP = `npm run bench -- [options]   (README, "Benchmark": what each phase measures)
@@ -51,6 +53,8 @@ export const HELP = `npm run bench -- [options]   (README, "Benchmark": what eac
                         and alert activities (no workflows), then times every list shape
   --explain             Also writes each read shape's query plans (EXPLAIN ANALYZE, BUFFERS)
   --cpu-profile         Also profiles the read path's concurrent pass (.cpuprofile and a summary)
+  --worker-profile      Also profiles the case worker's process and its workflow threads, the
+                        whole run (a .cpuprofile and a summary each, in <results>-worker-profile/)
   --duration N          Seconds of sustained load after the lifecycles (default 0)
   --out DIR             Where results go (default bench/results)
   --smoke               Under a minute, what CI runs
@@ -93,6 +97,7 @@ const OPTIONS = {
   'read-only': { type: 'boolean', default: false },
   explain: { type: 'boolean', default: false },
   'cpu-profile': { type: 'boolean', default: false },
+  'worker-profile': { type: 'boolean', default: false },
   out: { type: 'string', default: join(__dirname, 'results') },
   'due-per-second': { type: 'string', default: '10' },
   smoke: { type: 'boolean', default: false },
@@ -103,7 +108,7 @@ const OPTIONS = {
 
 type CountFlag = Exclude<
   keyof typeof OPTIONS,
-  'out' | 'smoke' | 'no-codec' | 'one-process' | 'read-only' | 'explain' | 'cpu-profile' | 'help'
+  'out' | 'smoke' | 'no-codec' | 'one-process' | 'read-only' | 'explain' | 'cpu-profile' | 'worker-profile' | 'help'
 >;
 
 /** The run's flags, or null for --help. */
@@ -135,6 +140,11 @@ export function parseFlags(args: string[]): Flags | null {
         readRequests: count('read-requests'),
         readConcurrency: count('read-concurrency', 1),
       };
+  if (values['worker-profile'] && (values['one-process'] || values['no-codec'] || values['read-only'])) {
+    throw new FlagError(
+      '--worker-profile profiles the case worker in its own process: leave out --one-process, --no-codec and --read-only',
+    );
+  }
   return {
     params,
     out: values.out,
@@ -144,5 +154,6 @@ export function parseFlags(args: string[]): Flags | null {
     readOnly: values['read-only'],
     explain: values.explain,
     cpuProfile: values['cpu-profile'],
+    workerProfile: values['worker-profile'],
   };
 }

@@ -4,6 +4,8 @@ import { CheckSchema } from '../src/contracts/case-events';
 import type { BenchApi, CaseEventBody, DecisionBody, OpenCaseBody } from './api';
 import { openCaseBody } from './api';
 import type { Params } from './flags';
+import type { CpuSample } from './process-cpu';
+import { cpuPerItem, sampleCpu } from './process-cpu';
 import { progress } from './progress';
 import type { Stack } from './stack';
 
@@ -15,6 +17,7 @@ export interface LifecycleTimings {
   seconds: number;
   transitionMs: number[];
   byEvent: Record<string, number[]>;
+  cpuPerTransitionMs: CpuSample | undefined;
 }
 
 /** What the lifecycle reads of the assessment's answer: the checks vetting will run. */
@@ -66,6 +69,7 @@ async function lifecycle(transitions: Transitions, api: BenchApi, caseId: string
  */
 export async function runLifecycles(stack: Stack, params: Params, failures: string[]): Promise<LifecycleTimings> {
   const transitions = new Transitions(stack.api, failures);
+  const cpuBefore = sampleCpu();
   const start = performance.now();
   let begun = 0;
   let completed = 0;
@@ -89,6 +93,14 @@ export async function runLifecycles(stack: Stack, params: Params, failures: stri
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  const cpuPerTransitionMs = cpuPerItem(cpuBefore, sampleCpu(), transitions.ms.length);
   progress(`Lifecycles done: ${completed} (${failed} failed) in ${seconds.toFixed(1)} s`);
-  return { lifecycles: completed + failed, completed, seconds, transitionMs: transitions.ms, byEvent: transitions.byEvent };
+  return {
+    lifecycles: completed + failed,
+    completed,
+    seconds,
+    transitionMs: transitions.ms,
+    byEvent: transitions.byEvent,
+    cpuPerTransitionMs,
+  };
 }

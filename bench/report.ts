@@ -1,6 +1,8 @@
 import { cpus, totalmem } from 'node:os';
 
 import type { Params } from './flags';
+import type { CpuRole, CpuSample } from './process-cpu';
+import { CPU_ROLE_NAMES } from './process-cpu';
 import type { Percentiles } from './stats';
 import { roundTo } from './stats';
 
@@ -40,6 +42,8 @@ export interface StackInfo {
 export interface BaselineResult {
   sequentialMs: Percentiles;
   concurrentMs: Percentiles;
+  /** CPU each process spent per Update while they ran at the lifecycles' concurrency (Linux only). */
+  cpuPerUpdateMs?: CpuSample;
 }
 
 export interface ReunifyResult {
@@ -53,6 +57,8 @@ export interface ReunifyResult {
   ratioToBaselineP50: number;
   ratioToSequentialBaselineP50: number;
   byEvent: Record<string, Percentiles>;
+  /** CPU each process spent per transition while the lifecycles ran (Linux only). */
+  cpuPerTransitionMs?: CpuSample;
 }
 
 /** One Update at a time: the baseline, a case straight to Temporal and a case over HTTP. */
@@ -166,6 +172,26 @@ function throughputRows(reunify: ReunifyResult, baseline: BaselineResult, params
     ['lifecycles per second against what raw Updates allow', `${lifecyclesAgainstRaw(reunify, baseline, params)}`, 'goal ≥ 0.6'],
     ['transitions per second', `${reunify.transitionsPerSecond}`, ''],
     ['failed requests', `${reunify.failedRequests}`, ''],
+    ...cpuRows(reunify.cpuPerTransitionMs, baseline.cpuPerUpdateMs),
+  ];
+}
+
+/** Where a transition's CPU goes, process by process, beside a raw Update's: what P1 and P2 are made of. */
+function cpuRows(transition: CpuSample | undefined, update: CpuSample | undefined): Row[] {
+  if (!transition || !update) return [];
+  const total = (s: CpuSample) =>
+    roundTo(
+      Object.values(s).reduce((a, b) => a + b, 0),
+      2,
+    );
+  const roles = (Object.keys(CPU_ROLE_NAMES) as CpuRole[]).filter((role) => transition[role] > 0 || update[role] > 0);
+  return [
+    [
+      'CPU per transition / per raw Update, all processes',
+      `${total(transition)} / ${total(update)} ms`,
+      `ratio ${ratio(total(transition), total(update))}`,
+    ],
+    ...roles.map((role): Row => [`  ${CPU_ROLE_NAMES[role]}`, `${transition[role]} / ${update[role]} ms`, '']),
   ];
 }
 
@@ -228,6 +254,7 @@ function memoryRows(memory: Memory): Row[] {
 
 function readPathRows(read: ReadPathResult): Row[] {
   const ms = (p: Percentiles) => `${p.p50} / ${p.p95} / ${p.p99}`;
+  if (read.requests === 0) return [['read path', 'not measured (--read-requests 0)', '']];
   return [
     [
       `read path (GET /cases, /alerts) p50 / p95 / p99 / max, one at a time: ${read.casesInDatabase} cases, ${read.transitionsInDatabase} transitions, ${read.alertsInDatabase} alerts (${read.requests} requests)`,

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 
 import { measureBaseline } from './baseline';
 import { measureCapacity } from './capacity';
+import { summarizeProfiles } from './cpu-profile';
 import { explainReadShapes } from './explain';
 import type { Flags } from './flags';
 import { FlagError, HELP, parseFlags } from './flags';
@@ -38,12 +39,18 @@ async function main(): Promise<void> {
   if (!flags) return void process.stdout.write(HELP);
   const { params } = flags;
   const started = Date.now();
-  const stack = await startStack({ started, noCodec: flags.noCodec, oneProcess: flags.oneProcess, readOnly: flags.readOnly });
+  const at = new Date(started).toISOString();
+  const extras = artifacts(flags, at);
+  const stack = await startStack({
+    started,
+    noCodec: flags.noCodec,
+    oneProcess: flags.oneProcess,
+    readOnly: flags.readOnly,
+    ...(extras.workerProfiles ? { workerProfileDir: extras.workerProfiles } : {}),
+  });
   try {
     // Requests that failed, in every phase.
     const failures: string[] = [];
-    const at = new Date(started).toISOString();
-    const extras = artifacts(flags, at);
     if (flags.readOnly) {
       const readPath = await measureReadPath(stack, params, failures, extras.cpuProfile);
       if (extras.plans) await explainReadShapes(stack, extras.plans);
@@ -71,6 +78,8 @@ async function main(): Promise<void> {
     });
   } finally {
     await stack.stop();
+    // The worker writes its profiles as it exits, one per thread (its workflow threads are where cases run).
+    if (extras.workerProfiles) summarizeProfiles(extras.workerProfiles);
   }
 }
 
@@ -89,6 +98,7 @@ function reunifyResult(timings: LifecycleTimings, baseline: BaselineResult, fail
     ratioToBaselineP50: roundTo(transitions.p50 / baseline.concurrentMs.p50, 2),
     ratioToSequentialBaselineP50: roundTo(transitions.p50 / baseline.sequentialMs.p50, 2),
     byEvent: Object.fromEntries(Object.entries(timings.byEvent).map(([event, ms]) => [event, percentiles(ms)])),
+    ...(timings.cpuPerTransitionMs ? { cpuPerTransitionMs: timings.cpuPerTransitionMs } : {}),
   };
 }
 
@@ -97,12 +107,13 @@ function resultsBase(flags: Flags, at: string): string {
   return join(flags.out, `${flags.smoke ? 'smoke-' : ''}${at.replace(/[:.]/g, '-')}`);
 }
 
-/** Where `--cpu-profile` and `--explain` write, beside the results. */
-function artifacts(flags: Flags, at: string): { cpuProfile?: string; plans?: string } {
+/** Where `--cpu-profile`, `--worker-profile` and `--explain` write, beside the results. */
+function artifacts(flags: Flags, at: string): { cpuProfile?: string; workerProfiles?: string; plans?: string } {
   mkdirSync(flags.out, { recursive: true });
   const base = resultsBase(flags, at);
   return {
     ...(flags.cpuProfile ? { cpuProfile: `${base}-read-path.cpuprofile` } : {}),
+    ...(flags.workerProfile ? { workerProfiles: `${base}-worker-profile` } : {}),
     ...(flags.explain ? { plans: `${base}-read-plans.txt` } : {}),
   };
 }

@@ -30,6 +30,8 @@ export interface StackOptions {
   oneProcess: boolean;
   /** The read path alone: no case worker, no baseline worker. */
   readOnly?: boolean;
+  /** Where the case worker's process writes its CPU profiles (one per thread) when it exits. */
+  workerProfileDir?: string;
 }
 
 /** The real stack under measurement, and what the phases need of it. */
@@ -102,7 +104,7 @@ async function bringUp(config: Config, options: StackOptions, life: Lifecycle): 
   const setup: WorkerSetup = { config, namespace: temporal.namespace, taskQueue, baselineTaskQueue, dataConverter, db, connections };
   // With --no-codec a separate worker (which always seals payloads) would not match the clients.
   const separate = !options.readOnly && !options.oneProcess && !options.noCodec;
-  const workerProcess = separate ? await spawnWorker(setup, temporal.address, life) : undefined;
+  const workerProcess = separate ? await spawnWorker(setup, temporal.address, life, options.workerProfileDir) : undefined;
   if (!options.readOnly) await runWorkersHere(setup, workerProcess === undefined, life);
   const { api } = await life.step(
     () => startApi({ config, codec, temporal: connections.client, prisma: db.prisma, taskQueue }),
@@ -134,7 +136,12 @@ interface WorkerSetup {
 }
 
 /** `npm run start:worker` in its own process, as deployed; resolves once it polls. */
-function spawnWorker({ config, namespace, taskQueue }: WorkerSetup, address: string, life: Lifecycle): Promise<Running> {
+function spawnWorker(
+  { config, namespace, taskQueue }: WorkerSetup,
+  address: string,
+  life: Lifecycle,
+  profileDir: string | undefined,
+): Promise<Running> {
   progress('Starting the case worker in its own process...');
   const env = {
     ...process.env,
@@ -149,7 +156,7 @@ function spawnWorker({ config, namespace, taskQueue }: WorkerSetup, address: str
     NODE_OPTIONS: [process.env['NODE_OPTIONS'], '--max-old-space-size=1024'].filter(Boolean).join(' '),
   };
   return life.step(
-    () => startProcess('worker', env, 'Case worker running', 60_000),
+    () => startProcess('worker', env, 'Case worker running', 60_000, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
     (worker) => stopProcess(worker, 'SIGTERM'),
   );
 }

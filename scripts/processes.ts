@@ -20,14 +20,18 @@ export interface Running {
   readyMs: number;
 }
 
-/** Spawns an entry point and resolves once its output contains `ready`; rejects with its output if it exits first. */
+/**
+ * Spawns an entry point and resolves once its output contains `ready`; rejects with its output if it
+ * exits first. `nodeArgs`: Node's own flags (a profiler's, which NODE_OPTIONS does not accept).
+ */
 export function startProcess(
   entry: keyof typeof ENTRY_POINTS,
   env: NodeJS.ProcessEnv,
   ready: string,
   timeoutMs = 170_000,
+  nodeArgs: string[] = [],
 ): Promise<Running> {
-  return startCommand(entry, process.execPath, ['--import', 'tsx', ENTRY_POINTS[entry]], env, ready, timeoutMs);
+  return startCommand(entry, process.execPath, [...nodeArgs, '--import', 'tsx', ENTRY_POINTS[entry]], env, ready, timeoutMs);
 }
 
 /**
