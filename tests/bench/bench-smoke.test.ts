@@ -40,6 +40,10 @@ it(`runs the benchmark end to end on ${server ? 'the PostgreSQL server in DATABA
     );
     expect(result.reunify).toMatchObject({ completedLifecycles: 6, failedRequests: 0 });
     expect(result.reunify.transitionMs.n).toBeGreaterThanOrEqual(6 * 13);
+    // Where a transition's CPU goes, process by process, beside a raw Update's (Linux's /proc).
+    for (const role of ['temporal', 'worker', 'bench']) expect(result.reunify.cpuPerTransitionMs[role]).toBeGreaterThan(0);
+    for (const role of ['temporal', 'bench']) expect(result.baseline.cpuPerUpdateMs[role]).toBeGreaterThan(0);
+    expect(stdout).toContain('| CPU per transition / per raw Update, all processes |');
     expect(result.baseline.sequentialMs.n).toBe(30);
     // 2 escalations a second over an 8-second window: 16 of the 40 cases fall due while it runs.
     expect(result.capacity).toMatchObject({ openCases: 40, escalationsDue: 16, escalationsFired: 16 });
