@@ -21,7 +21,7 @@ import { activeDeadlines, deadlineSummary, eighteenthBirthday } from '../domain/
 import { profileAt, profileById } from '../domain/policy';
 import { evaluatePolicy } from '../domain/policy-evaluation';
 import { refuseReassignment } from '../domain/refusals';
-import type { CarriedSnapshot, Refusal } from '../machines/case-logic';
+import type { CarriedSnapshot, Evaluation, Refusal } from '../machines/case-logic';
 import {
   allowedEventsByRole,
   carrySnapshot,
@@ -74,6 +74,8 @@ export class CaseState {
   /** Refused reviewer decisions not yet written to the audit trail. */
   private unauditedRefusals: RefusedSignal[] = [];
   private readonly alerts: CaseAlerts;
+  /** The validator's verdict on the command it let through, which its handler takes: see `validateCommand`. */
+  private validated: { request: string; snapshot: CaseSnapshot; at: string; outcome: Evaluation } | null = null;
   /** Set by every change that may move the deadlines; `keepDeadlines` recomputes them. */
   private dirty = true;
   /** Per Idempotency-Key, the request it was first used for and that request's outcome (null: applied). */
@@ -300,8 +302,21 @@ export class CaseState {
     if (this.appliedRequest(requestId)) return;
     const parsed = CaseCommandSchema.safeParse(request);
     if (!parsed.success) throw invalidPayload(formatIssues(parsed.error));
-    const outcome = evaluateEvent(this.snapshot, parsed.data, new Date().toISOString());
+    const at = new Date().toISOString();
+    const outcome = evaluateEvent(this.snapshot, parsed.data, at);
     if (!outcome.accepted) throw refusalFailure(outcome.refusal);
+    // The handler runs right after, on the same case at the same instant: it takes this verdict rather
+    // than run the statechart again (issue 18). On replay no validator runs and the handler evaluates
+    // the event itself, to the same result: the evaluation is a pure function of these three.
+    this.validated = { request: JSON.stringify(request), snapshot: this.snapshot, at, outcome };
+  }
+
+  /** The validator's verdict, if it was on this very request, case and instant; taken once. */
+  private takeValidated(request: CaseCommandRequest, at: string): Evaluation | undefined {
+    const validated = this.validated;
+    this.validated = null;
+    const same = validated?.snapshot === this.snapshot && validated.at === at && validated.request === JSON.stringify(request);
+    return same ? validated.outcome : undefined;
   }
 
   /** True when a transition of this case came from the Update with this id (in this run or one before). */
@@ -317,7 +332,8 @@ export class CaseState {
   /** Applies a command the validator let through; answers the move. */
   applyCommand(request: CaseCommandRequest, requestId: string | null): CaseMove {
     if (this.appliedRequest(requestId)) return this.move(requestId);
-    const refusal = this.apply(CaseCommandSchema.parse(request), requestId);
+    const at = new Date().toISOString();
+    const refusal = this.apply(CaseCommandSchema.parse(request), requestId, at, this.takeValidated(request, at));
     if (refusal) throw refusalFailure(refusal); // unreachable unless the validator was skipped
     return this.move(requestId);
   }
@@ -541,8 +557,12 @@ export class CaseState {
   }
 
   /** Applies an event stamped with the workflow clock (or, for a case's imported past, its own time), or answers why the case refuses it. */
-  private apply(event: CaseEvent, requestId: string | null, at = new Date().toISOString()): Refusal | undefined {
-    const outcome = evaluateEvent(this.snapshot, event, at);
+  private apply(
+    event: CaseEvent,
+    requestId: string | null,
+    at = new Date().toISOString(),
+    outcome: Evaluation = evaluateEvent(this.snapshot, event, at),
+  ): Refusal | undefined {
     if (!outcome.accepted) return outcome.refusal;
     const fromStatus = toCaseStatus(this.snapshot);
     const subject = subjectOf(this.snapshot, event, outcome.next);

@@ -1,3 +1,5 @@
+import { transition } from 'xstate';
+
 import { CASE_EVENT_TYPES } from '../../src/contracts/case-events';
 import { CaseStatusSchema } from '../../src/contracts/case-status';
 import { EVENT_ROLES } from '../../src/domain/policy';
@@ -6,6 +8,7 @@ import { caseMachine } from '../../src/machines/case-machine';
 import type { CaseSnapshot } from '../../src/machines/case-status';
 import { GROUPING_STATES, STAGE_TO_STATUS, UnmappedStateError, toCaseStatus } from '../../src/machines/case-status';
 import { caseManager, coordinator, events, reviewer } from '../helpers/builders';
+import type { Step } from '../helpers/machine-driver';
 import { AT, CLEAR_PENDING, drive, openSnapshot, parseEvent } from '../helpers/machine-driver';
 
 const sponsored = (category: '1' | '2A' | '2B' | '3' = '1', extra = {}) =>
@@ -349,5 +352,40 @@ describe('case machine: public status', () => {
   it('throws on a state with no public status', () => {
     const s = openSnapshot();
     expect(() => toCaseStatus({ ...s, value: 'limbo' } as unknown as CaseSnapshot)).toThrow(UnmappedStateError);
+  });
+});
+
+describe('case machine: the pure step (issue 18)', () => {
+  it("takes every event of a lifecycle to the snapshot XState's own transition() gives, with the same refusals, whatever other case ran before", () => {
+    // Cases on both rules' machines, interleaved through the kept scopes; each step compared with a fresh actor's.
+    const cases = [openSnapshot(), openSnapshot({}, 1), openSnapshot()];
+    const lifecycle: Step[] = [
+      events.completeIntake(),
+      events.completeVetting(), // refused: the case is not in vetting
+      events.identifySponsor('1'),
+      events.completeAssessment(),
+      CLEAR_PENDING,
+      events.completeVetting(),
+      events.recommend(),
+    ];
+    const compare = (i: number, request: unknown): void => {
+      const snapshot = cases[i]!;
+      const event = parseEvent(request);
+      const ours = evaluateEvent(snapshot, event, AT);
+      const [theirs] = transition(snapshot.machine, snapshot, { ...event, at: AT });
+      expect(ours.accepted).toBe(theirs !== snapshot);
+      if (!ours.accepted) return;
+      expect(ours.next.value).toEqual(theirs.value);
+      expect(ours.next.context).toEqual(theirs.context);
+      expect(allowedEventsByRole(ours.next, AT)).toEqual(allowedEventsByRole(theirs, AT));
+      cases[i] = ours.next;
+    };
+    for (const step of lifecycle) {
+      for (let i = 0; i < cases.length; i += 1) {
+        const batch = typeof step === 'function' ? (step as (s: CaseSnapshot) => unknown[])(cases[i]!) : [step];
+        for (const request of batch) compare(i, request);
+      }
+    }
+    for (const snapshot of cases) expect(toCaseStatus(snapshot)).toBe('release_decision');
   });
 });
