@@ -220,6 +220,30 @@ export function moveOf(answer: CaseMove | CaseView): CaseMove {
   return { caseId, status, closed, allowedEvents, checks, transition };
 }
 
+/**
+ * What the API reads of a case around a reviewer's decision (the `caseDecision` query): whether the
+ * case would take one now, and, for a decision signalled with a request id, what the case made of
+ * it once seen. The same few fields at any age of the case, unlike the view with its history.
+ */
+export const DecisionLookSchema = z.object({
+  status: CaseStatusSchema,
+  closed: z.boolean(),
+  allowedEvents: AllowedEventsByRoleSchema,
+  /** The transition the decision made; null until the case has applied it (or when none was asked about). */
+  applied: CaseTransitionSchema.nullable(),
+  /** The case's refusal of the decision; null unless it refused it. */
+  refused: RefusedSignalSchema.nullable(),
+});
+export type DecisionLook = z.infer<typeof DecisionLookSchema>;
+
+/** The look from a full view: what a worker from before the `caseDecision` query answers. */
+export function decisionLookOf(view: CaseView, signalId: string | null): DecisionLook {
+  const { status, closed, allowedEvents } = view;
+  const about = <T extends { requestId: string | null }>(items: readonly T[]): T | null =>
+    (signalId === null ? undefined : items.find((item) => item.requestId === signalId)) ?? null;
+  return { status, closed, allowedEvents, applied: about(view.transitions), refused: about(view.refusedSignals) };
+}
+
 /** GET /cases/:id: the live view, each deadline with where the case stands against it now. */
 export const CaseDetailSchema = CaseViewSchema.extend({
   deadlines: z

@@ -3,7 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcknowledgeAlert, AlertAck, AlertDelivery } from './alerts';
 import type { CaseCommandRequest, ReassignCase, ReleaseDecisionSignal } from './case-events';
 import type { HistoricalEvent, OpenCase } from './case-input';
-import type { CaseMove, CaseView } from './case-view';
+import type { CaseMove, CaseView, DecisionLook } from './case-view';
 import type { KeyedCaseCommand } from './idempotency';
 import type { PolicyEvaluation } from './policy-evaluation';
 import type { VersionedTargets } from './targets';
@@ -46,6 +46,11 @@ export const caseCommandOnceUpdate = defineUpdate<CaseMove | CaseView, [KeyedCas
 export const releaseDecisionSignal = defineSignal<[ReleaseDecisionSignal]>('releaseDecision');
 /** The live view of the case. */
 export const caseViewQuery = defineQuery<CaseView>('caseView');
+/**
+ * What the API reads around a reviewer's decision: whether the case takes one now, and what it made
+ * of the decision signalled with this request id (null: none asked about). Small, unlike the view.
+ */
+export const caseDecisionQuery = defineQuery<DecisionLook, [string | null]>('caseDecision');
 /** The case evaluated under a policy profile (by id; default: its own), changing nothing. */
 export const casePolicyQuery = defineQuery<PolicyEvaluation, [string | undefined]>('casePolicy');
 /** New targets for open cases (admins change them); a case ignores a version older than its own. */

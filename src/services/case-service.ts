@@ -7,7 +7,7 @@ import type { AlertDelivery } from '../contracts/alerts';
 import type { CaseCommand, CaseEventType, ReleaseDecision } from '../contracts/case-events';
 import type { OpenCase } from '../contracts/case-input';
 import type { CaseStatus } from '../contracts/case-status';
-import type { CaseMove, CaseView } from '../contracts/case-view';
+import type { CaseMove, CaseView, DecisionLook } from '../contracts/case-view';
 import type { DeadlineStatus } from '../contracts/deadlines';
 import type { PolicyEvaluation } from '../contracts/policy-evaluation';
 import type { CaseList, CaseSort } from '../contracts/read-model';
@@ -215,7 +215,7 @@ class DefaultCaseService implements CaseService {
     }
     // Refuse at once what the case clearly will not take. With no worker to ask, deliver anyway:
     // the signal is durable, and the case applies or refuses it when a worker runs.
-    const before = await this.deps.workflows.peek(caseId);
+    const before = await this.deps.workflows.lookAtDecision(caseId, null);
     const refusal = before && precheckDecision(before, decision);
     if (refusal) {
       await this.recordRefusal(caseId, principal, decision.type, requestId, refusal);
@@ -325,20 +325,18 @@ class DefaultCaseService implements CaseService {
   /** Watches the case for the decision signalled as `signalId`: applied, refused, or (not seen in time) undefined. */
   private async waitForDecision(caseId: string, signalId: string): Promise<DecisionOutcome | undefined> {
     const deadline = Date.now() + this.deps.decisionWaitMs;
-    for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
+    for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
       await new Promise((resolve) => setTimeout(resolve, delay));
-      const view = await this.deps.workflows.peek(caseId).catch(() => undefined);
-      const applied = view?.transitions.find((t) => t.requestId === signalId);
-      if (applied) return { applied: true, message: `Decision applied; the case is now ${applied.toStatus}.` };
-      const refusal = view?.refusedSignals.find((r) => r.requestId === signalId);
-      if (refusal) return { applied: false, message: `The case refused the decision: ${refusal.message}` };
+      const look = await this.deps.workflows.lookAtDecision(caseId, signalId).catch(() => undefined);
+      if (look?.applied) return { applied: true, message: `Decision applied; the case is now ${look.applied.toStatus}.` };
+      if (look?.refused) return { applied: false, message: `The case refused the decision: ${look.refused.message}` };
     }
     return undefined;
   }
 }
 
-/** The refusal the case would give this decision now, judged from its live view (the role is checked already). */
-function precheckDecision(view: CaseView, decision: ReleaseDecision): AppError | undefined {
+/** The refusal the case would give this decision now, judged from a look at the live case (the role is checked already). */
+function precheckDecision(view: DecisionLook, decision: ReleaseDecision): AppError | undefined {
   if (view.closed) return refused({ ...refuseClosed(view.status), status: view.status, allowedEvents: [] });
   const allowed = view.allowedEvents[decision.actor.role] ?? [];
   if (!allowed.includes(decision.type))

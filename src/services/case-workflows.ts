@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
 
 import type { AcknowledgeAlert, AlertAck } from '../contracts/alerts';
 import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../contracts/case-events';
-import type { CaseMove, CaseView } from '../contracts/case-view';
-import { moveOf } from '../contracts/case-view';
+import type { CaseMove, CaseView, DecisionLook } from '../contracts/case-view';
+import { decisionLookOf, moveOf } from '../contracts/case-view';
 import { CaseFailure } from '../contracts/failures';
 import { keyedUpdateId } from '../contracts/idempotency';
 import { caseWorkflowId } from '../contracts/ids';
@@ -14,6 +14,7 @@ import {
   acknowledgeAlertUpdate,
   caseCommandOnceUpdate,
   caseCommandUpdate,
+  caseDecisionQuery,
   casePolicyQuery,
   caseViewQuery,
   reassignCaseUpdate,
@@ -39,6 +40,11 @@ export interface CaseWorkflows {
   policy(caseId: string, profileId?: string): Promise<PolicyEvaluation>;
   /** The live view if a worker answers at once (PEEK_MS), else undefined; case_not_found for an unknown case. */
   peek(caseId: string): Promise<CaseView | undefined>;
+  /**
+   * As `peek`, only what a reviewer's decision needs: whether the case takes one now, and what it
+   * made of the decision signalled as `signalId` (null: none). Small at any age of the case.
+   */
+  lookAtDecision(caseId: string, signalId: string | null): Promise<DecisionLook | undefined>;
   /**
    * A case manager's event, as an Update: the move (status, allowed events, the new transition),
    * or the case's refusal. With an Idempotency-Key, the case keeps the outcome (a refusal too) and
@@ -104,6 +110,21 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs, histo
     peek: (caseId) =>
       temporal
         .withDeadline(Date.now() + PEEK_MS, () => handle(caseId).query(caseViewQuery))
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
+          return undefined;
+        }),
+    lookAtDecision: (caseId, signalId) =>
+      temporal
+        .withDeadline(Date.now() + PEEK_MS, async () => {
+          try {
+            return await handle(caseId).query(caseDecisionQuery, signalId);
+          } catch (err) {
+            // A worker from before the query (a rolling upgrade): the full view says as much.
+            if (err instanceof QueryNotRegisteredError) return decisionLookOf(await handle(caseId).query(caseViewQuery), signalId);
+            throw err;
+          }
+        })
         .catch((err: unknown) => {
           if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
           return undefined;

@@ -6,7 +6,7 @@ import type { CaseCommandRequest, CaseEvent, ReleaseDecisionSignal } from '../co
 import { CaseCommandSchema, ReassignCaseSchema, ReleaseDecisionSignalSchema } from '../contracts/case-events';
 import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
 import type { CaseStatus } from '../contracts/case-status';
-import type { Assignment, CaseMove, CaseProjection, CaseTransition, CaseView, RefusedSignal } from '../contracts/case-view';
+import type { Assignment, CaseMove, CaseProjection, CaseTransition, CaseView, DecisionLook, RefusedSignal } from '../contracts/case-view';
 import type { DeadlineSummary } from '../contracts/deadlines';
 import { CaseFailure } from '../contracts/failures';
 import { KeyedCaseCommandSchema } from '../contracts/idempotency';
@@ -284,6 +284,23 @@ export class CaseState {
       alerts: this.alerts.view(this.targets.version),
       transitions: this.transitions,
       refusedSignals: this.refusedSignals,
+    };
+  }
+
+  /**
+   * Around a reviewer's decision: whether the case takes one now, and what it made of the one
+   * signalled with `signalId` (issue 18: the API looks before and after the signal; the full view
+   * would re-encode the case's history each time).
+   */
+  decisionLook(signalId: string | null): DecisionLook {
+    const about = <T extends { requestId: string | null }>(items: readonly T[]): T | null =>
+      (signalId === null ? undefined : items.find((item) => item.requestId === signalId)) ?? null;
+    return {
+      status: toCaseStatus(this.snapshot),
+      closed: this.closed,
+      allowedEvents: allowedEventsByRole(this.snapshot, new Date().toISOString()),
+      applied: about(this.transitions),
+      refused: about(this.refusedSignals),
     };
   }
 

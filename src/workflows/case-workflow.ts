@@ -22,6 +22,7 @@ import {
   acknowledgeAlertUpdate,
   caseCommandOnceUpdate,
   caseCommandUpdate,
+  caseDecisionQuery,
   casePolicyQuery,
   caseViewQuery,
   reassignCaseUpdate,
@@ -93,6 +94,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
   setHandler(caseViewQuery, () => state.view());
   setHandler(casePolicyQuery, (profileId) => state.policyUnder(profileId));
+  setHandler(caseDecisionQuery, (signalId) => state.decisionLook(signalId));
   setHandler(caseCommandUpdate, (request) => fresh(state.applyCommand(request, currentUpdateInfo()?.id ?? null)), {
     // Runs before the update is written to history: a refused event leaves no trace.
     validator: (request) => state.validateCommand(request, currentUpdateInfo()?.id ?? null),

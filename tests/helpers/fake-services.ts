@@ -1,8 +1,8 @@
 import type { AuditRecord, AuditTrail } from '../../src/audit/chain';
 import type { AlertAck, AcknowledgeAlert } from '../../src/contracts/alerts';
 import type { CaseCommand, ReassignCase, ReleaseDecisionSignal } from '../../src/contracts/case-events';
-import type { CaseMove, CaseView } from '../../src/contracts/case-view';
-import { moveOf } from '../../src/contracts/case-view';
+import type { CaseMove, CaseView, DecisionLook } from '../../src/contracts/case-view';
+import { decisionLookOf, moveOf } from '../../src/contracts/case-view';
 import type { PolicyEvaluation } from '../../src/contracts/policy-evaluation';
 import type { AlertView, CaseList, CaseSummary, Page } from '../../src/contracts/read-model';
 import type { Targets, VersionedTargets } from '../../src/contracts/targets';
@@ -183,6 +183,12 @@ export class FakeCaseWorkflows implements CaseWorkflows {
   async peek(caseId: string): Promise<CaseView | undefined> {
     const { view } = this.known(caseId);
     return this.workerUp ? view : undefined;
+  }
+
+  /** As the gateway: the look from the live view (through `peek`, which a test may replace). */
+  async lookAtDecision(caseId: string, signalId: string | null): Promise<DecisionLook | undefined> {
+    const view = await this.peek(caseId);
+    return view && decisionLookOf(view, signalId);
   }
 
   async send(caseId: string, event: CaseCommand, idempotency?: Idempotency): Promise<CaseMove> {
