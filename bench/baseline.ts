@@ -3,11 +3,12 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { baselineWorkflow } from './baseline-workflow';
 import { ping, stop } from './baseline-workflow';
 import type { Params } from './flags';
+import type { CpuSample } from './process-cpu';
 import { cpuPerItem, sampleCpu } from './process-cpu';
 import { progress } from './progress';
 import type { BaselineResult } from './report';
 import type { Stack } from './stack';
-import { elapsedMs, percentiles } from './stats';
+import { elapsedMs, percentiles, roundTo } from './stats';
 
 export type BaselineHandle = WorkflowHandle<typeof baselineWorkflow>;
 
@@ -19,13 +20,21 @@ export function startBaselineWorkflow(stack: Stack, name: string): Promise<Basel
   });
 }
 
+/** One pass of the baseline: the raw samples, so that passes can be pooled. */
+export interface BaselinePass {
+  sequential: number[];
+  concurrent: number[];
+  cpuPerUpdateMs: CpuSample | undefined;
+}
+
 /**
  * Temporal's own Update round trip: `baseline` no-op Updates one at a time, then as many again
  * `concurrency` at a time, with one baseline workflow per concurrent caller, as each Reunify
- * lifecycle has its own case.
+ * lifecycle has its own case. `pass` names the pass's workflows (the run measures before and after
+ * the lifecycles).
  */
-export async function measureBaseline(stack: Stack, params: Params): Promise<BaselineResult> {
-  const handles = await Promise.all(Array.from({ length: params.concurrency }, (_, i) => startBaselineWorkflow(stack, String(i))));
+export async function measureBaseline(stack: Stack, params: Params, pass: string): Promise<BaselinePass> {
+  const handles = await Promise.all(Array.from({ length: params.concurrency }, (_, i) => startBaselineWorkflow(stack, `${pass}-${i}`)));
   const sequential: number[] = [];
   for (let i = 0; i < params.baseline; i += 1) {
     sequential.push(await elapsedMs(() => handles[0]!.executeUpdate(ping, { args: [i] })));
@@ -43,6 +52,32 @@ export async function measureBaseline(stack: Stack, params: Params): Promise<Bas
   );
   const cpuPerUpdateMs = cpuPerItem(cpuBefore, sampleCpu(), concurrent.length);
   await Promise.all(handles.map((handle) => handle.signal(stop)));
-  progress(`Baseline: ${params.baseline} Updates sequentially and ${params.concurrency} at a time`);
-  return { sequentialMs: percentiles(sequential), concurrentMs: percentiles(concurrent), ...(cpuPerUpdateMs ? { cpuPerUpdateMs } : {}) };
+  progress(
+    `Baseline (${pass}): ${params.baseline} Updates sequentially (p50 ${percentiles(sequential).p50} ms) and ${params.concurrency} at a time (p50 ${percentiles(concurrent).p50} ms)`,
+  );
+  return { sequential, concurrent, cpuPerUpdateMs };
+}
+
+/**
+ * The baseline of the run: its passes pooled. A pass is a few seconds long, and a moment of the
+ * machine's (a checkpoint of the dev server's database, a collection) can move a pass's p50 by a
+ * third; measured before and after the lifecycles, the baseline is taken over the conditions they ran in.
+ */
+export function pooledBaseline(passes: BaselinePass[]): BaselineResult {
+  const cpu = passes.map((p) => p.cpuPerUpdateMs).filter((c): c is CpuSample => c !== undefined);
+  const cpuPerUpdateMs =
+    cpu.length === passes.length && cpu.length > 0
+      ? (Object.fromEntries(
+          (Object.keys(cpu[0]!) as (keyof CpuSample)[]).map((role) => [
+            role,
+            roundTo(cpu.reduce((sum, c) => sum + c[role], 0) / cpu.length, 2),
+          ]),
+        ) as CpuSample)
+      : undefined;
+  return {
+    sequentialMs: percentiles(passes.flatMap((p) => p.sequential)),
+    concurrentMs: percentiles(passes.flatMap((p) => p.concurrent)),
+    concurrentP50ByPass: passes.map((p) => percentiles(p.concurrent).p50),
+    ...(cpuPerUpdateMs ? { cpuPerUpdateMs } : {}),
+  };
 }

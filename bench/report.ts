@@ -42,6 +42,8 @@ export interface StackInfo {
 export interface BaselineResult {
   sequentialMs: Percentiles;
   concurrentMs: Percentiles;
+  /** The concurrent p50 of each pass (before the lifecycles, after them): how steady the baseline was. */
+  concurrentP50ByPass: number[];
   /** CPU each process spent per Update while they ran at the lifecycles' concurrency (Linux only). */
   cpuPerUpdateMs?: CpuSample;
 }
@@ -161,7 +163,11 @@ function throughputRows(reunify: ReunifyResult, baseline: BaselineResult, params
       `${reunify.transitionMs.p50} / ${reunify.transitionMs.p95} / ${reunify.transitionMs.p99} ms`,
       '',
     ],
-    ['baseline Update p50 (same concurrency / sequential)', `${baseline.concurrentMs.p50} / ${baseline.sequentialMs.p50} ms`, ''],
+    [
+      'baseline Update p50 (same concurrency / sequential; same concurrency before and after the lifecycles)',
+      `${baseline.concurrentMs.p50} / ${baseline.sequentialMs.p50} ms; ${baseline.concurrentP50ByPass.join(' and ')} ms`,
+      '',
+    ],
     [
       'ratio to baseline p50 (same concurrency / sequential)',
       `${reunify.ratioToBaselineP50} / ${reunify.ratioToSequentialBaselineP50}`,

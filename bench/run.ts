@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { measureBaseline } from './baseline';
+import { measureBaseline, pooledBaseline } from './baseline';
 import { measureCapacity } from './capacity';
 import { summarizeProfiles } from './cpu-profile';
 import { explainReadShapes } from './explain';
@@ -57,8 +57,9 @@ async function main(): Promise<void> {
       const totalSeconds = roundTo((Date.now() - started) / 1000, 1);
       return write(flags, { at, machine: machine(), stack: stack.info, params, readPath, failures: failures.slice(0, 20), totalSeconds });
     }
-    const baseline = await measureBaseline(stack, params);
+    const before = await measureBaseline(stack, params, 'before');
     const lifecycles = await runLifecycles(stack, params, failures);
+    const baseline = pooledBaseline([before, await measureBaseline(stack, params, 'after')]);
     const probe = await probeUpdates(stack, params);
     const capacity = await measureCapacity(stack, params, failures);
     const readPath = await measureReadPath(stack, params, failures, extras.cpuProfile);
