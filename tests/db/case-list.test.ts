@@ -118,3 +118,11 @@ it("pages by cursor through every case once, the ones without a deadline include
   }
   expect(byDays).toEqual(['L2', 'L4', 'L5', 'L3', 'L1']);
 });
+
+it("finds a case's care provider (the scope check before every transition), and nothing for an unknown id", async () => {
+  const readModel = prismaReadModel(testDb.db.prisma);
+  expect(await readModel.findCase('LIST-L3')).toEqual({ careProviderId: 'P2' });
+  expect(await readModel.findCase('LIST-L9')).toBeUndefined();
+  // The id is a parameter, never SQL.
+  expect(await readModel.findCase("LIST-L3' OR '1'='1")).toBeUndefined();
+});
