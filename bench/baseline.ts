@@ -7,6 +7,8 @@ import type { CpuSample } from './process-cpu';
 import { cpuPerItem, sampleCpu } from './process-cpu';
 import { progress } from './progress';
 import type { BaselineResult } from './report';
+import type { ServerRequests } from './server-requests';
+import { sampleServerRequests, serverRequestsPerItem } from './server-requests';
 import type { Stack } from './stack';
 import { elapsedMs, percentiles, roundTo } from './stats';
 
@@ -25,6 +27,7 @@ export interface BaselinePass {
   sequential: number[];
   concurrent: number[];
   cpuPerUpdateMs: CpuSample | undefined;
+  serverRequestsPerUpdate: ServerRequests | undefined;
 }
 
 /**
@@ -41,6 +44,7 @@ export async function measureBaseline(stack: Stack, params: Params, pass: string
   }
   const concurrent: number[] = [];
   let slot = 0;
+  const requestsBefore = await sampleServerRequests(stack.serverMetricsUrl);
   const cpuBefore = sampleCpu();
   await Promise.all(
     handles.map(async (handle) => {
@@ -51,11 +55,16 @@ export async function measureBaseline(stack: Stack, params: Params, pass: string
     }),
   );
   const cpuPerUpdateMs = cpuPerItem(cpuBefore, sampleCpu(), concurrent.length);
+  const serverRequestsPerUpdate = serverRequestsPerItem(
+    requestsBefore,
+    await sampleServerRequests(stack.serverMetricsUrl),
+    concurrent.length,
+  );
   await Promise.all(handles.map((handle) => handle.signal(stop)));
   progress(
     `Baseline (${pass}): ${params.baseline} Updates sequentially (p50 ${percentiles(sequential).p50} ms) and ${params.concurrency} at a time (p50 ${percentiles(concurrent).p50} ms)`,
   );
-  return { sequential, concurrent, cpuPerUpdateMs };
+  return { sequential, concurrent, cpuPerUpdateMs, serverRequestsPerUpdate };
 }
 
 /**
@@ -79,5 +88,7 @@ export function pooledBaseline(passes: BaselinePass[]): BaselineResult {
     concurrentMs: percentiles(passes.flatMap((p) => p.concurrent)),
     concurrentP50ByPass: passes.map((p) => percentiles(p.concurrent).p50),
     ...(cpuPerUpdateMs ? { cpuPerUpdateMs } : {}),
+    // The pass before the lifecycles: the after pass's counters can still hold the lifecycles' last closing work.
+    ...(passes[0]?.serverRequestsPerUpdate ? { serverRequestsPerUpdate: passes[0].serverRequestsPerUpdate } : {}),
   };
 }

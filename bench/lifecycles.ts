@@ -7,6 +7,8 @@ import type { Params } from './flags';
 import type { CpuSample } from './process-cpu';
 import { cpuPerItem, sampleCpu } from './process-cpu';
 import { progress } from './progress';
+import type { ServerRequests } from './server-requests';
+import { sampleServerRequests, serverRequestsPerItem } from './server-requests';
 import type { Stack } from './stack';
 
 /** Every transition of the full lifecycles, timed from request to response. */
@@ -18,6 +20,7 @@ export interface LifecycleTimings {
   transitionMs: number[];
   byEvent: Record<string, number[]>;
   cpuPerTransitionMs: CpuSample | undefined;
+  serverRequestsPerTransition: ServerRequests | undefined;
 }
 
 /** What the lifecycle reads of the assessment's answer: the checks vetting will run. */
@@ -69,6 +72,7 @@ async function lifecycle(transitions: Transitions, api: BenchApi, caseId: string
  */
 export async function runLifecycles(stack: Stack, params: Params, failures: string[]): Promise<LifecycleTimings> {
   const transitions = new Transitions(stack.api, failures);
+  const requestsBefore = await sampleServerRequests(stack.serverMetricsUrl);
   const cpuBefore = sampleCpu();
   const start = performance.now();
   let begun = 0;
@@ -94,6 +98,11 @@ export async function runLifecycles(stack: Stack, params: Params, failures: stri
   );
   const seconds = (performance.now() - start) / 1000;
   const cpuPerTransitionMs = cpuPerItem(cpuBefore, sampleCpu(), transitions.ms.length);
+  const serverRequestsPerTransition = serverRequestsPerItem(
+    requestsBefore,
+    await sampleServerRequests(stack.serverMetricsUrl),
+    transitions.ms.length,
+  );
   progress(`Lifecycles done: ${completed} (${failed} failed) in ${seconds.toFixed(1)} s`);
   return {
     lifecycles: completed + failed,
@@ -102,5 +111,6 @@ export async function runLifecycles(stack: Stack, params: Params, failures: stri
     transitionMs: transitions.ms,
     byEvent: transitions.byEvent,
     cpuPerTransitionMs,
+    serverRequestsPerTransition,
   };
 }

@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import type { Params } from './flags';
 import type { CpuRole, CpuSample } from './process-cpu';
 import { CPU_ROLE_NAMES } from './process-cpu';
+import type { ServerRequests } from './server-requests';
 import type { Percentiles } from './stats';
 import { roundTo } from './stats';
 
@@ -46,6 +47,8 @@ export interface BaselineResult {
   concurrentP50ByPass: number[];
   /** CPU each process spent per Update while they ran at the lifecycles' concurrency (Linux only). */
   cpuPerUpdateMs?: CpuSample;
+  /** What the Updates asked of the Temporal server, per Update (the dev server the benchmark started). */
+  serverRequestsPerUpdate?: ServerRequests;
 }
 
 export interface ReunifyResult {
@@ -61,6 +64,8 @@ export interface ReunifyResult {
   byEvent: Record<string, Percentiles>;
   /** CPU each process spent per transition while the lifecycles ran (Linux only). */
   cpuPerTransitionMs?: CpuSample;
+  /** What the lifecycles asked of the Temporal server, per transition (the dev server the benchmark started). */
+  serverRequestsPerTransition?: ServerRequests;
 }
 
 /** One Update at a time: the baseline, a case straight to Temporal and a case over HTTP. */
@@ -179,6 +184,28 @@ function throughputRows(reunify: ReunifyResult, baseline: BaselineResult, params
     ['transitions per second', `${reunify.transitionsPerSecond}`, ''],
     ['failed requests', `${reunify.failedRequests}`, ''],
     ...cpuRows(reunify.cpuPerTransitionMs, baseline.cpuPerUpdateMs),
+    ...serverRequestRows(reunify.serverRequestsPerTransition, baseline.serverRequestsPerUpdate),
+  ];
+}
+
+/** What a transition asks of the Temporal server beside a raw Update, operation by operation. */
+function serverRequestRows(transition: ServerRequests | undefined, update: ServerRequests | undefined): Row[] {
+  if (!transition || !update) return [];
+  const operations = [...new Set([...Object.keys(transition.frontend), ...Object.keys(update.frontend)])].sort(
+    (a, b) => (transition.frontend[b] ?? 0) - (transition.frontend[a] ?? 0),
+  );
+  const sum = (r: ServerRequests) =>
+    roundTo(
+      Object.values(r.frontend).reduce((a, b) => a + b, 0),
+      2,
+    );
+  return [
+    [
+      'Temporal server requests per transition / per raw Update (frontend; persistence)',
+      `${sum(transition)} / ${sum(update)}; ${transition.persistence} / ${update.persistence}`,
+      '',
+    ],
+    ...operations.map((op): Row => [`  ${op}`, `${transition.frontend[op] ?? 0} / ${update.frontend[op] ?? 0}`, '']),
   ];
 }
 

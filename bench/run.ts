@@ -100,6 +100,7 @@ function reunifyResult(timings: LifecycleTimings, baseline: BaselineResult, fail
     ratioToSequentialBaselineP50: roundTo(transitions.p50 / baseline.sequentialMs.p50, 2),
     byEvent: Object.fromEntries(Object.entries(timings.byEvent).map(([event, ms]) => [event, percentiles(ms)])),
     ...(timings.cpuPerTransitionMs ? { cpuPerTransitionMs: timings.cpuPerTransitionMs } : {}),
+    ...(timings.serverRequestsPerTransition ? { serverRequestsPerTransition: timings.serverRequestsPerTransition } : {}),
   };
 }
 

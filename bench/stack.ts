@@ -43,6 +43,8 @@ export interface Stack {
   prisma: Database['prisma'];
   /** The read model's PostgreSQL server. */
   databaseUrl: string;
+  /** The dev server's Prometheus metrics; undefined on an external server (TEMPORAL_ADDRESS). */
+  serverMetricsUrl: string | undefined;
   baselineTaskQueue: string;
   /** The case worker's own process; undefined when it runs in this one. */
   workerProcess: Running | undefined;
@@ -84,6 +86,8 @@ async function benchConfig(dataDir: string): Promise<Config> {
     REUNIFY_DATA_DIR: dataDir,
     TEMPORAL_PORT: process.env['TEMPORAL_PORT'] ?? String(await freePort()),
     TEMPORAL_UI_PORT: process.env['TEMPORAL_UI_PORT'] ?? String(await freePort()),
+    // The server's request counts per transition and per raw Update (bench/server-requests.ts).
+    TEMPORAL_METRICS_PORT: process.env['TEMPORAL_METRICS_PORT'] ?? String(await freePort()),
     REUNIFY_POSTGRES_PORT: process.env['REUNIFY_POSTGRES_PORT'] ?? String(await freePort()),
   });
 }
@@ -117,6 +121,7 @@ async function bringUp(config: Config, options: StackOptions, life: Lifecycle): 
     client: connections.client,
     prisma: db.prisma,
     databaseUrl: database.url,
+    serverMetricsUrl: temporal.metricsUrl,
     baselineTaskQueue,
     workerProcess,
     api,

@@ -122,7 +122,7 @@ function printBanner(config: Config, temporal: TemporalEndpoint, database: Datab
       `  API:          ${api}`,
       `  API docs:     ${api}/docs`,
       `  Temporal UI:  ${temporal.uiUrl ?? `(external server at ${temporal.address}; use its own UI)`}`,
-      `  Temporal:     ${temporal.address} (namespace ${temporal.namespace}${temporal.dbFile ? `, data ${temporal.dbFile}` : ''})`,
+      `  Temporal:     ${temporal.address} (namespace ${temporal.namespace}${temporal.dbFile ? `, data ${temporal.dbFile}` : ''}${temporal.metricsUrl ? `, metrics ${temporal.metricsUrl}` : ''})`,
       `  Database:     ${database.description}`,
       'Press Ctrl-C to stop.',
       '',

@@ -29,6 +29,7 @@ export const ConfigSchema = z
     REUNIFY_CASE_HISTORY_LIMIT: optional(z.coerce.number().int().min(40).max(40_000)),
     TEMPORAL_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_METRICS_PORT: optional(port),
     TEMPORAL_CLI_PATH: optional(z.string()),
     TEMPORAL_TEST_SERVER_PATH: optional(z.string()),
     REUNIFY_TOOLS_DIR: z.string().trim().min(1).default('.tools'),
@@ -89,6 +90,8 @@ export const ConfigSchema = z
       caseHistoryLimit: env.REUNIFY_CASE_HISTORY_LIMIT,
       devServerPort: env.TEMPORAL_PORT,
       devServerUiPort: env.TEMPORAL_UI_PORT,
+      /** Unset: the embedded dev server exports no Prometheus metrics. */
+      devServerMetricsPort: env.TEMPORAL_METRICS_PORT,
       cliPath: env.TEMPORAL_CLI_PATH,
       testServerPath: env.TEMPORAL_TEST_SERVER_PATH,
     },

@@ -14,6 +14,8 @@ export interface TemporalEndpoint {
   uiUrl?: string;
   /** Where the embedded server keeps its data, when Reunify started it. */
   dbFile?: string;
+  /** The embedded server's Prometheus metrics, when TEMPORAL_METRICS_PORT is set. */
+  metricsUrl?: string;
   /** Stops the server if Reunify started it; a no-op for an external one. */
   shutdown(): Promise<void>;
 }
@@ -54,7 +56,10 @@ export async function startTemporal(config: Config, onProgress: (message: string
         uiPort: temporal.devServerUiPort,
         namespace: temporal.namespace,
         searchAttributes: CASE_SEARCH_ATTRIBUTE_KEYS,
-        extraArgs: DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+        extraArgs: [
+          ...DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+          ...(temporal.devServerMetricsPort === undefined ? [] : ['--metrics-port', String(temporal.devServerMetricsPort)]),
+        ],
       },
     });
   } catch (err) {
@@ -68,6 +73,7 @@ export async function startTemporal(config: Config, onProgress: (message: string
     address: env.address,
     namespace: temporal.namespace,
     uiUrl: `http://127.0.0.1:${temporal.devServerUiPort}`,
+    ...(temporal.devServerMetricsPort === undefined ? {} : { metricsUrl: `http://127.0.0.1:${temporal.devServerMetricsPort}/metrics` }),
     dbFile,
     shutdown: () => env.teardown(),
   };

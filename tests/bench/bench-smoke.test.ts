@@ -44,6 +44,11 @@ it(`runs the benchmark end to end on ${server ? 'the PostgreSQL server in DATABA
     for (const role of ['temporal', 'worker', 'bench']) expect(result.reunify.cpuPerTransitionMs[role]).toBeGreaterThan(0);
     for (const role of ['temporal', 'bench']) expect(result.baseline.cpuPerUpdateMs[role]).toBeGreaterThan(0);
     expect(stdout).toContain('| CPU per transition / per raw Update, all processes |');
+    // What a transition and a raw Update ask of the dev server the benchmark started (its metrics).
+    expect(result.reunify.serverRequestsPerTransition.frontend.UpdateWorkflowExecution).toBeGreaterThan(0);
+    expect(result.reunify.serverRequestsPerTransition.frontend.RespondWorkflowTaskCompleted).toBeGreaterThan(0);
+    expect(result.baseline.serverRequestsPerUpdate.frontend.UpdateWorkflowExecution).toBeGreaterThan(0);
+    expect(result.reunify.serverRequestsPerTransition.persistence).toBeGreaterThan(0);
     // The baseline is measured before and after the lifecycles, and pooled.
     expect(result.baseline.sequentialMs.n).toBe(2 * 30);
     expect(result.baseline.concurrentP50ByPass).toHaveLength(2);

@@ -48,11 +48,15 @@ describe('config', () => {
   it('treats empty variables as unset', () => {
     expect(parseConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: ' ' }).database.kind).toBe('embedded');
     expect(parseConfig({ REUNIFY_POSTGRES_PORT: '6543' }).database).toMatchObject({ kind: 'embedded', port: 6543, portChosen: true });
+    // The dev server exports its metrics only when asked to.
+    expect(parseConfig({ TEMPORAL_METRICS_PORT: '' }).temporal.devServerMetricsPort).toBeUndefined();
+    expect(parseConfig({ TEMPORAL_METRICS_PORT: '9090' }).temporal.devServerMetricsPort).toBe(9090);
   });
 
   it('fails fast, naming every bad variable and why', () => {
     expect(() => parseConfig({ API_PORT: 'eighty', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'http://t:1' })).toThrow(ConfigError);
     expect(() => parseConfig({ REUNIFY_POSTGRES_PORT: '70000' })).toThrow(/REUNIFY_POSTGRES_PORT: /);
+    expect(() => parseConfig({ TEMPORAL_METRICS_PORT: 'prometheus' })).toThrow(/TEMPORAL_METRICS_PORT: /);
     try {
       parseConfig({ API_PORT: 'eighty', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'http://t:1' });
     } catch (err) {
