@@ -10,7 +10,7 @@ import type { BaselineResult } from './report';
 import type { ServerRequests } from './server-requests';
 import { sampleServerRequests, serverRequestsPerItem } from './server-requests';
 import type { Stack } from './stack';
-import { elapsedMs, percentiles, roundTo } from './stats';
+import { elapsedMs, percentiles } from './stats';
 
 export type BaselineHandle = WorkflowHandle<typeof baselineWorkflow>;
 
@@ -54,12 +54,10 @@ export async function measureBaseline(stack: Stack, params: Params, pass: string
       }
     }),
   );
+  // Both windows end once the server's counters settle, so each holds the same work.
+  const requestsAfter = await sampleServerRequests(stack.serverMetricsUrl);
   const cpuPerUpdateMs = cpuPerItem(cpuBefore, sampleCpu(), concurrent.length);
-  const serverRequestsPerUpdate = serverRequestsPerItem(
-    requestsBefore,
-    await sampleServerRequests(stack.serverMetricsUrl),
-    concurrent.length,
-  );
+  const serverRequestsPerUpdate = serverRequestsPerItem(requestsBefore, requestsAfter, concurrent.length);
   await Promise.all(handles.map((handle) => handle.signal(stop)));
   progress(
     `Baseline (${pass}): ${params.baseline} Updates sequentially (p50 ${percentiles(sequential).p50} ms) and ${params.concurrency} at a time (p50 ${percentiles(concurrent).p50} ms)`,
@@ -70,25 +68,18 @@ export async function measureBaseline(stack: Stack, params: Params, pass: string
 /**
  * The baseline of the run: its passes pooled. A pass is a few seconds long, and a moment of the
  * machine's (a checkpoint of the dev server's database, a collection) can move a pass's p50 by a
- * third; measured before and after the lifecycles, the baseline is taken over the conditions they ran in.
+ * third; measured before and after the lifecycles, the baseline is taken over the conditions they
+ * ran in. What an Update costs (CPU, server requests) is the first pass's: the pass after the
+ * lifecycles runs while their last projections and closing cases still finish, which it would
+ * count as its own.
  */
 export function pooledBaseline(passes: BaselinePass[]): BaselineResult {
-  const cpu = passes.map((p) => p.cpuPerUpdateMs).filter((c): c is CpuSample => c !== undefined);
-  const cpuPerUpdateMs =
-    cpu.length === passes.length && cpu.length > 0
-      ? (Object.fromEntries(
-          (Object.keys(cpu[0]!) as (keyof CpuSample)[]).map((role) => [
-            role,
-            roundTo(cpu.reduce((sum, c) => sum + c[role], 0) / cpu.length, 2),
-          ]),
-        ) as CpuSample)
-      : undefined;
+  const first = passes[0];
   return {
     sequentialMs: percentiles(passes.flatMap((p) => p.sequential)),
     concurrentMs: percentiles(passes.flatMap((p) => p.concurrent)),
     concurrentP50ByPass: passes.map((p) => percentiles(p.concurrent).p50),
-    ...(cpuPerUpdateMs ? { cpuPerUpdateMs } : {}),
-    // The pass before the lifecycles: the after pass's counters can still hold the lifecycles' last closing work.
-    ...(passes[0]?.serverRequestsPerUpdate ? { serverRequestsPerUpdate: passes[0].serverRequestsPerUpdate } : {}),
+    ...(first?.cpuPerUpdateMs ? { cpuPerUpdateMs: first.cpuPerUpdateMs } : {}),
+    ...(first?.serverRequestsPerUpdate ? { serverRequestsPerUpdate: first.serverRequestsPerUpdate } : {}),
   };
 }

@@ -97,12 +97,11 @@ export async function runLifecycles(stack: Stack, params: Params, failures: stri
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  // Both windows end once the server's counters settle: they hold the same work, the last bursts'
+  // projections (held up to a second after their answers) included.
+  const requestsAfter = await sampleServerRequests(stack.serverMetricsUrl);
   const cpuPerTransitionMs = cpuPerItem(cpuBefore, sampleCpu(), transitions.ms.length);
-  const serverRequestsPerTransition = serverRequestsPerItem(
-    requestsBefore,
-    await sampleServerRequests(stack.serverMetricsUrl),
-    transitions.ms.length,
-  );
+  const serverRequestsPerTransition = serverRequestsPerItem(requestsBefore, requestsAfter, transitions.ms.length);
   progress(`Lifecycles done: ${completed} (${failed} failed) in ${seconds.toFixed(1)} s`);
   return {
     lifecycles: completed + failed,

@@ -61,8 +61,11 @@ export function handledEventTypes(snapshot: CaseSnapshot): Set<string> {
  * throwaway actor for every call, and the actor computes the machine's initial state as it is
  * built: 45% of each transition's time in the worker's profile (issue 18), paid twice or more per
  * event (the validator's trial, the handler, each allowed event's trial). The scope is the one
- * `transition()` builds, kept: actions are not executed (the executor drops them), and the case
- * machine spawns no actor and delays no event, so nothing of the scope reaches a snapshot.
+ * `transition()` builds, kept (but for the fresh actor system `transition()` swaps in, which only
+ * children with a `systemId` would need): actions are not executed (the executor drops them), and
+ * the case machine spawns no actor and delays no event, so nothing of the scope reaches a snapshot.
+ * Kept per machine, it is shared by every case a worker thread runs (the machines are shared
+ * modules, src/worker/workflow-bundle.ts): a step is synchronous, so no two cases use it at once.
  */
 const inertScopes = new WeakMap<CaseMachine, AnyActorScope>();
 

@@ -325,7 +325,7 @@ class DefaultCaseService implements CaseService {
   /** Watches the case for the decision signalled as `signalId`: applied, refused, or (not seen in time) undefined. */
   private async waitForDecision(caseId: string, signalId: string): Promise<DecisionOutcome | undefined> {
     const deadline = Date.now() + this.deps.decisionWaitMs;
-    for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
+    for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       const look = await this.deps.workflows.lookAtDecision(caseId, signalId).catch(() => undefined);
       if (look?.applied) return { applied: true, message: `Decision applied; the case is now ${look.applied.toStatus}.` };

@@ -8,7 +8,8 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
  * evaluated once per worker thread and shared by every case it runs, instead of once per case.
  * Measured (`npm run bench:worker-memory`), evaluating them was most of what a cached case cost in
  * heap and most of what a new or evicted case cost in CPU. They keep no state between calls that a
- * case could see (their caches are keyed by a case's own objects), which is what sharing needs;
+ * case could see (their caches are keyed by a case's own objects, and the statechart's inert scope,
+ * kept per machine, never reaches a snapshot: src/machines/case-logic.ts), which is what sharing needs;
  * tests/unit/worker/workflow-bundle.test.ts checks that every such import of the workflows is here.
  */
 export const SHARED_MODULES = [

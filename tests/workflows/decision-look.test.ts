@@ -48,7 +48,7 @@ describe('the decision look', () => {
       await handle.signal(releaseDecisionSignal, tooEarly);
       const refused = await eventually(
         () => workflows.lookAtDecision(caseId, tooEarly.requestId),
-        (look) => look?.refused !== null,
+        (look) => look !== undefined && look.refused !== null,
         'the early decision refused',
       );
       expect(refused?.applied).toBeNull();
@@ -64,7 +64,7 @@ describe('the decision look', () => {
       await handle.signal(releaseDecisionSignal, approval);
       const applied = await eventually(
         () => workflows.lookAtDecision(caseId, approval.requestId),
-        (look) => look?.applied !== null,
+        (look) => look !== undefined && look.applied !== null,
         'the approval applied',
       );
       expect(applied).toMatchObject({ status: 'release_approved', refused: null });
