@@ -97,8 +97,8 @@ export async function runLifecycles(stack: Stack, params: Params, failures: stri
     }),
   );
   const seconds = (performance.now() - start) / 1000;
-  // Both windows end once the server's counters settle: they hold the same work, the last bursts'
-  // projections (held up to a second after their answers) included.
+  // Both windows end once the server's counters settle, so that they hold the transitions' work left
+  // behind (the last bursts' projections, held up to a second after their answers).
   const requestsAfter = await sampleServerRequests(stack.serverMetricsUrl);
   const cpuPerTransitionMs = cpuPerItem(cpuBefore, sampleCpu(), transitions.ms.length);
   const serverRequestsPerTransition = serverRequestsPerItem(requestsBefore, requestsAfter, transitions.ms.length);
