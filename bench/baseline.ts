@@ -34,9 +34,9 @@ export interface BaselinePass {
  * Temporal's own Update round trip: `baseline` no-op Updates one at a time, then as many again
  * `concurrency` at a time, with one baseline workflow per concurrent caller, as each Reunify
  * lifecycle has its own case. `pass` names the pass's workflows (the run measures before and after
- * the lifecycles).
+ * the lifecycles); `costs`: also what the concurrent Updates cost (CPU, server requests).
  */
-export async function measureBaseline(stack: Stack, params: Params, pass: string): Promise<BaselinePass> {
+export async function measureBaseline(stack: Stack, params: Params, pass: string, { costs = true } = {}): Promise<BaselinePass> {
   const handles = await Promise.all(Array.from({ length: params.concurrency }, (_, i) => startBaselineWorkflow(stack, `${pass}-${i}`)));
   const sequential: number[] = [];
   for (let i = 0; i < params.baseline; i += 1) {
@@ -44,8 +44,8 @@ export async function measureBaseline(stack: Stack, params: Params, pass: string
   }
   const concurrent: number[] = [];
   let slot = 0;
-  const requestsBefore = await sampleServerRequests(stack.serverMetricsUrl);
-  const cpuBefore = sampleCpu();
+  const requestsBefore = costs ? await sampleServerRequests(stack.serverMetricsUrl) : undefined;
+  const cpuBefore = costs ? sampleCpu() : undefined;
   await Promise.all(
     handles.map(async (handle) => {
       while (slot < params.baseline) {
@@ -56,12 +56,10 @@ export async function measureBaseline(stack: Stack, params: Params, pass: string
   );
   // A raw Update leaves no work behind: its CPU window ends with the phase (waiting for the server's
   // counters to settle would add seconds of idle processes to a window of about one).
-  const cpuPerUpdateMs = cpuPerItem(cpuBefore, sampleCpu(), concurrent.length);
-  const serverRequestsPerUpdate = serverRequestsPerItem(
-    requestsBefore,
-    await sampleServerRequests(stack.serverMetricsUrl),
-    concurrent.length,
-  );
+  const cpuPerUpdateMs = cpuBefore ? cpuPerItem(cpuBefore, sampleCpu(), concurrent.length) : undefined;
+  const serverRequestsPerUpdate = requestsBefore
+    ? serverRequestsPerItem(requestsBefore, await sampleServerRequests(stack.serverMetricsUrl), concurrent.length)
+    : undefined;
   await Promise.all(handles.map((handle) => handle.signal(stop)));
   progress(
     `Baseline (${pass}): ${params.baseline} Updates sequentially (p50 ${percentiles(sequential).p50} ms) and ${params.concurrency} at a time (p50 ${percentiles(concurrent).p50} ms)`,

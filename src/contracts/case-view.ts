@@ -236,12 +236,20 @@ export const DecisionLookSchema = z.object({
 });
 export type DecisionLook = z.infer<typeof DecisionLookSchema>;
 
+/** What a case made of the decision signalled as `signalId` (null: none asked about), from its transitions and refusals. */
+export function decisionOutcome(
+  { transitions, refusedSignals }: Pick<CaseView, 'transitions' | 'refusedSignals'>,
+  signalId: string | null,
+): Pick<DecisionLook, 'applied' | 'refused'> {
+  const about = <T extends { requestId: string | null }>(items: readonly T[]): T | null =>
+    (signalId === null ? undefined : items.find((item) => item.requestId === signalId)) ?? null;
+  return { applied: about(transitions), refused: about(refusedSignals) };
+}
+
 /** The look from a full view: what a worker from before the `caseDecision` query answers. */
 export function decisionLookOf(view: CaseView, signalId: string | null): DecisionLook {
   const { status, closed, allowedEvents } = view;
-  const about = <T extends { requestId: string | null }>(items: readonly T[]): T | null =>
-    (signalId === null ? undefined : items.find((item) => item.requestId === signalId)) ?? null;
-  return { status, closed, allowedEvents, applied: about(view.transitions), refused: about(view.refusedSignals) };
+  return { status, closed, allowedEvents, ...decisionOutcome(view, signalId) };
 }
 
 /** GET /cases/:id: the live view, each deadline with where the case stands against it now. */

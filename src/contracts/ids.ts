@@ -11,7 +11,7 @@ export const CaseIdSchema = z
 
 export type CaseId = z.infer<typeof CaseIdSchema>;
 
-export const WORKFLOW_ID_PREFIX = 'case-';
+const WORKFLOW_ID_PREFIX = 'case-';
 
 /** The Temporal workflow id of a case: one workflow per case, found by the case id alone. */
 export function caseWorkflowId(caseId: CaseId): string {

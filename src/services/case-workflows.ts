@@ -91,6 +91,12 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs, histo
       );
     }
   };
+  /** A look at a case if a worker answers within PEEK_MS, else undefined; case_not_found for an unknown case. */
+  const atOnce = <T>(caseId: string, look: () => Promise<T>): Promise<T | undefined> =>
+    temporal.withDeadline(Date.now() + PEEK_MS, look).catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
+      return undefined;
+    });
   return {
     async start(input) {
       await temporal.workflow
@@ -107,28 +113,17 @@ export function temporalCaseWorkflows({ temporal, taskQueue, workerWaitMs, histo
     },
     view: (caseId) => withWorker(caseId, () => handle(caseId).query(caseViewQuery)),
     policy: (caseId, profileId) => withWorker(caseId, () => handle(caseId).query(casePolicyQuery, profileId)),
-    peek: (caseId) =>
-      temporal
-        .withDeadline(Date.now() + PEEK_MS, () => handle(caseId).query(caseViewQuery))
-        .catch((err: unknown) => {
-          if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
-          return undefined;
-        }),
+    peek: (caseId) => atOnce(caseId, () => handle(caseId).query(caseViewQuery)),
     lookAtDecision: (caseId, signalId) =>
-      temporal
-        .withDeadline(Date.now() + PEEK_MS, async () => {
-          try {
-            return await handle(caseId).query(caseDecisionQuery, signalId);
-          } catch (err) {
-            // A worker from before the query (a rolling upgrade): the full view says as much.
-            if (err instanceof QueryNotRegisteredError) return decisionLookOf(await handle(caseId).query(caseViewQuery), signalId);
-            throw err;
-          }
-        })
-        .catch((err: unknown) => {
-          if (err instanceof WorkflowNotFoundError) return fromTemporalError(err, caseId);
-          return undefined;
-        }),
+      atOnce(caseId, async () => {
+        try {
+          return await handle(caseId).query(caseDecisionQuery, signalId);
+        } catch (err) {
+          // A worker from before the query (a rolling upgrade): the full view says as much.
+          if (err instanceof QueryNotRegisteredError) return decisionLookOf(await handle(caseId).query(caseViewQuery), signalId);
+          throw err;
+        }
+      }),
     send: (caseId, event, idempotency) =>
       withWorker(caseId, async () =>
         moveOf(

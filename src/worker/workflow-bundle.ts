@@ -16,6 +16,7 @@ export const SHARED_MODULES = [
   '../contracts/alerts',
   '../contracts/case-events',
   '../contracts/case-input',
+  '../contracts/case-view',
   '../contracts/failures',
   '../contracts/idempotency',
   '../contracts/issues',

@@ -7,6 +7,7 @@ import { CaseCommandSchema, ReassignCaseSchema, ReleaseDecisionSignalSchema } fr
 import type { HistoricalEvent, OpenCase } from '../contracts/case-input';
 import type { CaseStatus } from '../contracts/case-status';
 import type { Assignment, CaseMove, CaseProjection, CaseTransition, CaseView, DecisionLook, RefusedSignal } from '../contracts/case-view';
+import { decisionOutcome } from '../contracts/case-view';
 import type { DeadlineSummary } from '../contracts/deadlines';
 import { CaseFailure } from '../contracts/failures';
 import { KeyedCaseCommandSchema } from '../contracts/idempotency';
@@ -293,14 +294,11 @@ export class CaseState {
    * would re-encode the case's history each time).
    */
   decisionLook(signalId: string | null): DecisionLook {
-    const about = <T extends { requestId: string | null }>(items: readonly T[]): T | null =>
-      (signalId === null ? undefined : items.find((item) => item.requestId === signalId)) ?? null;
     return {
       status: toCaseStatus(this.snapshot),
       closed: this.closed,
       allowedEvents: allowedEventsByRole(this.snapshot, new Date().toISOString()),
-      applied: about(this.transitions),
-      refused: about(this.refusedSignals),
+      ...decisionOutcome({ transitions: this.transitions, refusedSignals: this.refusedSignals }, signalId),
     };
   }
 

@@ -4,7 +4,6 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
 
 import { decisionLookOf } from '../../src/contracts/case-view';
-import { WORKFLOW_ID_PREFIX } from '../../src/contracts/ids';
 import { caseDecisionQuery, caseViewQuery, releaseDecisionSignal } from '../../src/contracts/messages';
 import { temporalCaseWorkflows } from '../../src/services/case-workflows';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/worker/workflow-bundle';
@@ -22,7 +21,8 @@ jest.setTimeout(120_000);
  * says what the view says; a worker from before the query is read through the view instead.
  */
 const kit = useCaseWorkflowKit();
-const caseIdOf = (handle: CaseHandle): string => handle.workflowId.slice(WORKFLOW_ID_PREFIX.length);
+/** The case's own id, as the case says it. */
+const caseIdOf = async (handle: CaseHandle): Promise<string> => (await handle.query(caseViewQuery)).caseId;
 
 function gateway(taskQueue: string) {
   return temporalCaseWorkflows({ temporal: kit.env.client, taskQueue, workerWaitMs: 10_000 });
@@ -35,7 +35,7 @@ describe('the decision look', () => {
     await worker.runUntil(async () => {
       const handle = await kit.openCase(taskQueue);
       const workflows = gateway(taskQueue);
-      const caseId = caseIdOf(handle);
+      const caseId = await caseIdOf(handle);
 
       // In intake no decision is taken: the look says so, as the view does.
       const early = await handle.query(caseDecisionQuery, null);
@@ -96,7 +96,7 @@ describe('the decision look', () => {
       // The worker indeed does not know it: the query is refused...
       await expect(handle.query(caseDecisionQuery, null)).rejects.toThrow(/caseDecision/);
       // ...and the gateway reads the same look from the view.
-      const look = await gateway(taskQueue).lookAtDecision(caseIdOf(handle), null);
+      const look = await gateway(taskQueue).lookAtDecision(await caseIdOf(handle), null);
       expect(look).toEqual(decisionLookOf(await handle.query(caseViewQuery), null));
       expect(look).toMatchObject({ status: 'release_decision' });
       expect(look?.allowedEvents.orr_reviewer).toContain('DECIDE_RELEASE');
